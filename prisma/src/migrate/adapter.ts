@@ -57,7 +57,7 @@ function withCharColumns(adapter: SqlDriverAdapter): SqlDriverAdapter {
 }
 
 function adapterFor(config: pg.ClientConfig): PrismaPg {
-  return new PrismaPg(new pg.Pool({ ...config, max: 2, Client: CatalogClient }), {
+  return new PrismaPg(new pg.Pool({ ...config, max: 2, Client: CatalogClient as unknown as typeof pg.Client }), {
     disposeExternalPool: true,
   });
 }

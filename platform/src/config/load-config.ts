@@ -1,0 +1,49 @@
+import { z } from "zod";
+
+/**
+ * Parses the process environment against a zod schema. When any variable is missing or invalid,
+ * prints one line naming every offending variable and exits, so a misconfigured process never
+ * starts half-working.
+ *
+ * @param schema the variables this process reads, with their defaults.
+ * @param env the environment to read; defaults to `process.env`.
+ */
+export function loadConfig<Schema extends z.ZodType>(
+  schema: Schema,
+  env: Record<string, string | undefined> = process.env,
+): z.infer<Schema> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  console.error(`Invalid configuration: ${describeConfigErrors(result.error)}`);
+  process.exit(1);
+}
+
+/** One line: `NAME: problem; OTHER: problem`. */
+export function describeConfigErrors(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => `${issue.path.join(".") || "(environment)"}: ${issue.message}`)
+    .join("; ");
+}
+
+/** Reusable variable definitions, so every process names and validates them the same way. */
+export const env = {
+  nodeEnv: z.enum(["development", "test", "production"]).default("development"),
+  logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  port: (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback),
+  postgresUrl: z
+    .string({ error: "required, a postgresql:// connection string" })
+    .regex(/^postgres(ql)?:\/\//, "must be a postgresql:// connection string"),
+  redisUrl: z
+    .string({ error: "required, a redis:// connection string" })
+    .regex(/^rediss?:\/\//, "must be a redis:// or rediss:// connection string"),
+  /** Prefix for every Redis key and channel, so environments can share one server. */
+  redisPrefix: z
+    .string()
+    .regex(/^[\w:.-]*$/, "letters, digits, '_', '-', '.' and ':' only")
+    .default("pulse:"),
+  /** The secret the gateway signs forwarded identities with; at least 32 bytes. */
+  gatewaySecret: z
+    .string({ error: "required, a secret of at least 32 characters shared by gateway and subgraphs" })
+    .min(32, "must be at least 32 characters"),
+  url: z.url(),
+};

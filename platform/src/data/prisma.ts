@@ -1,0 +1,42 @@
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "@pulse/db";
+import pg from "pg";
+
+export type { PrismaClient } from "@pulse/db";
+
+/** A transaction client: what `prisma.$transaction(async (tx) => ...)` hands its callback. */
+export type PrismaTransaction = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
+
+/** Counts the SQL statements a pool runs, so tests can prove batching (no N+1). */
+export class StatementCounter {
+  count = 0;
+  reset(): void {
+    this.count = 0;
+  }
+}
+
+export interface PrismaOptions {
+  /** Connections in the pool. */
+  maxConnections?: number;
+  /** Incremented for every statement sent to Postgres. */
+  statementCounter?: StatementCounter;
+}
+
+/**
+ * A Prisma client on the pg driver adapter: the query engine runs in JS/WASM, so no native
+ * binary is needed. `close` ends the pool.
+ */
+export function createPrismaClient(url: string, options: PrismaOptions = {}): PrismaClient {
+  const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10 });
+  const counter = options.statementCounter;
+  if (counter) {
+    pool.on("connect", (client) => {
+      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+      (client as { query: unknown }).query = (...args: unknown[]) => {
+        counter.count += 1;
+        return query(...args);
+      };
+    });
+  }
+  return new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+}

@@ -1,0 +1,26 @@
+import { Redis } from "ioredis";
+
+export { Redis } from "ioredis";
+
+/**
+ * A Redis connection. Keys are not prefixed by the client (ioredis' `keyPrefix` misses stream
+ * and pattern arguments); callers build keys with `redisKeys(prefix)`.
+ */
+export function createRedis(url: string, name: string): Redis {
+  return new Redis(url, { connectionName: name, maxRetriesPerRequest: 3 });
+}
+
+/** Builds namespaced keys: `redisKeys("pulse:")("rl", "login")` is `pulse:rl:login`. */
+export function redisKeys(prefix: string) {
+  return (...parts: string[]): string => prefix + parts.join(":");
+}
+
+/** Deletes every key under `prefix` (tests and teardown only). */
+export async function deleteKeysWithPrefix(redis: Redis, prefix: string): Promise<void> {
+  let cursor = "0";
+  do {
+    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 500);
+    if (keys.length > 0) await redis.unlink(...keys);
+    cursor = next;
+  } while (cursor !== "0");
+}

@@ -1,0 +1,50 @@
+import "reflect-metadata";
+import { buildSubgraphSchema } from "@apollo/subgraph";
+import type { GraphQLSchemaModule } from "@apollo/subgraph/dist/schema-helper";
+import { printSchemaWithDirectives, type IResolvers } from "@graphql-tools/utils";
+import type { GraphQLSchema } from "graphql";
+import gql from "graphql-tag";
+import { buildSchema, createResolversMap, type BuildSchemaOptions } from "type-graphql";
+import { DateTimeScalar } from "./scalars.ts";
+
+/** The federation version every subgraph links, and the directives it imports. */
+const FEDERATION_LINK = `extend schema @link(
+  url: "https://specs.apollo.dev/federation/v2.7"
+  import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible", "@tag", "@interfaceObject"]
+)`;
+
+export interface FederatedSchemaOptions extends Omit<BuildSchemaOptions, "skipCheck"> {
+  /** `__resolveReference` (and any other hand-written) resolvers, keyed by type name. */
+  referenceResolvers?: IResolvers;
+}
+
+/**
+ * Builds a federation 2 subgraph schema from type-graphql resolvers: the one place where the
+ * `@link` and `buildSubgraphSchema` glue lives, so no subgraph writes its own.
+ */
+export async function buildFederatedSchema({
+  referenceResolvers = {},
+  ...options
+}: FederatedSchemaOptions): Promise<GraphQLSchema> {
+  const schema = await buildSchema({
+    scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
+    ...options,
+    skipCheck: true,
+  });
+  const resolvers = mergeResolvers(createResolversMap(schema) as IResolvers, referenceResolvers);
+  return buildSubgraphSchema({
+    typeDefs: gql`${FEDERATION_LINK}\n${printSchemaWithDirectives(schema)}`,
+    resolvers: resolvers as GraphQLSchemaModule["resolvers"],
+  });
+}
+
+function mergeResolvers(base: IResolvers, extra: IResolvers): IResolvers {
+  const merged: IResolvers = { ...base };
+  for (const [typeName, fields] of Object.entries(extra)) {
+    merged[typeName] = { ...(base[typeName] as object), ...(fields as object) };
+  }
+  return merged;
+}
+
+/** The SDL a subgraph contributes to composition (federation directives included). */
+export { printSubgraphSchema } from "@apollo/subgraph";

@@ -1,0 +1,115 @@
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Logger } from "../logging/logger.ts";
+import { runInRequestScope } from "../logging/logger.ts";
+import { REQUEST_ID_HEADER } from "../auth/forwarded-identity.ts";
+import type { Metrics } from "../metrics/metrics.ts";
+
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
+
+/** A named check `/ready` runs; it throws (or times out) when its dependency is unusable. */
+export interface ReadinessCheck {
+  name: string;
+  check: () => Promise<unknown>;
+}
+
+export interface ServiceServerOptions {
+  logger: Logger;
+  metrics: Metrics;
+  /** Handler for `/graphql`. */
+  graphql: RouteHandler;
+  /** Further routes by exact path, such as `/.well-known/jwks.json`. */
+  routes?: Record<string, RouteHandler>;
+  readiness: ReadinessCheck[];
+}
+
+const REQUEST_ID_PATTERN = /^[\w.:-]{1,128}$/;
+const READINESS_TIMEOUT_MS = 2000;
+
+/**
+ * The HTTP server of every process: `/graphql`, `/health` (the process is alive), `/ready` (its
+ * dependencies answer), `/metrics` (Prometheus), plus any extra routes. Each request gets a
+ * request id (the caller's `x-request-id` if well-formed) that every log line of it carries.
+ */
+export function createServiceServer(options: ServiceServerOptions): Server {
+  const routes: Record<string, RouteHandler> = {
+    "/graphql": options.graphql,
+    "/health": (_req, res) => sendJson(res, 200, { status: "ok" }),
+    "/ready": (_req, res) => ready(res, options.readiness),
+    "/metrics": async (_req, res) => {
+      res.writeHead(200, { "content-type": options.metrics.registry.contentType });
+      res.end(await options.metrics.registry.metrics());
+    },
+    ...options.routes,
+  };
+  return createServer((req, res) => {
+    const incoming = req.headers[REQUEST_ID_HEADER];
+    const requestId =
+      typeof incoming === "string" && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    const path = (req.url ?? "/").split("?")[0] ?? "/";
+    const route = routes[path];
+    runInRequestScope({ requestId }, async () => {
+      if (!route) return sendJson(res, 404, { error: "not found" });
+      try {
+        await route(req, res);
+      } catch (error) {
+        options.logger.error({ err: error, path }, "request failed");
+        if (!res.headersSent) sendJson(res, 500, { error: "internal error" });
+        else res.end();
+      }
+    });
+  });
+}
+
+async function ready(res: ServerResponse, checks: ReadinessCheck[]): Promise<void> {
+  const results = await Promise.all(
+    checks.map(async ({ name, check }) => {
+      try {
+        await withTimeout(check(), READINESS_TIMEOUT_MS);
+        return [name, "ok"] as const;
+      } catch {
+        return [name, "unavailable"] as const;
+      }
+    }),
+  );
+  const healthy = results.every(([, status]) => status === "ok");
+  sendJson(res, healthy ? 200 : 503, {
+    status: healthy ? "ready" : "not ready",
+    checks: Object.fromEntries(results),
+  });
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error("timeout")), ms).unref()),
+  ]);
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { "content-type": "application/json" });
+  res.end(JSON.stringify(body));
+}
+
+/** Listens on `port` (0 for any free port) and resolves to the base URL. */
+export async function listen(server: Server, port: number, host = "127.0.0.1"): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  return `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`;
+}
+
+/** Stops accepting connections and waits for in-flight requests, closing idle keep-alives. */
+export async function closeServer(server: Server): Promise<void> {
+  await new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
+}

@@ -1,0 +1,28 @@
+import type { Logger } from "../logging/logger.ts";
+
+/**
+ * Keeps a process serving until SIGTERM or SIGINT, then runs `shutdown` once and exits: 0 when it
+ * finished, 1 when it failed or took longer than `graceMs`.
+ */
+export function runUntilSignal(logger: Logger, shutdown: () => Promise<void>, graceMs = 15_000) {
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    const deadline = setTimeout(() => {
+      logger.error("shutdown took too long, exiting");
+      process.exit(1);
+    }, graceMs);
+    deadline.unref();
+    shutdown().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+}

@@ -1,0 +1,110 @@
+import type { Server } from "node:http";
+import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import type { GraphQLSchema } from "graphql";
+import {
+  FORWARDED_IDENTITY_HEADER,
+  verifyForwardedIdentity,
+  type ForwardedIdentity,
+} from "../auth/forwarded-identity.ts";
+import { createErrorFormatter } from "../errors/format-error.ts";
+import { EventConsumer, type EventHandlers } from "../events/consumer.ts";
+import { OutboxRelay } from "../events/relay.ts";
+import { apolloRequestHandler } from "../http/apollo-handler.ts";
+import {
+  closeServer,
+  createServiceServer,
+  listen,
+  type RouteHandler,
+} from "../http/service-server.ts";
+import type { Infrastructure } from "./infrastructure.ts";
+
+/** What every subgraph resolver can rely on finding in its context. */
+export interface SubgraphContext extends ForwardedIdentity {}
+
+export interface SubgraphOptions<Context extends SubgraphContext> {
+  infra: Infrastructure;
+  schema: GraphQLSchema;
+  /** Shared with the gateway: only requests it signed are served. */
+  gatewaySecret: string;
+  /** Builds a request's context (request-scoped loaders and services) from who is calling. */
+  context: (identity: ForwardedIdentity) => Context;
+  /** Domain events this subgraph consumes. */
+  eventHandlers?: EventHandlers;
+  /** Extra HTTP routes, such as identity's JWKS. */
+  routes?: Record<string, RouteHandler>;
+}
+
+/**
+ * A subgraph service: its Apollo server behind the gateway-identity check, its HTTP endpoints,
+ * its outbox relay and its event consumer. Creating it has no side effects; `listen` starts it.
+ */
+export class Subgraph<Context extends SubgraphContext> {
+  readonly server: Server;
+  private readonly apollo: ApolloServer<Context>;
+  private readonly relay: OutboxRelay;
+  private readonly consumer: EventConsumer;
+
+  constructor(private readonly options: SubgraphOptions<Context>) {
+    const { infra } = options;
+    this.apollo = new ApolloServer<Context>({
+      schema: options.schema,
+      formatError: createErrorFormatter(infra.logger),
+      includeStacktraceInErrorResponses: false,
+      plugins: [infra.metrics.plugin, ApolloServerPluginLandingPageDisabled()],
+    });
+    this.server = createServiceServer({
+      logger: infra.logger,
+      metrics: infra.metrics,
+      graphql: apolloRequestHandler(this.apollo, async (req) => {
+        const header = req.headers[FORWARDED_IDENTITY_HEADER];
+        const identity = await verifyForwardedIdentity(
+          typeof header === "string" ? header : undefined,
+          options.gatewaySecret,
+        );
+        return options.context(identity);
+      }),
+      ...(options.routes ? { routes: options.routes } : {}),
+      readiness: [
+        { name: "postgres", check: () => infra.prisma.$queryRawUnsafe("SELECT 1") },
+        { name: "redis", check: () => infra.redis.ping() },
+      ],
+    });
+    this.relay = new OutboxRelay({
+      outbox: infra.outbox,
+      source: infra.name,
+      prisma: infra.prisma,
+      databaseUrl: infra.databaseUrl,
+      redis: infra.redis,
+      redisPrefix: infra.redisPrefix,
+      logger: infra.logger,
+    });
+    this.consumer = new EventConsumer({
+      group: infra.name,
+      inboxSchema: infra.name,
+      handlers: options.eventHandlers ?? {},
+      prisma: infra.prisma,
+      redis: infra.redis,
+      redisPrefix: infra.redisPrefix,
+      logger: infra.logger,
+    });
+  }
+
+  /** Starts serving on `port` (0 for any free port); resolves to the base URL. */
+  async listen(port: number, host?: string): Promise<string> {
+    await this.apollo.start();
+    await this.relay.start();
+    await this.consumer.start();
+    const url = await listen(this.server, port, host);
+    this.options.infra.logger.info({ url: `${url}/graphql` }, "subgraph listening");
+    return url;
+  }
+
+  /** Stops accepting requests, finishes in-flight ones, then stops relaying and consuming. */
+  async close(): Promise<void> {
+    await closeServer(this.server);
+    await this.apollo.stop();
+    await this.consumer.stop();
+    await this.relay.stop();
+  }
+}

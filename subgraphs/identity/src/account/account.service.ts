@@ -1,0 +1,59 @@
+import type { Account } from "@pulse/db";
+import {
+  badUserInput,
+  type Outbox,
+  type PrismaClient,
+  type PrismaTransaction,
+  type Viewer,
+} from "@pulse/platform";
+import type { Mailer } from "../mail/mailer.ts";
+import { verifyEmailMessage } from "../mail/messages.ts";
+import { verifyPassword } from "../password/password-hasher.ts";
+import { consumeActionToken, issueActionToken } from "./action-tokens.ts";
+
+export interface AccountServiceDeps {
+  prisma: PrismaClient;
+  mailer: Mailer;
+  outbox: Outbox;
+  appUrl: string;
+}
+
+/** Email verification and account deletion. */
+export class AccountService {
+  constructor(private readonly deps: AccountServiceDeps) {}
+
+  issueEmailVerification(tx: PrismaTransaction, accountId: string): Promise<string> {
+    return issueActionToken(tx, accountId, "VERIFY_EMAIL");
+  }
+
+  sendEmailVerification(email: string, token: string): Promise<void> {
+    return this.deps.mailer.send(verifyEmailMessage(email, this.deps.appUrl, token));
+  }
+
+  /** Confirms the address the token was mailed to. */
+  async verifyEmail(token: string): Promise<Account> {
+    return this.deps.prisma.$transaction(async (tx) => {
+      const accountId = await consumeActionToken(tx, token, "VERIFY_EMAIL", "token");
+      const account = await tx.account.findUniqueOrThrow({ where: { id: accountId } });
+      if (account.emailVerifiedAt) return account;
+      return tx.account.update({ where: { id: accountId }, data: { emailVerifiedAt: new Date() } });
+    });
+  }
+
+  /**
+   * Deletes the viewer's account and everything identity keeps about them, and publishes
+   * `user.deleted` in the same transaction so every other subgraph follows.
+   */
+  async deleteAccount(viewer: Viewer, password: string): Promise<true> {
+    const { prisma, outbox } = this.deps;
+    const account = await prisma.account.findUnique({ where: { id: viewer.id } });
+    if (!account || !(await verifyPassword(account.passwordHash, password))) {
+      throw badUserInput("password", "Password is incorrect");
+    }
+    await prisma.$transaction(async (tx) => {
+      await tx.account.delete({ where: { id: account.id } });
+      await outbox.record(tx, "user.deleted", { userId: account.id });
+    });
+    return true;
+  }
+}

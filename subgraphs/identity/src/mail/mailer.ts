@@ -1,0 +1,31 @@
+import { randomUUID } from "node:crypto";
+import type { Logger, PrismaClient } from "@pulse/platform";
+
+export interface MailMessage {
+  to: string;
+  subject: string;
+  body: string;
+}
+
+/** Sends email. Swap the driver (SES, SMTP, ...) without touching the code that sends. */
+export interface Mailer {
+  send(message: MailMessage): Promise<void>;
+}
+
+/**
+ * The default driver: records each message in `identity.mail_message` and the log instead of
+ * sending it, so development and tests can read what would have been mailed.
+ */
+export class OutboxMailer implements Mailer {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly logger: Logger,
+  ) {}
+
+  async send(message: MailMessage): Promise<void> {
+    await this.prisma.mailMessage.create({
+      data: { id: randomUUID(), recipient: message.to, subject: message.subject, body: message.body },
+    });
+    this.logger.info({ to: message.to, subject: message.subject }, "mail recorded");
+  }
+}

@@ -1,0 +1,9 @@
+// Starts the identity subgraph: `pnpm --filter @pulse/identity start`.
+import { createLogger, runUntilSignal } from "@pulse/platform";
+import { loadIdentityConfig } from "./config.ts";
+import { createIdentityService } from "./server.ts";
+
+const config = loadIdentityConfig();
+const service = await createIdentityService(config);
+await service.subgraph.listen(config.PORT, config.HOST);
+runUntilSignal(createLogger("identity", config.LOG_LEVEL), () => service.close());

@@ -1,0 +1,79 @@
+import {
+  badUserInput,
+  unauthenticated,
+  type PrismaClient,
+  type RateLimit,
+  type Viewer,
+} from "@pulse/platform";
+import { consumeActionToken, issueActionToken } from "../account/action-tokens.ts";
+import type { Mailer } from "../mail/mailer.ts";
+import { resetPasswordMessage } from "../mail/messages.ts";
+import type { SessionService } from "../session/session.service.ts";
+import { hashPassword, verifyPassword } from "./password-hasher.ts";
+import { assertPasswordPolicy } from "./password-policy.ts";
+
+export interface PasswordServiceDeps {
+  prisma: PrismaClient;
+  mailer: Mailer;
+  sessions: SessionService;
+  appUrl: string;
+  /** Reset emails per address, so the endpoint cannot be used to flood someone's inbox. */
+  resetMailLimit: RateLimit;
+}
+
+/** Changing a password, and resetting a forgotten one through an emailed link. */
+export class PasswordService {
+  constructor(private readonly deps: PasswordServiceDeps) {}
+
+  /** Changes the viewer's password and signs out every other session. */
+  async changePassword(viewer: Viewer, currentPassword: string, newPassword: string): Promise<true> {
+    const { prisma, sessions } = this.deps;
+    const account = await prisma.account.findUnique({ where: { id: viewer.id } });
+    if (!account) throw unauthenticated();
+    if (!(await verifyPassword(account.passwordHash, currentPassword))) {
+      throw badUserInput("input.currentPassword", "Current password is incorrect");
+    }
+    assertPasswordPolicy(newPassword, "input.newPassword");
+    if (newPassword === currentPassword) {
+      throw badUserInput("input.newPassword", "New password must differ from the current one");
+    }
+    const passwordHash = await hashPassword(newPassword);
+    await prisma.$transaction(async (tx) => {
+      await tx.account.update({ where: { id: account.id }, data: { passwordHash } });
+      await sessions.revoke(tx, { accountId: account.id, id: { not: viewer.sessionId } }, "PASSWORD_CHANGED");
+    });
+    return true;
+  }
+
+  /**
+   * Mails a reset link when the address has an account. Always true, so the answer never
+   * reveals whether an email is registered.
+   */
+  async requestReset(rawEmail: string): Promise<true> {
+    const email = rawEmail.trim().toLowerCase();
+    const account = await this.deps.prisma.account.findUnique({ where: { email } });
+    if (!account) return true;
+    try {
+      await this.deps.resetMailLimit.consume(email);
+    } catch {
+      return true;
+    }
+    const token = await this.deps.prisma.$transaction((tx) =>
+      issueActionToken(tx, account.id, "RESET_PASSWORD"),
+    );
+    await this.deps.mailer.send(resetPasswordMessage(account.email, this.deps.appUrl, token));
+    return true;
+  }
+
+  /** Sets a new password with a mailed token, and signs out every session. */
+  async resetPassword(token: string, newPassword: string): Promise<true> {
+    assertPasswordPolicy(newPassword, "input.newPassword");
+    const passwordHash = await hashPassword(newPassword);
+    await this.deps.prisma.$transaction(async (tx) => {
+      const accountId = await consumeActionToken(tx, token, "RESET_PASSWORD", "input.token");
+      await tx.account.update({ where: { id: accountId }, data: { passwordHash } });
+      await this.deps.sessions.revoke(tx, { accountId }, "PASSWORD_RESET");
+    });
+    return true;
+  }
+}

@@ -1,0 +1,104 @@
+import {
+  closeInfrastructure,
+  connectInfrastructure,
+  RateLimit,
+  sendJson,
+  Subgraph,
+  type StatementCounter,
+} from "@pulse/platform";
+import type { JWK } from "jose";
+import { AccountService } from "./account/account.service.ts";
+import type { IdentityConfig } from "./config.ts";
+import type { IdentityContext } from "./context.ts";
+import { OutboxMailer } from "./mail/mailer.ts";
+import { PasswordService } from "./password/password.service.ts";
+import { buildIdentitySchema } from "./schema.ts";
+import { SessionService } from "./session/session.service.ts";
+import { AccessTokenIssuer } from "./tokens/access-tokens.ts";
+import { SigningKeys } from "./tokens/signing-keys.ts";
+import { createAccountLoader } from "./user/user.loader.ts";
+
+/** The contract's login limit: 10 attempts a minute, per email and per client address. */
+const LOGIN_LIMIT = { points: 10, durationSeconds: 60 };
+
+export interface IdentityService {
+  subgraph: Subgraph<IdentityContext>;
+  close(): Promise<void>;
+}
+
+/**
+ * Wires the identity subgraph: connections, keys, services and server. Nothing listens until
+ * `subgraph.listen`.
+ */
+export async function createIdentityService(
+  config: IdentityConfig,
+  options: { statementCounter?: StatementCounter } = {},
+): Promise<IdentityService> {
+  const infra = connectInfrastructure({
+    name: "identity",
+    databaseUrl: config.DATABASE_URL,
+    redisUrl: config.REDIS_URL,
+    redisPrefix: config.REDIS_PREFIX,
+    logLevel: config.LOG_LEVEL,
+    ...options,
+  });
+  const { prisma, redis, redisPrefix, logger, outbox } = infra;
+  const keys = await SigningKeys.fromPem(
+    config.JWT_PRIVATE_KEY,
+    config.JWT_PREVIOUS_PUBLIC_KEYS as JWK[],
+  );
+  const accessTokens = new AccessTokenIssuer(keys, {
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+    ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+  });
+  const mailer = new OutboxMailer(prisma, logger);
+  const accounts = new AccountService({ prisma, mailer, outbox, appUrl: config.APP_URL });
+  const sessions = new SessionService({
+    prisma,
+    accessTokens,
+    accounts,
+    refreshTokenTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
+    loginLimits: {
+      perEmail: new RateLimit(redis, redisPrefix, { name: "login:email", ...LOGIN_LIMIT }),
+      perAddress: new RateLimit(redis, redisPrefix, { name: "login:ip", ...LOGIN_LIMIT }),
+    },
+  });
+  const passwords = new PasswordService({
+    prisma,
+    mailer,
+    sessions,
+    appUrl: config.APP_URL,
+    resetMailLimit: new RateLimit(redis, redisPrefix, {
+      name: "reset-mail",
+      points: 3,
+      durationSeconds: 3600,
+    }),
+  });
+
+  const subgraph = new Subgraph<IdentityContext>({
+    infra,
+    schema: await buildIdentitySchema(),
+    gatewaySecret: config.GATEWAY_SECRET,
+    context: (identity) => ({
+      ...identity,
+      loaders: { account: createAccountLoader(prisma) },
+      sessions,
+      passwords,
+      accounts,
+    }),
+    routes: {
+      "/.well-known/jwks.json": (_req, res) => {
+        res.setHeader("cache-control", "public, max-age=300");
+        sendJson(res, 200, keys.jwks());
+      },
+    },
+  });
+  return {
+    subgraph,
+    async close() {
+      await subgraph.close();
+      await closeInfrastructure(infra);
+    },
+  };
+}

@@ -1,0 +1,195 @@
+import { randomUUID } from "node:crypto";
+import { Prisma, type Account } from "@pulse/db";
+import {
+  conflict,
+  unauthenticated,
+  type PrismaClient,
+  type PrismaTransaction,
+  type RateLimit,
+  type Viewer,
+} from "@pulse/platform";
+import type { AccessTokenIssuer } from "../tokens/access-tokens.ts";
+import { hashOpaqueToken, newOpaqueToken } from "../tokens/opaque-token.ts";
+import {
+  hashPassword,
+  needsRehash,
+  verifyAgainstNothing,
+  verifyPassword,
+} from "../password/password-hasher.ts";
+import { assertPasswordPolicy } from "../password/password-policy.ts";
+import type { AccountService } from "../account/account.service.ts";
+import { normalizeEmail } from "./email.ts";
+
+/** Why a session (refresh-token family) ended, kept for audits. */
+export type RevokeReason =
+  | "LOGOUT"
+  | "LOGOUT_EVERYWHERE"
+  | "PASSWORD_CHANGED"
+  | "PASSWORD_RESET"
+  | "REUSE_DETECTED";
+
+export interface SessionPayload {
+  accessToken: string;
+  accessTokenExpiresAt: Date;
+  refreshToken: string;
+  user: Account;
+}
+
+export interface SessionServiceDeps {
+  prisma: PrismaClient;
+  accessTokens: AccessTokenIssuer;
+  accounts: AccountService;
+  refreshTokenTtlSeconds: number;
+  /** Login attempts per email and per client address. */
+  loginLimits: { perEmail: RateLimit; perAddress: RateLimit };
+}
+
+/**
+ * Sign-up, sign-in and sessions. A session is a family of refresh tokens: each refresh rotates
+ * the token, and presenting one that was already rotated (a stolen copy, or the original after
+ * the thief used it) revokes the whole family.
+ */
+export class SessionService {
+  constructor(private readonly deps: SessionServiceDeps) {}
+
+  async register(rawEmail: string, password: string): Promise<SessionPayload> {
+    const email = normalizeEmail(rawEmail, "input.email");
+    assertPasswordPolicy(password, "input.password");
+    const passwordHash = await hashPassword(password);
+    try {
+      const { account, refreshToken, verificationToken } = await this.deps.prisma.$transaction(
+        async (tx) => {
+          const account = await tx.account.create({
+            data: { id: randomUUID(), email, passwordHash },
+          });
+          const refreshToken = await this.startSession(tx, account.id);
+          const verificationToken = await this.deps.accounts.issueEmailVerification(tx, account.id);
+          return { account, refreshToken, verificationToken };
+        },
+      );
+      await this.deps.accounts.sendEmailVerification(account.email, verificationToken);
+      return this.payload(account, refreshToken);
+    } catch (error) {
+      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+        throw conflict("An account with this email already exists", "input.email");
+      }
+      throw error;
+    }
+  }
+
+  async login(rawEmail: string, password: string, clientIp: string): Promise<SessionPayload> {
+    const email = rawEmail.trim().toLowerCase();
+    await this.deps.loginLimits.perAddress.consume(clientIp);
+    await this.deps.loginLimits.perEmail.consume(email);
+    const account = await this.deps.prisma.account.findUnique({ where: { email } });
+    const valid = account
+      ? await verifyPassword(account.passwordHash, password)
+      : await verifyAgainstNothing(password);
+    if (!account || !valid) throw unauthenticated("Invalid email or password");
+    if (needsRehash(account.passwordHash)) {
+      await this.deps.prisma.account.update({
+        where: { id: account.id },
+        data: { passwordHash: await hashPassword(password) },
+      });
+    }
+    const refreshToken = await this.deps.prisma.$transaction((tx) => this.startSession(tx, account.id));
+    return this.payload(account, refreshToken);
+  }
+
+  async refresh(refreshToken: string): Promise<SessionPayload> {
+    const { prisma } = this.deps;
+    const stored = await prisma.refreshToken.findUnique({
+      where: { tokenHash: hashOpaqueToken(refreshToken) },
+      include: { session: { include: { account: true } } },
+    });
+    const now = new Date();
+    if (!stored || stored.session.revokedAt || stored.expiresAt <= now) {
+      throw unauthenticated("Invalid or expired refresh token");
+    }
+    if (stored.rotatedAt) return this.reuseDetected(stored.sessionId);
+    const next = await prisma.$transaction(async (tx) => {
+      // Conditional on not being rotated yet, so two concurrent refreshes cannot both win.
+      const { count } = await tx.refreshToken.updateMany({
+        where: { id: stored.id, rotatedAt: null },
+        data: { rotatedAt: now },
+      });
+      if (count === 0) return undefined;
+      return this.issueRefreshToken(tx, stored.sessionId);
+    });
+    if (next === undefined) return this.reuseDetected(stored.sessionId);
+    return this.payload(stored.session.account, next);
+  }
+
+  /** Ends the session the refresh token belongs to. Unknown or spent tokens are fine: true. */
+  async logout(refreshToken: string): Promise<true> {
+    const stored = await this.deps.prisma.refreshToken.findUnique({
+      where: { tokenHash: hashOpaqueToken(refreshToken) },
+      select: { sessionId: true },
+    });
+    if (stored) await this.revoke(this.deps.prisma, { id: stored.sessionId }, "LOGOUT");
+    return true;
+  }
+
+  /** Ends every session of the viewer. */
+  async logoutEverywhere(viewer: Viewer): Promise<true> {
+    await this.revoke(this.deps.prisma, { accountId: viewer.id }, "LOGOUT_EVERYWHERE");
+    return true;
+  }
+
+  /** Ends the sessions matched by `where` that are still active. */
+  async revoke(
+    db: PrismaClient | PrismaTransaction,
+    where: Prisma.SessionWhereInput,
+    reason: RevokeReason,
+  ): Promise<void> {
+    await db.session.updateMany({
+      where: { ...where, revokedAt: null },
+      data: { revokedAt: new Date(), revokeReason: reason },
+    });
+  }
+
+  private async reuseDetected(sessionId: string): Promise<never> {
+    await this.revoke(this.deps.prisma, { id: sessionId }, "REUSE_DETECTED");
+    throw unauthenticated("Refresh token was already used; the session has been signed out");
+  }
+
+  private async startSession(tx: PrismaTransaction, accountId: string): Promise<RefreshTokenGrant> {
+    const session = await tx.session.create({ data: { id: randomUUID(), accountId } });
+    return this.issueRefreshToken(tx, session.id);
+  }
+
+  private async issueRefreshToken(
+    tx: PrismaTransaction,
+    sessionId: string,
+  ): Promise<RefreshTokenGrant> {
+    const { token, hash } = newOpaqueToken();
+    await tx.refreshToken.create({
+      data: {
+        id: randomUUID(),
+        sessionId,
+        tokenHash: hash,
+        expiresAt: new Date(Date.now() + this.deps.refreshTokenTtlSeconds * 1000),
+      },
+    });
+    return { token, sessionId };
+  }
+
+  private async payload(account: Account, grant: RefreshTokenGrant): Promise<SessionPayload> {
+    const access = await this.deps.accessTokens.issue({
+      accountId: account.id,
+      role: account.role,
+      sessionId: grant.sessionId,
+    });
+    return {
+      accessToken: access.token,
+      accessTokenExpiresAt: access.expiresAt,
+      refreshToken: grant.token,
+      user: account,
+    };
+  }
+}
+
+interface RefreshTokenGrant {
+  token: string;
+  sessionId: string;
+}
