@@ -1,6 +1,9 @@
 import type { Server } from "node:http";
 import { ApolloServer } from "@apollo/server";
-import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import {
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from "@apollo/server/plugin/disabled";
 import type { GraphQLSchema } from "graphql";
 import {
   FORWARDED_IDENTITY_HEADER,
@@ -51,7 +54,12 @@ export class Subgraph<Context extends SubgraphContext> {
       schema: options.schema,
       formatError: createErrorFormatter(infra.logger),
       includeStacktraceInErrorResponses: false,
-      plugins: [infra.metrics.plugin, ApolloServerPluginLandingPageDisabled()],
+      // No Apollo Studio here, so no per-request federated traces to compute.
+      plugins: [
+        infra.metrics.plugin,
+        ApolloServerPluginLandingPageDisabled(),
+        ApolloServerPluginInlineTraceDisabled(),
+      ],
     });
     this.server = createServiceServer({
       logger: infra.logger,

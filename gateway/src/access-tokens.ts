@@ -1,0 +1,48 @@
+import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from "jose";
+import { unauthenticated, type Viewer } from "@pulse/platform";
+
+export interface AccessTokenVerifierOptions {
+  jwksUrl: string;
+  issuer: string;
+  audience: string;
+}
+
+/**
+ * Verifies access tokens against identity's published keys (fetched once, cached, refetched
+ * when a token names an unknown key id, so key rotation needs no gateway restart).
+ */
+export class AccessTokenVerifier {
+  private readonly keys: JWTVerifyGetKey;
+
+  constructor(private readonly options: AccessTokenVerifierOptions) {
+    this.keys = createRemoteJWKSet(new URL(options.jwksUrl), { cooldownDuration: 30_000 });
+  }
+
+  /**
+   * The viewer an `Authorization` header proves, or null when there is none.
+   *
+   * @throws UNAUTHENTICATED for a malformed header or a token that is forged, expired, for
+   *   another audience, or signed with anything but identity's keys.
+   */
+  async verify(authorization: string | undefined): Promise<Viewer | null> {
+    if (!authorization) return null;
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
+    if (!match?.[1]) throw unauthenticated("Authorization must be `Bearer <accessToken>`");
+    try {
+      const { payload } = await jwtVerify(match[1], this.keys, {
+        issuer: this.options.issuer,
+        audience: this.options.audience,
+        algorithms: ["EdDSA"],
+        typ: "at+jwt",
+        requiredClaims: ["sub", "exp", "sid"],
+      });
+      const role = payload.role as unknown;
+      if ((role !== "USER" && role !== "ADMIN") || typeof payload.sid !== "string") {
+        throw new Error("missing claims");
+      }
+      return { id: payload.sub!, role, sessionId: payload.sid };
+    } catch {
+      throw unauthenticated("Invalid or expired access token");
+    }
+  }
+}

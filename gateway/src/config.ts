@@ -1,0 +1,47 @@
+import path from "node:path";
+import { env, loadConfig } from "@pulse/platform";
+import { z } from "zod";
+
+const SUBGRAPH_URL_VARIABLE = /^SUBGRAPH_([A-Z0-9_]+)_URL$/;
+
+export const gatewayConfigSchema = z
+  .object({
+    NODE_ENV: env.nodeEnv,
+    LOG_LEVEL: env.logLevel,
+    HOST: z.string().default("0.0.0.0"),
+    PORT: env.port(4000),
+    GATEWAY_SECRET: env.gatewaySecret,
+    /** The composed supergraph the gateway plans with. */
+    SUPERGRAPH_PATH: z
+      .string()
+      .default(path.resolve(import.meta.dirname, "../../schema/supergraph.graphql")),
+    /** Reload the supergraph when its file changes; on by default in development. */
+    SUPERGRAPH_WATCH: z.stringbool().optional(),
+    /** Identity's JSON Web Key Set, which access tokens are verified against. */
+    JWKS_URL: env.url.default("http://localhost:4001/.well-known/jwks.json"),
+    JWT_ISSUER: z.string().default("pulse-identity"),
+    JWT_AUDIENCE: z.string().default("pulse-api"),
+    /** Take the client address from the first X-Forwarded-For hop (behind a trusted proxy). */
+    TRUST_PROXY: z.stringbool().default(false),
+  })
+  .loose()
+  .transform((config) => ({
+    ...config,
+    SUPERGRAPH_WATCH: config.SUPERGRAPH_WATCH ?? config.NODE_ENV === "development",
+    /** `SUBGRAPH_<NAME>_URL` overrides the URL the supergraph records for subgraph `<name>`. */
+    subgraphUrls: subgraphUrlOverrides(config as Record<string, unknown>),
+  }));
+
+function subgraphUrlOverrides(variables: Record<string, unknown>): Record<string, string> {
+  const urls: Record<string, string> = {};
+  for (const [name, value] of Object.entries(variables)) {
+    const match = SUBGRAPH_URL_VARIABLE.exec(name);
+    if (match?.[1] && typeof value === "string") urls[match[1].toLowerCase()] = value;
+  }
+  return urls;
+}
+
+export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
+
+export const loadGatewayConfig = (source?: Record<string, string | undefined>) =>
+  loadConfig(gatewayConfigSchema, source);

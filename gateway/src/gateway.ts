@@ -1,0 +1,100 @@
+import { ApolloGateway, RemoteGraphQLDataSource } from "@apollo/gateway";
+import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import {
+  apolloRequestHandler,
+  closeServer,
+  createErrorFormatter,
+  createMetrics,
+  createServiceServer,
+  FORWARDED_IDENTITY_HEADER,
+  listen,
+  REQUEST_ID_HEADER,
+  type Logger,
+} from "@pulse/platform";
+import type { Server } from "node:http";
+import { AccessTokenVerifier } from "./access-tokens.ts";
+import type { GatewayConfig } from "./config.ts";
+import { createGatewayContext, type GatewayContext } from "./context.ts";
+import { sandboxLandingPage } from "./sandbox-landing-page.ts";
+import { supergraphFromFile } from "./supergraph-file.ts";
+
+/** Forwards the request id and the signed identity with every subgraph fetch. */
+class TrustedSubgraph extends RemoteGraphQLDataSource<GatewayContext> {
+  override willSendRequest({
+    request,
+    context,
+  }: Parameters<RemoteGraphQLDataSource<GatewayContext>["willSendRequest"] & {}>[0]) {
+    if (!context?.forwardedIdentity) return;
+    request.http?.headers.set(FORWARDED_IDENTITY_HEADER, context.forwardedIdentity);
+    request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
+  }
+}
+
+export interface Gateway {
+  server: Server;
+  /** Loads the supergraph and starts serving on `port` (0 for any); resolves to the base URL. */
+  listen(port: number, host?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Creates the gateway without side effects; `listen` loads the supergraph and serves. */
+export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
+  const development = config.NODE_ENV !== "production";
+  const metrics = createMetrics("gateway");
+  const gateway = new ApolloGateway({
+    supergraphSdl: supergraphFromFile(config.SUPERGRAPH_PATH, logger, config.SUPERGRAPH_WATCH),
+    buildService: ({ name, url }) =>
+      new TrustedSubgraph({ url: config.subgraphUrls[name] ?? url }),
+    logger,
+  });
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    introspection: development,
+    formatError: createErrorFormatter(logger),
+    includeStacktraceInErrorResponses: false,
+    plugins: [
+      metrics.plugin,
+      development ? sandboxLandingPage() : ApolloServerPluginLandingPageDisabled(),
+    ],
+  });
+  let started = false;
+  const server = createServiceServer({
+    logger,
+    metrics,
+    graphql: apolloRequestHandler(
+      apollo,
+      createGatewayContext({
+        verifier: new AccessTokenVerifier({
+          jwksUrl: config.JWKS_URL,
+          issuer: config.JWT_ISSUER,
+          audience: config.JWT_AUDIENCE,
+        }),
+        gatewaySecret: config.GATEWAY_SECRET,
+        trustProxy: config.TRUST_PROXY,
+      }),
+    ),
+    readiness: [
+      {
+        name: "supergraph",
+        check: async () => {
+          if (!started) throw new Error("supergraph not loaded");
+        },
+      },
+    ],
+  });
+  return {
+    server,
+    async listen(port, host) {
+      await apollo.start();
+      started = true;
+      const url = await listen(server, port, host);
+      logger.info({ url: `${url}/graphql` }, "gateway listening");
+      return url;
+    },
+    async close() {
+      await closeServer(server);
+      await apollo.stop();
+    },
+  };
+}

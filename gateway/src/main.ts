@@ -1,0 +1,10 @@
+// Starts the gateway: `pnpm --filter @pulse/gateway start`.
+import { createLogger, runUntilSignal } from "@pulse/platform";
+import { loadGatewayConfig } from "./config.ts";
+import { createGateway } from "./gateway.ts";
+
+const config = loadGatewayConfig();
+const logger = createLogger("gateway", config.LOG_LEVEL);
+const gateway = createGateway(config, logger);
+await gateway.listen(config.PORT, config.HOST);
+runUntilSignal(logger, () => gateway.close());

@@ -1,0 +1,75 @@
+import { randomBytes } from "node:crypto";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { applyMigrations, ensureDatabase } from "@pulse/db/migrate";
+import { deleteKeysWithPrefix } from "@pulse/platform";
+import { Redis } from "ioredis";
+import type { TestProject } from "vitest/node";
+import {
+  dropDatabase,
+  startEmbeddedPostgres,
+  withDatabase,
+  type LocalPostgres,
+} from "../../scripts/lib/local-postgres.ts";
+import {
+  NO_REDIS_MESSAGE,
+  redisAnswers,
+  spawnRedisServer,
+  type LocalRedis,
+} from "../../scripts/lib/local-redis.ts";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    databaseUrl: string;
+    redisUrl: string;
+    redisPrefix: string;
+  }
+}
+
+/**
+ * Provisions this run's own database (on DATABASE_URL's server, or an embedded Postgres) with
+ * every migration applied, and a Redis key prefix of its own; removes both afterwards.
+ */
+export default async function setup(project: TestProject) {
+  const runId = `${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
+  const databaseName = `pulse_test_${runId}`;
+
+  let embedded: LocalPostgres | undefined;
+  let serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl) {
+    embedded = await startEmbeddedPostgres({
+      dataDir: path.join(tmpdir(), `pulse-test-postgres-${runId}`),
+      persistent: false,
+    });
+    serverUrl = embedded.serverUrl;
+  }
+  const databaseUrl = withDatabase(serverUrl, databaseName);
+  await ensureDatabase(databaseUrl);
+  await applyMigrations(databaseUrl);
+
+  const redis = await findRedis(path.join(tmpdir(), `pulse-test-redis-${runId}`));
+  const redisPrefix = `pulse-test:${runId}:`;
+
+  project.provide("databaseUrl", databaseUrl);
+  project.provide("redisUrl", redis.url);
+  project.provide("redisPrefix", redisPrefix);
+
+  return async () => {
+    await dropDatabase(databaseUrl, databaseName);
+    await embedded?.stop();
+    const client = new Redis(redis.url);
+    await deleteKeysWithPrefix(client, redisPrefix);
+    client.disconnect();
+    await redis.stop();
+  };
+}
+
+async function findRedis(dir: string): Promise<LocalRedis> {
+  const candidates = [process.env.REDIS_URL, "redis://127.0.0.1:6379"].filter(Boolean) as string[];
+  for (const url of candidates) {
+    if (await redisAnswers(url)) return { url, source: url, stop: async () => {} };
+  }
+  const spawned = await spawnRedisServer(dir);
+  if (spawned) return spawned;
+  throw new Error(NO_REDIS_MESSAGE);
+}
