@@ -1,5 +1,5 @@
 import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from "jose";
-import { unauthenticated, type Viewer } from "@pulse/platform";
+import { requestUnauthenticated, type Viewer } from "@pulse/platform";
 
 export interface AccessTokenVerifierOptions {
   jwksUrl: string;
@@ -27,7 +27,7 @@ export class AccessTokenVerifier {
   async verify(authorization: string | undefined): Promise<Viewer | null> {
     if (!authorization) return null;
     const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
-    if (!match?.[1]) throw unauthenticated("Authorization must be `Bearer <accessToken>`");
+    if (!match?.[1]) throw requestUnauthenticated("Authorization must be `Bearer <accessToken>`");
     try {
       const { payload } = await jwtVerify(match[1], this.keys, {
         issuer: this.options.issuer,
@@ -42,7 +42,7 @@ export class AccessTokenVerifier {
       }
       return { id: payload.sub!, role, sessionId: payload.sid };
     } catch {
-      throw unauthenticated("Invalid or expired access token");
+      throw requestUnauthenticated("Invalid or expired access token");
     }
   }
 }

@@ -1,5 +1,5 @@
 import { jwtVerify, SignJWT } from "jose";
-import { unauthenticated } from "../errors/errors.ts";
+import { requestUnauthenticated } from "../errors/errors.ts";
 
 /** The header carrying the gateway's signed statement of who is calling. */
 export const FORWARDED_IDENTITY_HEADER = "x-pulse-identity";
@@ -67,7 +67,7 @@ export async function verifyForwardedIdentity(
   token: string | undefined,
   secret: string,
 ): Promise<ForwardedIdentity> {
-  if (!token) throw unauthenticated("Requests must come through the gateway");
+  if (!token) throw requestUnauthenticated("Requests must come through the gateway");
   try {
     const { payload } = await jwtVerify(token, key(secret), {
       issuer: ISSUER,
@@ -86,6 +86,6 @@ export async function verifyForwardedIdentity(
       requestId: typeof rid === "string" ? rid : "unknown",
     };
   } catch {
-    throw unauthenticated("Requests must come through the gateway");
+    throw requestUnauthenticated("Requests must come through the gateway");
   }
 }

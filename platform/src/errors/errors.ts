@@ -26,6 +26,14 @@ function error(code: ErrorCode, message: string, extensions: Record<string, unkn
 
 /** No token, a bad or expired token, revoked credentials, or wrong credentials. */
 export const unauthenticated = (message = "Authentication required") =>
+  error(ErrorCode.UNAUTHENTICATED, message);
+
+/**
+ * UNAUTHENTICATED for a whole request (bad access token, not from the gateway), answered with
+ * HTTP 401. Resolver errors must not set HTTP statuses: a subgraph answering non-2xx makes the
+ * gateway replace its GraphQL errors with a generic one.
+ */
+export const requestUnauthenticated = (message: string) =>
   error(ErrorCode.UNAUTHENTICATED, message, { http: { status: 401 } });
 
 /** Authenticated, but not allowed to do this. */
@@ -44,10 +52,7 @@ export const conflict = (message: string, field?: string) =>
 
 /** Too many requests; the client may retry after `retryAfterSeconds`. */
 export const rateLimited = (retryAfterSeconds: number) =>
-  error(ErrorCode.RATE_LIMITED, "Too many requests, try again later", {
-    retryAfterSeconds,
-    http: { status: 429 },
-  });
+  error(ErrorCode.RATE_LIMITED, "Too many requests, try again later", { retryAfterSeconds });
 
 /** A premium feature or an unpaid entry fee. */
 export const paymentRequired = (message = "A premium membership is required") =>

@@ -22,10 +22,10 @@ export function createErrorFormatter(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
     if (isContractCode(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
-      return withoutStack(formatted);
+      return withoutInternals(formatted);
     }
     if (typeof code === "string" && badRequestCodes.has(code)) {
-      return withoutStack({
+      return withoutInternals({
         ...formatted,
         extensions: { ...formatted.extensions, code: ErrorCode.BAD_USER_INPUT },
       });
@@ -40,8 +40,13 @@ export function createErrorFormatter(logger: Logger) {
   };
 }
 
-function withoutStack(formatted: GraphQLFormattedError): GraphQLFormattedError {
-  if (!formatted.extensions || !("stacktrace" in formatted.extensions)) return formatted;
-  const { stacktrace: _stacktrace, ...extensions } = formatted.extensions;
+/** Extensions that describe our internals: stacks, and a subgraph's raw HTTP response. */
+const internalExtensions = ["stacktrace", "exception", "response"];
+
+function withoutInternals(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  if (!formatted.extensions) return formatted;
+  const extensions = Object.fromEntries(
+    Object.entries(formatted.extensions).filter(([key]) => !internalExtensions.includes(key)),
+  );
   return { ...formatted, extensions };
 }

@@ -26,15 +26,10 @@ export async function applyMigrations(connectionString: string): Promise<string[
 }
 
 /**
- * Creates a migration holding the SQL that takes the database from the state of the existing
- * migrations (replayed on a temporary shadow database) to the current schema files.
- *
- * @returns the new migration's folder name, or `undefined` when the schema has not changed.
+ * The SQL that takes a database from the state of the existing migrations (replayed on a
+ * temporary shadow database) to the current schema files; empty when they agree.
  */
-export async function createMigration(
-  connectionString: string,
-  name: string,
-): Promise<string | undefined> {
+export async function pendingMigrationSql(connectionString: string): Promise<string> {
   const datamodels = await readDatamodels();
   const migrations = await readMigrations();
   const engine = await openSchemaEngine(connectionString, datamodels);
@@ -50,15 +45,25 @@ export async function createMigration(
       filters: noFilters,
     });
     const sql = stdout ?? "";
-    if (isEmptyMigration(sql)) return undefined;
-    return await writeMigration(name, sql);
+    return isEmptyMigration(sql) ? "" : sql;
   } finally {
     engine.free();
   }
 }
 
+/**
+ * Writes the pending SQL (see `pendingMigrationSql`) as a new migration.
+ *
+ * @returns the new migration's folder name, or `undefined` when the schema has not changed.
+ */
+export async function createMigration(
+  connectionString: string,
+  name: string,
+): Promise<string | undefined> {
+  const sql = await pendingMigrationSql(connectionString);
+  return sql === "" ? undefined : writeMigration(name, sql);
+}
+
 function isEmptyMigration(sql: string): boolean {
-  return sql
-    .split("\n")
-    .every((line) => line.trim() === "" || line.trim().startsWith("--"));
+  return sql.split("\n").every((line) => line.trim() === "" || line.trim().startsWith("--"));
 }

@@ -18,6 +18,7 @@ import {
 } from "../password/password-hasher.ts";
 import { assertPasswordPolicy } from "../password/password-policy.ts";
 import type { AccountService } from "../account/account.service.ts";
+import { seenByOwner, type VisibleAccount } from "../user/visibility.ts";
 import { normalizeEmail } from "./email.ts";
 
 /** Why a session (refresh-token family) ended, kept for audits. */
@@ -32,7 +33,7 @@ export interface SessionPayload {
   accessToken: string;
   accessTokenExpiresAt: Date;
   refreshToken: string;
-  user: Account;
+  user: VisibleAccount;
 }
 
 export interface SessionServiceDeps {
@@ -184,7 +185,8 @@ export class SessionService {
       accessToken: access.token,
       accessTokenExpiresAt: access.expiresAt,
       refreshToken: grant.token,
-      user: account,
+      // The caller has just proved they own the account, before holding any token.
+      user: seenByOwner(account),
     };
   }
 }

@@ -3,6 +3,7 @@ import { requireViewer } from "@pulse/platform";
 import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from "type-graphql";
 import type { IdentityContext } from "../context.ts";
 import { User } from "./user.type.ts";
+import { isOwnerView, type VisibleAccount } from "./visibility.ts";
 
 @Resolver(() => User)
 export class UserResolver {
@@ -27,8 +28,8 @@ export class UserResolver {
   }
 
   @FieldResolver(() => String, { nullable: true })
-  email(@Root() account: Account, @Ctx() ctx: IdentityContext): string | null {
-    return ctx.viewer?.id === account.id ? account.email : null;
+  email(@Root() account: VisibleAccount, @Ctx() ctx: IdentityContext): string | null {
+    return isOwnerView(account, ctx.viewer) ? account.email : null;
   }
 
   @FieldResolver(() => Boolean)

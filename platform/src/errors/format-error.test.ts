@@ -1,0 +1,43 @@
+import { GraphQLError } from "graphql";
+import { describe, expect, it } from "vitest";
+import { createLogger } from "../logging/logger.ts";
+import { badUserInput } from "./errors.ts";
+import { createErrorFormatter } from "./format-error.ts";
+
+const format = createErrorFormatter(createLogger("test", "silent"));
+
+describe("error formatting", () => {
+  it("passes contract errors through without internals", () => {
+    const error = badUserInput("input.email", "Not a valid email address");
+    const formatted = format(
+      { message: error.message, extensions: { ...error.extensions, stacktrace: ["at x"], response: { body: "raw" } } },
+      error,
+    );
+    expect(formatted).toEqual({
+      message: "Not a valid email address",
+      extensions: { code: "BAD_USER_INPUT", field: "input.email" },
+    });
+  });
+
+  it("hides anything else behind INTERNAL_SERVER_ERROR", () => {
+    const leak = new Error('relation "identity.account" does not exist');
+    const formatted = format(
+      { message: leak.message, path: ["me"], extensions: { code: "SOMETHING_ELSE", stacktrace: ["at db"] } },
+      leak,
+    );
+    expect(formatted).toEqual({
+      message: "Internal server error",
+      path: ["me"],
+      extensions: { code: "INTERNAL_SERVER_ERROR" },
+    });
+  });
+
+  it("calls malformed requests bad input", () => {
+    const error = new GraphQLError('Cannot query field "nope" on type "Query".', {
+      extensions: { code: "GRAPHQL_VALIDATION_FAILED" },
+    });
+    expect(format({ message: error.message, extensions: error.extensions }, error).extensions).toEqual({
+      code: "BAD_USER_INPUT",
+    });
+  });
+});

@@ -1,0 +1,35 @@
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import pg from "pg";
+import { expect, inject, it } from "vitest";
+import { migrationsDir, readMigrations } from "./files.ts";
+import { applyMigrations, pendingMigrationSql } from "./index.ts";
+
+it("the committed migrations produce exactly the Prisma schema", async () => {
+  expect(await pendingMigrationSql(inject("databaseUrl")), "run pnpm db:migration <name>").toBe("");
+});
+
+it("records applied migrations as `prisma migrate deploy` does, and re-applies nothing", async () => {
+  const databaseUrl = inject("databaseUrl");
+  expect(await applyMigrations(databaseUrl)).toEqual([]);
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ migration_name: string; checksum: string }>(
+      "SELECT migration_name, checksum FROM _prisma_migrations WHERE finished_at IS NOT NULL ORDER BY migration_name",
+    );
+    const { migrationDirectories } = await readMigrations();
+    const expected = await Promise.all(
+      migrationDirectories.map(async ({ path: folder }) => ({
+        migration_name: folder,
+        checksum: createHash("sha256")
+          .update(await readFile(path.join(migrationsDir, folder, "migration.sql")))
+          .digest("hex"),
+      })),
+    );
+    expect(rows).toEqual(expected);
+  } finally {
+    await client.end();
+  }
+});

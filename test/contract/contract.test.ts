@@ -1,0 +1,37 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { buildSchema, validate } from "graphql";
+import { describe, expect, it } from "vitest";
+import { loadContractDocuments, operationsDir } from "../support/operations.ts";
+
+const repoRoot = path.resolve(import.meta.dirname, "../..");
+const sharedOperationsDir = path.resolve(repoRoot, "../shared/contract/operations");
+const apiSchema = buildSchema(readFileSync(path.join(repoRoot, "schema/schema.graphql"), "utf8"));
+
+/** Each contract file is named after the subgraph that serves it. */
+const subgraphExists = (file: string) =>
+  existsSync(path.join(repoRoot, "subgraphs", path.basename(file, ".graphql")));
+
+describe("client contract", () => {
+  it.runIf(existsSync(sharedOperationsDir))(
+    "the repo's copy of the operations is identical to ../shared/contract",
+    () => {
+      const files = (dir: string) => readdirSync(dir).filter((f) => f.endsWith(".graphql")).sort();
+      expect(files(operationsDir)).toEqual(files(sharedOperationsDir));
+      for (const file of files(sharedOperationsDir)) {
+        const copy = readFileSync(path.join(operationsDir, file), "utf8");
+        expect(copy, file).toBe(readFileSync(path.join(sharedOperationsDir, file), "utf8"));
+      }
+    },
+  );
+
+  const implemented = [...loadContractDocuments()].filter(([file]) => subgraphExists(file));
+
+  it("covers at least the identity operations", () => {
+    expect(implemented.map(([file]) => file)).toContain("identity.graphql");
+  });
+
+  it.each(implemented)("%s validates against schema/schema.graphql", (_file, document) => {
+    expect(validate(apiSchema, document).map((error) => error.message)).toEqual([]);
+  });
+});
