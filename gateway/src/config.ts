@@ -23,6 +23,8 @@ export const gatewayConfigSchema = z
     JWT_AUDIENCE: z.string().default("pulse-api"),
     /** Take the client address from the first X-Forwarded-For hop (behind a trusted proxy). */
     TRUST_PROXY: z.stringbool().default(false),
+    /** Let @apollo/gateway send its usage telemetry to Apollo (it probes cloud metadata hosts). */
+    APOLLO_TELEMETRY: z.stringbool().default(false),
   })
   .loose()
   .transform((config) => ({

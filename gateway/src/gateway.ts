@@ -42,6 +42,9 @@ export interface Gateway {
 export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
   const development = config.NODE_ENV !== "production";
   const metrics = createMetrics("gateway");
+  // Read by @apollo/gateway's constructor: off unless asked for, since it phones home and probes
+  // cloud metadata addresses at start-up.
+  if (!config.APOLLO_TELEMETRY) process.env.APOLLO_TELEMETRY_DISABLED = "true";
   const gateway = new ApolloGateway({
     supergraphSdl: supergraphFromFile(config.SUPERGRAPH_PATH, logger, config.SUPERGRAPH_WATCH),
     buildService: ({ name, url }) =>

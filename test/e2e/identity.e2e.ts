@@ -347,6 +347,17 @@ describe("login rate limit", () => {
 });
 
 describe("request ids", () => {
+  it("flow from the gateway into the subgraph's log lines", async () => {
+    const email = uniqueEmail("traced");
+    const requestId = `trace-${email}`.replace(/[@.]/g, "-");
+    const response = await stack
+      .client()
+      .op("Register", { input: { email, password: PASSWORD } }, { "x-request-id": requestId });
+    expect(response.errors).toBeUndefined();
+    const mailLog = stack.identityLogs.find((line) => line.msg === "mail recorded" && line.to === email);
+    expect(mailLog).toMatchObject({ service: "identity", requestId });
+  });
+
   it("echoes the caller's request id, or makes one", async () => {
     const echoed = await stack.client().op("Viewer", {}, { "x-request-id": "trace-abc-123" });
     expect(echoed.headers.get("x-request-id")).toBe("trace-abc-123");

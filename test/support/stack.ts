@@ -18,6 +18,8 @@ export interface Stack {
   signingKeyPem: string;
   /** SQL statements identity sent, for batching assertions. */
   identityStatements: StatementCounter;
+  /** Identity's log lines (at info level and above), parsed. */
+  identityLogs: Record<string, unknown>[];
   /** A client of the gateway with a client address of its own (see TRUST_PROXY). */
   client(token?: string): ApiClient;
   close(): Promise<void>;
@@ -38,11 +40,18 @@ export async function startStack(overrides: Partial<Record<keyof IdentityConfig,
     .privateKey.export({ type: "pkcs8", format: "pem" })
     .toString();
   const identityStatements = new StatementCounter();
+  const identityLogs: Record<string, unknown>[] = [];
+  const logDestination = {
+    write: (line: string) => {
+      identityLogs.push(JSON.parse(line) as Record<string, unknown>);
+      if (LOG_LEVEL !== "silent") process.stdout.write(line);
+    },
+  };
 
   const identity = await createIdentityService(
     identityConfigSchema.parse({
       NODE_ENV: "test",
-      LOG_LEVEL,
+      LOG_LEVEL: "info",
       DATABASE_URL: databaseUrl,
       REDIS_URL: redisUrl,
       REDIS_PREFIX: redisPrefix,
@@ -50,7 +59,7 @@ export async function startStack(overrides: Partial<Record<keyof IdentityConfig,
       JWT_PRIVATE_KEY: signingKeyPem,
       ...overrides,
     }),
-    { statementCounter: identityStatements },
+    { statementCounter: identityStatements, logDestination },
   );
   const identityUrl = await identity.subgraph.listen(0, "127.0.0.1");
 
@@ -78,6 +87,7 @@ export async function startStack(overrides: Partial<Record<keyof IdentityConfig,
     gatewaySecret,
     signingKeyPem,
     identityStatements,
+    identityLogs,
     client: (token) => new ApiClient(`${gatewayUrl}/graphql`, token),
     async close() {
       await gateway.close();

@@ -37,7 +37,8 @@ export interface EventConsumerOptions {
   maxDeliveries?: number;
 }
 
-type StreamEntry = [id: string, fields: string[]];
+/** Fields are null for a pending entry that has since been deleted from the stream (trimmed). */
+type StreamEntry = [id: string, fields: string[] | null];
 
 /**
  * Consumes domain events from Redis Streams through a consumer group, so each event is handled
@@ -85,16 +86,26 @@ export class EventConsumer {
 
   private async run(): Promise<void> {
     let lastClaim = 0;
-    // Our own pending entries first: events read but not acknowledged before a restart.
-    let cursor = "0";
+    // Our own pending entries first: events read but not acknowledged before a restart. Each is
+    // read once (the cursor moves past it); one that fails again stays pending and is retried,
+    // then dead-lettered, by `reclaimStale` like any other.
+    let history: Map<string, string> | undefined = new Map(this.streams.map((s) => [s, "0"]));
     while (!this.stopped) {
       try {
         if (Date.now() - lastClaim > this.claimIdleMs() / 2) {
           lastClaim = Date.now();
           await this.reclaimStale();
         }
-        const batches = await this.read(cursor);
-        if (cursor === "0" && batches.every(([, entries]) => entries.length === 0)) cursor = ">";
+        const batches = await this.read(history);
+        if (history) {
+          if (batches.every(([, entries]) => entries.length === 0)) history = undefined;
+          else {
+            for (const [stream, entries] of batches) {
+              const last = entries.at(-1);
+              if (last) history.set(stream, last[0]);
+            }
+          }
+        }
         for (const [stream, entries] of batches) {
           for (const entry of entries) await this.process(stream, entry);
         }
@@ -106,7 +117,8 @@ export class EventConsumer {
     }
   }
 
-  private async read(cursor: string): Promise<[string, StreamEntry[]][]> {
+  /** Reads our own pending entries after `history`'s ids, or new entries when it is undefined. */
+  private async read(history: Map<string, string> | undefined): Promise<[string, StreamEntry[]][]> {
     const { group, batchSize = 50, blockMs = 2000 } = this.options;
     const result = (await this.connection!.call(
       "XREADGROUP",
@@ -116,10 +128,10 @@ export class EventConsumer {
       "COUNT",
       batchSize,
       // Only new entries are worth waiting for; reading our own pending ones must not block.
-      ...(cursor === ">" ? ["BLOCK", blockMs] : []),
+      ...(history ? [] : ["BLOCK", blockMs]),
       "STREAMS",
       ...this.streams,
-      ...this.streams.map(() => cursor),
+      ...this.streams.map((stream) => history?.get(stream) ?? ">"),
     )) as [string, StreamEntry[]][] | null;
     return result ?? [];
   }
@@ -190,7 +202,7 @@ export class EventConsumer {
       stream,
       "group",
       group,
-      ...fields,
+      ...(fields ?? []),
     );
     await this.connection!.xack(stream, group, id);
   }
@@ -200,7 +212,8 @@ export class EventConsumer {
   }
 }
 
-function parseEvent(fields: string[]): DomainEvent | undefined {
+function parseEvent(fields: string[] | null): DomainEvent | undefined {
+  if (!fields) return undefined;
   const index = fields.indexOf("event");
   const raw = index >= 0 ? fields[index + 1] : undefined;
   if (!raw) return undefined;

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import { pino, type Logger } from "pino";
+import { pino, type DestinationStream, type Logger } from "pino";
 
 export type { Logger } from "pino";
 
@@ -24,8 +24,12 @@ export function currentRequestScope(): RequestScope | undefined {
  * The process logger: JSON lines on stdout, each with the service name and, inside a request,
  * its `requestId`. Secrets that may appear in request logs are redacted.
  */
-export function createLogger(service: string, level: string): Logger {
-  return pino({
+export function createLogger(
+  service: string,
+  level: string,
+  destination?: DestinationStream,
+): Logger {
+  const options = {
     level,
     base: { service },
     mixin: () => {
@@ -36,5 +40,6 @@ export function createLogger(service: string, level: string): Logger {
       paths: ["*.password", "*.newPassword", "*.currentPassword", "*.refreshToken", "*.token"],
       censor: "[redacted]",
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

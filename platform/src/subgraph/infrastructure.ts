@@ -1,6 +1,7 @@
 import { createPrismaClient, type PrismaClient, type StatementCounter } from "../data/prisma.ts";
 import { createRedis, type Redis } from "../data/redis.ts";
 import { Outbox } from "../events/outbox.ts";
+import type { DestinationStream } from "pino";
 import { createLogger, type Logger } from "../logging/logger.ts";
 import { createMetrics, type Metrics } from "../metrics/metrics.ts";
 
@@ -25,13 +26,15 @@ export interface InfrastructureOptions {
   redisPrefix: string;
   logLevel: string;
   statementCounter?: StatementCounter;
+  /** Where log lines go; stdout by default. */
+  logDestination?: DestinationStream;
 }
 
 /** Opens the database pool and the Redis connection of a subgraph. */
 export function connectInfrastructure(options: InfrastructureOptions): Infrastructure {
   return {
     name: options.name,
-    logger: createLogger(options.name, options.logLevel),
+    logger: createLogger(options.name, options.logLevel, options.logDestination),
     metrics: createMetrics(options.name),
     prisma: createPrismaClient(options.databaseUrl, {
       ...(options.statementCounter ? { statementCounter: options.statementCounter } : {}),

@@ -4,7 +4,7 @@ import {
   RateLimit,
   sendJson,
   Subgraph,
-  type StatementCounter,
+  type InfrastructureOptions,
 } from "@pulse/platform";
 import type { JWK } from "jose";
 import { AccountService } from "./account/account.service.ts";
@@ -32,7 +32,7 @@ export interface IdentityService {
  */
 export async function createIdentityService(
   config: IdentityConfig,
-  options: { statementCounter?: StatementCounter } = {},
+  options: Pick<InfrastructureOptions, "statementCounter" | "logDestination"> = {},
 ): Promise<IdentityService> {
   const infra = connectInfrastructure({
     name: "identity",
