@@ -44,6 +44,7 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
   const metrics = createMetrics("gateway");
   // Read by @apollo/gateway's constructor: off unless asked for, since it phones home and probes
   // cloud metadata addresses at start-up.
+  // eslint-disable-next-line no-restricted-syntax -- a switch the library reads, not our config
   if (!config.APOLLO_TELEMETRY) process.env.APOLLO_TELEMETRY_DISABLED = "true";
   const gateway = new ApolloGateway({
     supergraphSdl: supergraphFromFile(config.SUPERGRAPH_PATH, logger, config.SUPERGRAPH_WATCH),

@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { streamKey } from "@pulse/platform";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { mailedToken, PASSWORD, registerUser, uniqueEmail } from "../support/fixtures.ts";
 import { startStack, type Stack } from "../support/stack.ts";
 
@@ -308,6 +309,14 @@ describe("DeleteAccount", () => {
       where: { type: "user.deleted", payload: { equals: { userId: user.id } } },
     });
     expect(events).toHaveLength(1);
+    // The relay publishes it to the stream other subgraphs consume.
+    await vi.waitFor(async () => {
+      const entries = await stack.redis.xrange(streamKey(stack.redisPrefix, "user.deleted"), "-", "+");
+      const published = entries.map(([, fields]) => JSON.parse(fields[1]!));
+      expect(published).toContainEqual(
+        expect.objectContaining({ id: events[0]!.eventId, source: "identity", payload: { userId: user.id } }),
+      );
+    });
     expect((await user.client.op("Viewer")).data).toEqual({ me: null });
     const login = await stack.client().op("Login", { input: { email: user.email, password: PASSWORD } });
     expect(errorOf(login).code).toBe("UNAUTHENTICATED");

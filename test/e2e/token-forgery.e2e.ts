@@ -38,7 +38,6 @@ async function viewerWith(token: string) {
   return stack.client(token).op("Viewer");
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JSON body, asserted on below
 const readJson = (response: Response): Promise<any> => response.json();
 
 function base64url(value: unknown): string {

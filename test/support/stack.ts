@@ -6,6 +6,35 @@ import { Redis } from "ioredis";
 import { inject } from "vitest";
 import { ApiClient } from "./api-client.ts";
 
+export interface RunningGateway {
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a gateway in front of the stack's identity, on a free port. `overrides` are gateway
+ * environment variables (for example `NODE_ENV: "production"`).
+ */
+export async function startGateway(
+  stack: Pick<Stack, "gatewaySecret" | "identityUrl">,
+  overrides: Record<string, string> = {},
+): Promise<RunningGateway> {
+  const config = gatewayConfigSchema.parse({
+    NODE_ENV: "test",
+    LOG_LEVEL,
+    GATEWAY_SECRET: stack.gatewaySecret,
+    JWKS_URL: `${stack.identityUrl}/.well-known/jwks.json`,
+    SUBGRAPH_IDENTITY_URL: `${stack.identityUrl}/graphql`,
+    SUPERGRAPH_WATCH: "false",
+    // Each test client claims its own address, so per-address limits do not collide.
+    TRUST_PROXY: "true",
+    ...overrides,
+  });
+  const gateway = createGateway(config, createLogger("gateway", LOG_LEVEL));
+  const url = await gateway.listen(0, "127.0.0.1");
+  return { url, close: () => gateway.close() };
+}
+
 export interface Stack {
   gatewayUrl: string;
   identityUrl: string;
@@ -63,18 +92,8 @@ export async function startStack(overrides: Partial<Record<keyof IdentityConfig,
   );
   const identityUrl = await identity.subgraph.listen(0, "127.0.0.1");
 
-  const gatewayConfig = gatewayConfigSchema.parse({
-    NODE_ENV: "test",
-    LOG_LEVEL,
-    GATEWAY_SECRET: gatewaySecret,
-    JWKS_URL: `${identityUrl}/.well-known/jwks.json`,
-    SUBGRAPH_IDENTITY_URL: `${identityUrl}/graphql`,
-    SUPERGRAPH_WATCH: "false",
-    // Each test client claims its own address, so per-address limits do not collide.
-    TRUST_PROXY: "true",
-  });
-  const gateway = createGateway(gatewayConfig, createLogger("gateway", LOG_LEVEL));
-  const gatewayUrl = await gateway.listen(0, "127.0.0.1");
+  const gateway = await startGateway({ gatewaySecret, identityUrl });
+  const gatewayUrl = gateway.url;
 
   const prisma = createPrismaClient(databaseUrl, { maxConnections: 2 });
   const redis = new Redis(redisUrl);

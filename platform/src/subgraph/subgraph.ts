@@ -23,7 +23,7 @@ import {
 import type { Infrastructure } from "./infrastructure.ts";
 
 /** What every subgraph resolver can rely on finding in its context. */
-export interface SubgraphContext extends ForwardedIdentity {}
+export type SubgraphContext = ForwardedIdentity;
 
 export interface SubgraphOptions<Context extends SubgraphContext> {
   infra: Infrastructure;

@@ -1,0 +1,75 @@
+// @ts-check
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+/** Files allowed to read process.env: each process's one config module, and tooling. */
+const environmentReaders = [
+  "**/src/config.ts",
+  "platform/src/config/**",
+  "prisma/src/cli/**",
+  "scripts/**",
+  "test/support/**",
+  "**/*.config.ts",
+];
+
+export default tseslint.config(
+  { ignores: ["**/node_modules/**", "prisma/generated/**", ".data/**", "schema/**"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: "readonly", console: "readonly" } },
+    rules: {
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" },
+      ],
+      "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "MemberExpression[object.name='process'][property.name='env']",
+          message: "Read configuration in the process's config module (src/config.ts) only.",
+        },
+      ],
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["@pulse/db/generated/*", "**/prisma/generated/**"],
+              message: "Import the Prisma client from @pulse/db.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: environmentReaders,
+    rules: { "no-restricted-syntax": "off" },
+  },
+  {
+    // A subgraph reaches other domains only through the gateway and domain events.
+    files: ["subgraphs/*/src/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["@pulse/*", "!@pulse/platform", "!@pulse/db"],
+              message: "A subgraph must not import another subgraph or the gateway.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["**/*.test.ts", "test/**/*.ts"],
+    rules: {
+      "@typescript-eslint/no-non-null-assertion": "off",
+      "@typescript-eslint/no-explicit-any": "off",
+    },
+  },
+);

@@ -1,0 +1,131 @@
+import { spawnSync } from "node:child_process";
+import { copyFile, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { composeServices } from "@apollo/composition";
+import { buildIdentitySchema } from "@pulse/identity";
+import { printSubgraphSchema } from "@pulse/platform";
+import { parse } from "graphql";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { supergraphPath } from "../../scripts/lib/compose-supergraph.ts";
+import { ApiClient } from "../support/api-client.ts";
+import { startGateway, startStack, type Stack } from "../support/stack.ts";
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(() => stack?.close());
+
+const queryFieldNames = `{ __type(name: "Query") { fields { name } } }`;
+
+describe("operational endpoints", () => {
+  it.each(["gateway", "identity"])("%s answers /health, /ready and /metrics", async (service) => {
+    const base = service === "gateway" ? stack.gatewayUrl : stack.identityUrl;
+    const health = await fetch(`${base}/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: "ok" });
+    const ready = await fetch(`${base}/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: "ready" });
+    await stack.client().op("Viewer");
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toContain("graphql_operation_duration_seconds_bucket");
+    expect(metrics).toContain(`service="${service}"`);
+  });
+});
+
+describe("development mode", () => {
+  it("serves Apollo Sandbox with the subscription endpoint preset", async () => {
+    const response = await fetch(`${stack.gatewayUrl}/graphql`, { headers: { accept: "text/html" } });
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    expect(html).toContain("EmbeddedSandbox");
+    expect(html).toContain("initialSubscriptionEndpoint");
+  });
+
+  it("answers introspection", async () => {
+    const response = await stack.client().query(queryFieldNames);
+    expect(response.data!.__type.fields.map((f: { name: string }) => f.name)).toContain("me");
+  });
+});
+
+describe("production mode", () => {
+  it("refuses introspection and serves no landing page", async () => {
+    const gateway = await startGateway(stack, { NODE_ENV: "production" });
+    try {
+      const client = new ApiClient(`${gateway.url}/graphql`);
+      const response = await client.query(queryFieldNames);
+      expect(response.errors![0]!.extensions!.code).toBe("BAD_USER_INPUT");
+      expect(response.errors![0]!.message).toMatch(/introspection/i);
+      expect((await client.op("Viewer")).data).toEqual({ me: null });
+      const page = await fetch(`${gateway.url}/graphql`, { headers: { accept: "text/html" } });
+      expect(await page.text()).not.toContain("EmbeddedSandbox");
+    } finally {
+      await gateway.close();
+    }
+  });
+});
+
+describe("supergraph reload", () => {
+  it("picks up a new supergraph written to its file, without a restart", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "pulse-supergraph-"));
+    const file = path.join(dir, "supergraph.graphql");
+    await copyFile(supergraphPath, file);
+    const gateway = await startGateway(stack, { SUPERGRAPH_PATH: file, SUPERGRAPH_WATCH: "true" });
+    try {
+      const client = new ApiClient(`${gateway.url}/graphql`);
+      const fields = async () =>
+        (await client.query(queryFieldNames)).data!.__type.fields.map((f: { name: string }) => f.name);
+      expect(await fields()).not.toContain("ping");
+
+      await writeFile(file, await supergraphWithExtraSubgraph());
+      await vi.waitFor(async () => expect(await fields()).toContain("ping"), { timeout: 10_000 });
+      // Operations on the unchanged part keep working across the reload.
+      expect((await client.op("Viewer")).data).toEqual({ me: null });
+    } finally {
+      await gateway.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+async function supergraphWithExtraSubgraph(): Promise<string> {
+  const result = composeServices([
+    {
+      name: "identity",
+      url: "http://localhost:4001/graphql",
+      typeDefs: parse(printSubgraphSchema(await buildIdentitySchema())),
+    },
+    {
+      name: "extra",
+      url: "http://localhost:4999/graphql",
+      typeDefs: parse(`type Query { "Answers pong." ping: String }`),
+    },
+  ]);
+  if (!result.supergraphSdl) throw new Error("composition failed");
+  return result.supergraphSdl;
+}
+
+describe("configuration", () => {
+  it("stops a process with one line naming each bad variable", () => {
+    const repo = path.resolve(import.meta.dirname, "../..");
+    const result = spawnSync(
+      process.execPath,
+      ["--import", "tsx", path.join(repo, "subgraphs/identity/src/main.ts")],
+      {
+        cwd: repo,
+        encoding: "utf8",
+        env: { PATH: process.env.PATH, DATABASE_URL: "mysql://nope", PORT: "99999" },
+        timeout: 30_000,
+      },
+    );
+    expect(result.status).toBe(1);
+    const lines = result.stderr.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^Invalid configuration: /);
+    for (const variable of ["PORT", "DATABASE_URL", "REDIS_URL", "GATEWAY_SECRET", "JWT_PRIVATE_KEY"]) {
+      expect(lines[0]).toContain(`${variable}: `);
+    }
+  });
+});
