@@ -185,11 +185,15 @@ export class EventConsumer {
         if (inserted === 0) return;
         await (handler as (event: DomainEvent, tx: PrismaTransaction) => Promise<void>)(event, tx);
       });
-      await this.connection!.xack(stream, group, id);
     } catch (error) {
       // Left pending: retried once idle, dead-lettered after too many deliveries.
       logger.error({ err: error, eventId: event.id, type: event.type }, "event handler failed");
+      return;
     }
+    // Should the acknowledgement fail, the event is redelivered and its inbox row skips it.
+    await this.connection!.xack(stream, group, id).catch((error: unknown) =>
+      logger.warn({ err: error, eventId: event.id }, "event consumer: acknowledgement failed"),
+    );
   }
 
   private async deadLetter(stream: string, [id, fields]: StreamEntry, deliveries: number) {

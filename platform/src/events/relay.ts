@@ -37,7 +37,9 @@ export interface OutboxRelayOptions {
  * Moves committed events from a subgraph's outbox to Redis Streams. A row is marked published
  * only after Redis has accepted it, so nothing is lost when the process dies between commit and
  * publish or Redis is down; the price is a possible duplicate, which consumers deduplicate.
- * One relay at a time drains an outbox (an advisory lock), which keeps each stream in commit order.
+ * One relay at a time drains an outbox (an advisory lock), publishing in outbox (id) order. Events
+ * of concurrent transactions may still reach a stream in another order than they committed, so
+ * consumers that keep state apply events by version, never by arrival.
  */
 export class OutboxRelay {
   private listener: pg.Client | undefined;
@@ -88,7 +90,7 @@ export class OutboxRelay {
   /**
    * Publishes every unpublished event, oldest first.
    *
-   * @returns how many events were published.
+   * @returns how many events this call published: 0 also when another relay holds the outbox.
    * @throws when Redis or Postgres fails; the events stay in the outbox for the next attempt.
    */
   async drain(): Promise<number> {
@@ -168,6 +170,10 @@ export class OutboxRelay {
     });
     await client.connect();
     await client.query(`LISTEN ${pg.escapeIdentifier(this.options.outbox.channel)}`);
+    if (this.stopped) {
+      await client.end();
+      return;
+    }
     this.listener = client;
   }
 
