@@ -8,7 +8,8 @@ const environmentReaders = [
   "platform/src/config/**",
   "prisma/src/cli/**",
   "scripts/**",
-  "test/support/**",
+  "test/**",
+  "**/*.test.ts",
   "**/*.config.ts",
 ];
 

@@ -1,9 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import {
-  currentRequestScope,
-  signForwardedIdentity,
-  type Viewer,
-} from "@pulse/platform";
+import { currentRequestScope, signForwardedIdentity, type Viewer } from "@pulse/platform";
 import type { AccessTokenVerifier } from "./access-tokens.ts";
 
 /** What the gateway knows about a request and forwards to every subgraph fetch. */

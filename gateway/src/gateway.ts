@@ -48,8 +48,7 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
   if (!config.APOLLO_TELEMETRY) process.env.APOLLO_TELEMETRY_DISABLED = "true";
   const gateway = new ApolloGateway({
     supergraphSdl: supergraphFromFile(config.SUPERGRAPH_PATH, logger, config.SUPERGRAPH_WATCH),
-    buildService: ({ name, url }) =>
-      new TrustedSubgraph({ url: config.subgraphUrls[name] ?? url }),
+    buildService: ({ name, url }) => new TrustedSubgraph({ url: config.subgraphUrls[name] ?? url }),
     logger,
   });
   const apollo = new ApolloServer<GatewayContext>({
@@ -57,6 +56,8 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
     introspection: development,
     formatError: createErrorFormatter(logger),
     includeStacktraceInErrorResponses: false,
+    // Shutdown is ordered by runUntilSignal; Apollo's own handler would race it.
+    stopOnTerminationSignals: false,
     plugins: [
       metrics.plugin,
       development ? sandboxLandingPage() : ApolloServerPluginLandingPageDisabled(),

@@ -31,7 +31,9 @@ export async function composeSupergraph(): Promise<ComposedSchemas> {
   );
   const result = composeServices(services);
   if (result.errors) {
-    throw new Error(`Composition failed:\n${result.errors.map((e) => `- ${e.message}`).join("\n")}`);
+    throw new Error(
+      `Composition failed:\n${result.errors.map((e) => `- ${e.message}`).join("\n")}`,
+    );
   }
   const api = result.schema.toAPISchema().toGraphQLJSSchema();
   return { supergraphSdl: result.supergraphSdl, apiSdl: `${printSchema(api)}\n` };

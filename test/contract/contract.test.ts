@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { buildSchema, validate } from "graphql";
 import { describe, expect, it } from "vitest";
-import { loadContractDocuments, operationsDir } from "../support/operations.ts";
+import { loadContractDocuments, operationsDir } from "../../scripts/lib/contract-operations.ts";
 
 const repoRoot = path.resolve(import.meta.dirname, "../..");
 const sharedOperationsDir = path.resolve(repoRoot, "../shared/contract/operations");
@@ -16,7 +16,10 @@ describe("client contract", () => {
   it.runIf(existsSync(sharedOperationsDir))(
     "the repo's copy of the operations is identical to ../shared/contract",
     () => {
-      const files = (dir: string) => readdirSync(dir).filter((f) => f.endsWith(".graphql")).sort();
+      const files = (dir: string) =>
+        readdirSync(dir)
+          .filter((f) => f.endsWith(".graphql"))
+          .sort();
       expect(files(operationsDir)).toEqual(files(sharedOperationsDir));
       for (const file of files(sharedOperationsDir)) {
         const copy = readFileSync(path.join(operationsDir, file), "utf8");

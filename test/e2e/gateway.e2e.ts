@@ -1,4 +1,6 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { once } from "node:events";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { copyFile, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -6,7 +8,7 @@ import { composeServices } from "@apollo/composition";
 import { buildIdentitySchema } from "@pulse/identity";
 import { printSubgraphSchema } from "@pulse/platform";
 import { parse } from "graphql";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { supergraphPath } from "../../scripts/lib/compose-supergraph.ts";
 import { ApiClient } from "../support/api-client.ts";
 import { startGateway, startStack, type Stack } from "../support/stack.ts";
@@ -37,7 +39,9 @@ describe("operational endpoints", () => {
 
 describe("development mode", () => {
   it("serves Apollo Sandbox with the subscription endpoint preset", async () => {
-    const response = await fetch(`${stack.gatewayUrl}/graphql`, { headers: { accept: "text/html" } });
+    const response = await fetch(`${stack.gatewayUrl}/graphql`, {
+      headers: { accept: "text/html" },
+    });
     expect(response.status).toBe(200);
     const html = await response.text();
     expect(html).toContain("EmbeddedSandbox");
@@ -76,7 +80,9 @@ describe("supergraph reload", () => {
     try {
       const client = new ApiClient(`${gateway.url}/graphql`);
       const fields = async () =>
-        (await client.query(queryFieldNames)).data!.__type.fields.map((f: { name: string }) => f.name);
+        (await client.query(queryFieldNames)).data!.__type.fields.map(
+          (f: { name: string }) => f.name,
+        );
       expect(await fields()).not.toContain("ping");
 
       await writeFile(file, await supergraphWithExtraSubgraph());
@@ -107,25 +113,56 @@ async function supergraphWithExtraSubgraph(): Promise<string> {
   return result.supergraphSdl;
 }
 
-describe("configuration", () => {
+describe("process lifecycle", () => {
+  const repo = path.resolve(import.meta.dirname, "../..");
+  const identityMain = path.join(repo, "subgraphs/identity/src/main.ts");
+
   it("stops a process with one line naming each bad variable", () => {
-    const repo = path.resolve(import.meta.dirname, "../..");
-    const result = spawnSync(
-      process.execPath,
-      ["--import", "tsx", path.join(repo, "subgraphs/identity/src/main.ts")],
-      {
-        cwd: repo,
-        encoding: "utf8",
-        env: { PATH: process.env.PATH, DATABASE_URL: "mysql://nope", PORT: "99999" },
-        timeout: 30_000,
-      },
-    );
+    const result = spawnSync(process.execPath, ["--import", "tsx", identityMain], {
+      cwd: repo,
+      encoding: "utf8",
+      env: { PATH: process.env.PATH, DATABASE_URL: "mysql://nope", PORT: "99999" },
+      timeout: 30_000,
+    });
     expect(result.status).toBe(1);
     const lines = result.stderr.trim().split("\n");
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^Invalid configuration: /);
-    for (const variable of ["PORT", "DATABASE_URL", "REDIS_URL", "GATEWAY_SECRET", "JWT_PRIVATE_KEY"]) {
+    for (const variable of [
+      "PORT",
+      "DATABASE_URL",
+      "REDIS_URL",
+      "GATEWAY_SECRET",
+      "JWT_PRIVATE_KEY",
+    ]) {
       expect(lines[0]).toContain(`${variable}: `);
     }
+  });
+
+  it("shuts down on SIGTERM, with exit code 0", async () => {
+    const child = spawn(process.execPath, ["--import", "tsx", identityMain], {
+      cwd: repo,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: {
+        PATH: process.env.PATH,
+        PORT: "0",
+        HOST: "127.0.0.1",
+        DATABASE_URL: inject("databaseUrl"),
+        REDIS_URL: inject("redisUrl"),
+        REDIS_PREFIX: `${inject("redisPrefix")}lifecycle:`,
+        GATEWAY_SECRET: randomBytes(32).toString("hex"),
+        JWT_PRIVATE_KEY: generateKeyPairSync("ed25519")
+          .privateKey.export({ type: "pkcs8", format: "pem" })
+          .toString(),
+      },
+    });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    await vi.waitFor(() => expect(output).toContain("subgraph listening"), { timeout: 20_000 });
+    child.kill("SIGTERM");
+    const [code] = await once(child, "exit");
+    expect(code).toBe(0);
+    expect(output).toContain('"msg":"shutting down"');
+    expect(output).not.toContain("shutdown took too long");
   });
 });

@@ -45,7 +45,9 @@ describe("Register", () => {
     expect(account.passwordHash).toMatch(/^\$argon2id\$v=19\$/);
     const params = account.passwordHash.split("$")[3]!.split(",").sort();
     expect(params).toEqual(["m=19456", "p=1", "t=2"]);
-    const tokens = await stack.prisma.refreshToken.findMany({ where: { session: { accountId: user.id } } });
+    const tokens = await stack.prisma.refreshToken.findMany({
+      where: { session: { accountId: user.id } },
+    });
     expect(tokens).toHaveLength(1);
     expect(tokens[0]!.tokenHash).not.toContain(user.refreshToken);
     expect(tokens[0]!.tokenHash).toMatch(/^[0-9a-f]{64}$/);
@@ -82,14 +84,24 @@ describe("Login and Viewer", () => {
     expect(response.data!.login.user).toMatchObject({ id: user.id, email: user.email });
     const me = await stack.client(response.data!.login.accessToken).op("Viewer");
     expect(me.data).toEqual({
-      me: { id: user.id, email: user.email, role: "USER", emailVerified: false, createdAt: expect.any(String) },
+      me: {
+        id: user.id,
+        email: user.email,
+        role: "USER",
+        emailVerified: false,
+        createdAt: expect.any(String),
+      },
     });
   });
 
   it("answers a wrong password and an unknown email alike, with UNAUTHENTICATED", async () => {
     const user = await registerUser(stack);
-    const wrong = await stack.client().op("Login", { input: { email: user.email, password: "Wr0ng!pass" } });
-    const unknown = await stack.client().op("Login", { input: { email: uniqueEmail(), password: PASSWORD } });
+    const wrong = await stack
+      .client()
+      .op("Login", { input: { email: user.email, password: "Wr0ng!pass" } });
+    const unknown = await stack
+      .client()
+      .op("Login", { input: { email: uniqueEmail(), password: PASSWORD } });
     expect(errorOf(wrong).code).toBe("UNAUTHENTICATED");
     expect(wrong.errors![0]!.message).toBe(unknown.errors![0]!.message);
     expect(errorOf(unknown).code).toBe("UNAUTHENTICATED");
@@ -108,21 +120,29 @@ describe("user(id:)", () => {
   it("shows another person without their private email", async () => {
     const [alice, bob] = await Promise.all([registerUser(stack), registerUser(stack)]);
     const asAlice = await alice.client.query(query, { id: bob.id });
-    expect(asAlice.data).toEqual({ user: { id: bob.id, email: null, role: "USER", emailVerified: false } });
+    expect(asAlice.data).toEqual({
+      user: { id: bob.id, email: null, role: "USER", emailVerified: false },
+    });
     const asBob = await bob.client.query(query, { id: bob.id });
     expect(asBob.data!.user.email).toBe(bob.email);
   });
 
   it("is null for an unknown id and requires signing in", async () => {
     const user = await registerUser(stack);
-    expect((await user.client.query(query, { id: "00000000-0000-4000-8000-000000000000" })).data).toEqual({ user: null });
+    expect(
+      (await user.client.query(query, { id: "00000000-0000-4000-8000-000000000000" })).data,
+    ).toEqual({ user: null });
     expect((await user.client.query(query, { id: "not-a-uuid" })).data).toEqual({ user: null });
-    expect(errorOf(await stack.client().query(query, { id: user.id })).code).toBe("UNAUTHENTICATED");
+    expect(errorOf(await stack.client().query(query, { id: user.id })).code).toBe(
+      "UNAUTHENTICATED",
+    );
   });
 
   it("loads many people with one SQL statement (batched)", async () => {
     const people = await Promise.all([1, 2, 3, 4, 5].map(() => registerUser(stack)));
-    const aliases = people.map((person, i) => `u${i}: user(id: "${person.id}") { id role }`).join("\n");
+    const aliases = people
+      .map((person, i) => `u${i}: user(id: "${person.id}") { id role }`)
+      .join("\n");
     const one = `{ u0: user(id: "${people[0]!.id}") { id role } }`;
     stack.identityStatements.reset();
     await people[0]!.client.query(one);
@@ -166,7 +186,9 @@ describe("RefreshSession", () => {
     );
     const winners = results.filter((result) => !result.errors);
     expect(winners.length).toBeLessThanOrEqual(1);
-    expect(results.some((result) => result.errors?.[0]?.extensions?.code === "UNAUTHENTICATED")).toBe(true);
+    expect(
+      results.some((result) => result.errors?.[0]?.extensions?.code === "UNAUTHENTICATED"),
+    ).toBe(true);
   });
 
   it("refuses an unknown token", async () => {
@@ -178,15 +200,21 @@ describe("RefreshSession", () => {
 describe("Logout and LogoutEverywhere", () => {
   it("ends the session of a refresh token, idempotently", async () => {
     const user = await registerUser(stack);
-    expect((await stack.client().op("Logout", { refreshToken: user.refreshToken })).data).toEqual({ logout: true });
-    expect((await stack.client().op("Logout", { refreshToken: user.refreshToken })).data).toEqual({ logout: true });
+    expect((await stack.client().op("Logout", { refreshToken: user.refreshToken })).data).toEqual({
+      logout: true,
+    });
+    expect((await stack.client().op("Logout", { refreshToken: user.refreshToken })).data).toEqual({
+      logout: true,
+    });
     const refresh = await stack.client().op("RefreshSession", { refreshToken: user.refreshToken });
     expect(errorOf(refresh).code).toBe("UNAUTHENTICATED");
   });
 
   it("ends every session of the viewer", async () => {
     const user = await registerUser(stack);
-    const second = await stack.client().op("Login", { input: { email: user.email, password: PASSWORD } });
+    const second = await stack
+      .client()
+      .op("Login", { input: { email: user.email, password: PASSWORD } });
     const response = await user.client.op("LogoutEverywhere");
     expect(response.data).toEqual({ logoutEverywhere: true });
     for (const token of [user.refreshToken, second.data!.login.refreshToken]) {
@@ -207,7 +235,10 @@ describe("ChangePassword", () => {
     const wrong = await user.client.op("ChangePassword", {
       input: { currentPassword: "Wr0ng!pass", newPassword: "N3w!Password" },
     });
-    expect(errorOf(wrong)).toMatchObject({ code: "BAD_USER_INPUT", field: "input.currentPassword" });
+    expect(errorOf(wrong)).toMatchObject({
+      code: "BAD_USER_INPUT",
+      field: "input.currentPassword",
+    });
     const weak = await user.client.op("ChangePassword", {
       input: { currentPassword: PASSWORD, newPassword: "weak" },
     });
@@ -216,7 +247,9 @@ describe("ChangePassword", () => {
 
   it("changes the password and signs out the other sessions only", async () => {
     const user = await registerUser(stack);
-    const other = await stack.client().op("Login", { input: { email: user.email, password: PASSWORD } });
+    const other = await stack
+      .client()
+      .op("Login", { input: { email: user.email, password: PASSWORD } });
     const changed = await user.client.op("ChangePassword", {
       input: { currentPassword: PASSWORD, newPassword: "N3w!Password" },
     });
@@ -225,9 +258,13 @@ describe("ChangePassword", () => {
       .client()
       .op("RefreshSession", { refreshToken: other.data!.login.refreshToken });
     expect(errorOf(otherRefresh).code).toBe("UNAUTHENTICATED");
-    const ownRefresh = await stack.client().op("RefreshSession", { refreshToken: user.refreshToken });
+    const ownRefresh = await stack
+      .client()
+      .op("RefreshSession", { refreshToken: user.refreshToken });
     expect(ownRefresh.errors).toBeUndefined();
-    const oldLogin = await stack.client().op("Login", { input: { email: user.email, password: PASSWORD } });
+    const oldLogin = await stack
+      .client()
+      .op("Login", { input: { email: user.email, password: PASSWORD } });
     expect(errorOf(oldLogin).code).toBe("UNAUTHENTICATED");
     const newLogin = await stack
       .client()
@@ -257,17 +294,25 @@ describe("RequestPasswordReset and ResetPassword", () => {
     expect(requested.data).toEqual({ requestPasswordReset: true });
     const token = await mailedToken(stack, user.email, "Reset your password");
 
-    const weak = await stack.client().op("ResetPassword", { input: { token, newPassword: "weak" } });
+    const weak = await stack
+      .client()
+      .op("ResetPassword", { input: { token, newPassword: "weak" } });
     expect(errorOf(weak)).toMatchObject({ code: "BAD_USER_INPUT", field: "input.newPassword" });
 
-    const reset = await stack.client().op("ResetPassword", { input: { token, newPassword: "R3set!Pass" } });
+    const reset = await stack
+      .client()
+      .op("ResetPassword", { input: { token, newPassword: "R3set!Pass" } });
     expect(reset.data).toEqual({ resetPassword: true });
-    const reused = await stack.client().op("ResetPassword", { input: { token, newPassword: "An0ther!Pass" } });
+    const reused = await stack
+      .client()
+      .op("ResetPassword", { input: { token, newPassword: "An0ther!Pass" } });
     expect(errorOf(reused)).toMatchObject({ code: "BAD_USER_INPUT", field: "input.token" });
 
     const refresh = await stack.client().op("RefreshSession", { refreshToken: user.refreshToken });
     expect(errorOf(refresh).code).toBe("UNAUTHENTICATED");
-    const login = await stack.client().op("Login", { input: { email: user.email, password: "R3set!Pass" } });
+    const login = await stack
+      .client()
+      .op("Login", { input: { email: user.email, password: "R3set!Pass" } });
     expect(login.errors).toBeUndefined();
   });
 
@@ -311,14 +356,24 @@ describe("DeleteAccount", () => {
     expect(events).toHaveLength(1);
     // The relay publishes it to the stream other subgraphs consume.
     await vi.waitFor(async () => {
-      const entries = await stack.redis.xrange(streamKey(stack.redisPrefix, "user.deleted"), "-", "+");
+      const entries = await stack.redis.xrange(
+        streamKey(stack.redisPrefix, "user.deleted"),
+        "-",
+        "+",
+      );
       const published = entries.map(([, fields]) => JSON.parse(fields[1]!));
       expect(published).toContainEqual(
-        expect.objectContaining({ id: events[0]!.eventId, source: "identity", payload: { userId: user.id } }),
+        expect.objectContaining({
+          id: events[0]!.eventId,
+          source: "identity",
+          payload: { userId: user.id },
+        }),
       );
     });
     expect((await user.client.op("Viewer")).data).toEqual({ me: null });
-    const login = await stack.client().op("Login", { input: { email: user.email, password: PASSWORD } });
+    const login = await stack
+      .client()
+      .op("Login", { input: { email: user.email, password: PASSWORD } });
     expect(errorOf(login).code).toBe("UNAUTHENTICATED");
   });
 
@@ -334,10 +389,14 @@ describe("login rate limit", () => {
     const user = await registerUser(stack);
     for (let attempt = 0; attempt < 10; attempt += 1) {
       // A new client each time: a new address, so only the per-email limit applies.
-      const response = await stack.client().op("Login", { input: { email: user.email, password: "Wr0ng!pass" } });
+      const response = await stack
+        .client()
+        .op("Login", { input: { email: user.email, password: "Wr0ng!pass" } });
       expect(errorOf(response).code).toBe("UNAUTHENTICATED");
     }
-    const limited = await stack.client().op("Login", { input: { email: user.email, password: PASSWORD } });
+    const limited = await stack
+      .client()
+      .op("Login", { input: { email: user.email, password: PASSWORD } });
     const extensions = errorOf(limited);
     expect(extensions.code).toBe("RATE_LIMITED");
     expect(extensions.retryAfterSeconds).toBeGreaterThan(0);
@@ -347,10 +406,14 @@ describe("login rate limit", () => {
   it("allows 10 attempts a minute per client address", async () => {
     const client = stack.client();
     for (let attempt = 0; attempt < 10; attempt += 1) {
-      const response = await client.op("Login", { input: { email: uniqueEmail(), password: PASSWORD } });
+      const response = await client.op("Login", {
+        input: { email: uniqueEmail(), password: PASSWORD },
+      });
       expect(errorOf(response).code).toBe("UNAUTHENTICATED");
     }
-    const limited = await client.op("Login", { input: { email: uniqueEmail(), password: PASSWORD } });
+    const limited = await client.op("Login", {
+      input: { email: uniqueEmail(), password: PASSWORD },
+    });
     expect(errorOf(limited).code).toBe("RATE_LIMITED");
   });
 });
@@ -363,7 +426,9 @@ describe("request ids", () => {
       .client()
       .op("Register", { input: { email, password: PASSWORD } }, { "x-request-id": requestId });
     expect(response.errors).toBeUndefined();
-    const mailLog = stack.identityLogs.find((line) => line.msg === "mail recorded" && line.to === email);
+    const mailLog = stack.identityLogs.find(
+      (line) => line.msg === "mail recorded" && line.to === email,
+    );
     expect(mailLog).toMatchObject({ service: "identity", requestId });
   });
 

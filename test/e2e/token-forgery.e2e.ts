@@ -52,15 +52,17 @@ describe("access tokens at the gateway", () => {
   });
 
   const rejected: [string, () => Promise<string>][] = [
-    ["alg none", async () => `${base64url({ alg: "none", typ: "at+jwt" })}.${base64url(genuineClaims())}.`],
     [
-      "another Ed25519 key",
-      () => sign(genuineClaims(), generateKeyPairSync("ed25519").privateKey),
+      "alg none",
+      async () => `${base64url({ alg: "none", typ: "at+jwt" })}.${base64url(genuineClaims())}.`,
     ],
+    ["another Ed25519 key", () => sign(genuineClaims(), generateKeyPairSync("ed25519").privateKey)],
     [
       "HS256 with the public key as secret (algorithm confusion)",
       async () => {
-        const publicJwk = (await readJson(await fetch(`${stack.identityUrl}/.well-known/jwks.json`))).keys[0];
+        const publicJwk = (
+          await readJson(await fetch(`${stack.identityUrl}/.well-known/jwks.json`))
+        ).keys[0];
         return new SignJWT(genuineClaims())
           .setProtectedHeader({ alg: "HS256", typ: "at+jwt" })
           .sign(new TextEncoder().encode(JSON.stringify(publicJwk)));
@@ -68,7 +70,12 @@ describe("access tokens at the gateway", () => {
     ],
     [
       "expired",
-      () => sign({ ...genuineClaims(), iat: Math.floor(Date.now() / 1000) - 3600, exp: Math.floor(Date.now() / 1000) - 60 }),
+      () =>
+        sign({
+          ...genuineClaims(),
+          iat: Math.floor(Date.now() / 1000) - 3600,
+          exp: Math.floor(Date.now() / 1000) - 60,
+        }),
     ],
     [
       "tampered claims (role raised after signing)",
@@ -93,7 +100,9 @@ describe("access tokens at the gateway", () => {
   });
 
   it("refuses an Authorization header that is not a bearer token", async () => {
-    const response = await stack.client().op("Viewer", {}, { authorization: `Basic ${user.accessToken}` });
+    const response = await stack
+      .client()
+      .op("Viewer", {}, { authorization: `Basic ${user.accessToken}` });
     expect(response.status).toBe(401);
     expect(response.errors![0]!.extensions!.code).toBe("UNAUTHENTICATED");
   });
@@ -101,7 +110,14 @@ describe("access tokens at the gateway", () => {
   it("publishes only public keys in the JWKS", async () => {
     const jwks = await readJson(await fetch(`${stack.identityUrl}/.well-known/jwks.json`));
     expect(jwks.keys).toEqual([
-      { kty: "OKP", crv: "Ed25519", x: expect.any(String), kid: expect.any(String), alg: "EdDSA", use: "sig" },
+      {
+        kty: "OKP",
+        crv: "Ed25519",
+        x: expect.any(String),
+        kid: expect.any(String),
+        alg: "EdDSA",
+        use: "sig",
+      },
     ]);
   });
 });
@@ -122,7 +138,11 @@ describe("subgraphs trust only the gateway", () => {
 
   it("refuses identity headers signed with anything but the gateway's secret", async () => {
     const forged = await signForwardedIdentity(
-      { viewer: { id: user.id, role: "ADMIN", sessionId: randomUUID() }, clientIp: "1.2.3.4", requestId: "x" },
+      {
+        viewer: { id: user.id, role: "ADMIN", sessionId: randomUUID() },
+        clientIp: "1.2.3.4",
+        requestId: "x",
+      },
       "an-attacker-guessed-this-secret-of-32-chars",
     );
     const response = await subgraphViewer({ "x-pulse-identity": forged });
@@ -132,7 +152,11 @@ describe("subgraphs trust only the gateway", () => {
 
   it("serves a request the gateway signed (the control)", async () => {
     const genuine = await signForwardedIdentity(
-      { viewer: { id: user.id, role: "USER", sessionId: randomUUID() }, clientIp: "1.2.3.4", requestId: "x" },
+      {
+        viewer: { id: user.id, role: "USER", sessionId: randomUUID() },
+        clientIp: "1.2.3.4",
+        requestId: "x",
+      },
       stack.gatewaySecret,
     );
     const response = await subgraphViewer({ "x-pulse-identity": genuine });
@@ -141,7 +165,11 @@ describe("subgraphs trust only the gateway", () => {
 
   it("ignores identity headers a client sends to the gateway", async () => {
     const forged = await signForwardedIdentity(
-      { viewer: { id: user.id, role: "ADMIN", sessionId: randomUUID() }, clientIp: "1.2.3.4", requestId: "x" },
+      {
+        viewer: { id: user.id, role: "ADMIN", sessionId: randomUUID() },
+        clientIp: "1.2.3.4",
+        requestId: "x",
+      },
       "an-attacker-guessed-this-secret-of-32-chars",
     );
     const response = await stack.client().op("Viewer", {}, { "x-pulse-identity": forged });

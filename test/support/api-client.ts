@@ -1,6 +1,6 @@
 import { randomInt } from "node:crypto";
 import type { GraphQLFormattedError } from "graphql";
-import { loadContractOperations } from "./operations.ts";
+import { loadContractOperations } from "../../scripts/lib/contract-operations.ts";
 
 const operations = loadContractOperations();
 

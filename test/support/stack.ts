@@ -1,7 +1,12 @@
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { createGateway, gatewayConfigSchema } from "@pulse/gateway";
 import { createIdentityService, identityConfigSchema, type IdentityConfig } from "@pulse/identity";
-import { createLogger, createPrismaClient, StatementCounter, type PrismaClient } from "@pulse/platform";
+import {
+  createLogger,
+  createPrismaClient,
+  StatementCounter,
+  type PrismaClient,
+} from "@pulse/platform";
 import { Redis } from "ioredis";
 import { inject } from "vitest";
 import { ApiClient } from "./api-client.ts";

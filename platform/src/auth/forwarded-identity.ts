@@ -42,9 +42,7 @@ export async function signForwardedIdentity(
   secret: string,
 ): Promise<string> {
   return new SignJWT({
-    ...(identity.viewer
-      ? { role: identity.viewer.role, sid: identity.viewer.sessionId }
-      : {}),
+    ...(identity.viewer ? { role: identity.viewer.role, sid: identity.viewer.sessionId } : {}),
     ip: identity.clientIp,
     rid: identity.requestId,
   })

@@ -43,7 +43,9 @@ export const env = {
     .default("pulse:"),
   /** The secret the gateway signs forwarded identities with; at least 32 bytes. */
   gatewaySecret: z
-    .string({ error: "required, a secret of at least 32 characters shared by gateway and subgraphs" })
+    .string({
+      error: "required, a secret of at least 32 characters shared by gateway and subgraphs",
+    })
     .min(32, "must be at least 32 characters"),
   url: z.url(),
 };

@@ -10,7 +10,10 @@ describe("error formatting", () => {
   it("passes contract errors through without internals", () => {
     const error = badUserInput("input.email", "Not a valid email address");
     const formatted = format(
-      { message: error.message, extensions: { ...error.extensions, stacktrace: ["at x"], response: { body: "raw" } } },
+      {
+        message: error.message,
+        extensions: { ...error.extensions, stacktrace: ["at x"], response: { body: "raw" } },
+      },
       error,
     );
     expect(formatted).toEqual({
@@ -22,7 +25,11 @@ describe("error formatting", () => {
   it("hides anything else behind INTERNAL_SERVER_ERROR", () => {
     const leak = new Error('relation "identity.account" does not exist');
     const formatted = format(
-      { message: leak.message, path: ["me"], extensions: { code: "SOMETHING_ELSE", stacktrace: ["at db"] } },
+      {
+        message: leak.message,
+        path: ["me"],
+        extensions: { code: "SOMETHING_ELSE", stacktrace: ["at db"] },
+      },
       leak,
     );
     expect(formatted).toEqual({
@@ -36,7 +43,9 @@ describe("error formatting", () => {
     const error = new GraphQLError('Cannot query field "nope" on type "Query".', {
       extensions: { code: "GRAPHQL_VALIDATION_FAILED" },
     });
-    expect(format({ message: error.message, extensions: error.extensions }, error).extensions).toEqual({
+    expect(
+      format({ message: error.message, extensions: error.extensions }, error).extensions,
+    ).toEqual({
       code: "BAD_USER_INPUT",
     });
   });

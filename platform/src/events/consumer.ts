@@ -65,7 +65,9 @@ export class EventConsumer {
   async start(): Promise<void> {
     if (this.streams.length === 0) return;
     this.stopped = false;
-    this.connection = this.options.redis.duplicate({ connectionName: `${this.options.group}-events` });
+    this.connection = this.options.redis.duplicate({
+      connectionName: `${this.options.group}-events`,
+    });
     for (const stream of this.streams) {
       // From the start of the stream: a newly deployed consumer catches up on retained history.
       await this.connection

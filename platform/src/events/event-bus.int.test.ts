@@ -2,7 +2,17 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { applyMigrations, ensureDatabase } from "@pulse/db/migrate";
 import { Redis } from "ioredis";
 import pg from "pg";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it, vi } from "vitest";
+import {
+  afterAll,
+  afterEach,
+  beforeAll,
+  beforeEach,
+  describe,
+  expect,
+  inject,
+  it,
+  vi,
+} from "vitest";
 import { createPrismaClient, type PrismaClient, type PrismaTransaction } from "../data/prisma.ts";
 import { deleteKeysWithPrefix } from "../data/redis.ts";
 import { createLogger } from "../logging/logger.ts";
@@ -126,7 +136,12 @@ async function startConsumer(): Promise<{ calls: string[] }> {
       "user.deleted": async (event: DomainEvent<"user.deleted">, tx: PrismaTransaction) => {
         calls.push(event.id);
         await tx.mailMessage.create({
-          data: { id: randomUUID(), recipient, subject: event.id, body: JSON.stringify(event.payload) },
+          data: {
+            id: randomUUID(),
+            recipient,
+            subject: event.id,
+            body: JSON.stringify(event.payload),
+          },
         });
       },
     },
@@ -144,7 +159,10 @@ async function startConsumer(): Promise<{ calls: string[] }> {
 
 /** Subjects (event ids) of the mail rows the consumer's handler committed. */
 async function sideEffects(): Promise<string[]> {
-  const rows = await prisma.mailMessage.findMany({ where: { recipient }, select: { subject: true } });
+  const rows = await prisma.mailMessage.findMany({
+    where: { recipient },
+    select: { subject: true },
+  });
   return rows.map((row) => row.subject).sort();
 }
 
@@ -264,10 +282,13 @@ describe("outbox relay", () => {
       interval: 25,
     });
     expect((await streamEvents())[0]!.event.id).toBe(eventId);
-    await vi.waitFor(async () => expect((await outboxRow(eventId))?.publishedAt).toBeInstanceOf(Date), {
-      timeout: 5_000,
-      interval: 25,
-    });
+    await vi.waitFor(
+      async () => expect((await outboxRow(eventId))?.publishedAt).toBeInstanceOf(Date),
+      {
+        timeout: 5_000,
+        interval: 25,
+      },
+    );
   });
 
   it("a duplicate publication (republished after a lost update) is handled once", async () => {

@@ -1,6 +1,16 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it, vi } from "vitest";
+import {
+  afterAll,
+  afterEach,
+  beforeAll,
+  beforeEach,
+  describe,
+  expect,
+  inject,
+  it,
+  vi,
+} from "vitest";
 import { createPrismaClient, type PrismaClient, type PrismaTransaction } from "../data/prisma.ts";
 import { deleteKeysWithPrefix } from "../data/redis.ts";
 import { createLogger } from "../logging/logger.ts";
@@ -112,7 +122,10 @@ async function stopConsumer(consumer: EventConsumer): Promise<void> {
 
 /** Subjects (event ids) of the mail rows this test's handlers committed. */
 async function sideEffects(): Promise<string[]> {
-  const rows = await prisma.mailMessage.findMany({ where: { recipient }, select: { subject: true } });
+  const rows = await prisma.mailMessage.findMany({
+    where: { recipient },
+    select: { subject: true },
+  });
   return rows.map((row) => row.subject).sort();
 }
 
@@ -253,7 +266,10 @@ describe("EventConsumer", () => {
     const failing = countingHandler(() => {
       throw new Error("handler failed");
     });
-    const before = await startConsumer(failing.handler, { consumerName: "worker", claimIdleMs: 60_000 });
+    const before = await startConsumer(failing.handler, {
+      consumerName: "worker",
+      claimIdleMs: 60_000,
+    });
     await waitFor(() => expect(failing.calls).toHaveLength(1));
     await stopConsumer(before);
     // Trimmed away (MAXLEN) or deleted while still pending.

@@ -1,9 +1,5 @@
 import { randomUUID } from "node:crypto";
-import {
-  domainEventSchemas,
-  type DomainEventPayload,
-  type DomainEventType,
-} from "./catalog.ts";
+import { domainEventSchemas, type DomainEventPayload, type DomainEventType } from "./catalog.ts";
 
 /** What can run SQL inside the caller's transaction (a Prisma transaction client). */
 export interface SqlExecutor {

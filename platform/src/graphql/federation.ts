@@ -33,7 +33,10 @@ export async function buildFederatedSchema({
   });
   const resolvers = mergeResolvers(createResolversMap(schema) as IResolvers, referenceResolvers);
   return buildSubgraphSchema({
-    typeDefs: gql`${FEDERATION_LINK}\n${printSchemaWithDirectives(schema)}`,
+    typeDefs: gql`
+      ${FEDERATION_LINK}
+      ${printSchemaWithDirectives(schema)}
+    `,
     resolvers: resolvers as GraphQLSchemaModule["resolvers"],
   });
 }

@@ -5,7 +5,8 @@ import { DateTimeResolver, LocalDateResolver } from "graphql-scalars";
 export const DateTimeScalar = new GraphQLScalarType({
   ...DateTimeResolver.toConfig(),
   name: "DateTime",
-  description: "An instant in time as an ISO-8601 string with offset, e.g. `2026-01-31T09:30:00.000Z`.",
+  description:
+    "An instant in time as an ISO-8601 string with offset, e.g. `2026-01-31T09:30:00.000Z`.",
 });
 
 /** `Date`: a calendar date as `YYYY-MM-DD`, with no time or zone. */

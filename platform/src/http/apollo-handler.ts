@@ -16,7 +16,11 @@ export function apolloRequestHandler<Context extends BaseContext>(
     const body = await readJsonBody(req);
     if (body === tooLarge) {
       res.writeHead(413, { "content-type": "application/json" });
-      res.end(JSON.stringify({ errors: [{ message: "Request body too large", extensions: { code: "BAD_USER_INPUT" } }] }));
+      res.end(
+        JSON.stringify({
+          errors: [{ message: "Request body too large", extensions: { code: "BAD_USER_INPUT" } }],
+        }),
+      );
       return;
     }
     const headers = new HeaderMap();

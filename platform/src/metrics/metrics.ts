@@ -34,10 +34,16 @@ export function createMetrics(service: string): Metrics {
       const end = duration.startTimer();
       return {
         async willSendResponse({ operationName, operation, errors: requestErrors }) {
-          const labels = { operation: operationName ?? "anonymous", type: operation?.operation ?? "unknown" };
+          const labels = {
+            operation: operationName ?? "anonymous",
+            type: operation?.operation ?? "unknown",
+          };
           end(labels);
           for (const error of requestErrors ?? []) {
-            errors.inc({ operation: labels.operation, code: String(error.extensions?.code ?? "UNKNOWN") });
+            errors.inc({
+              operation: labels.operation,
+              code: String(error.extensions?.code ?? "UNKNOWN"),
+            });
           }
         },
       };

@@ -11,7 +11,10 @@ export class LivePubSub {
   private readonly publisher: Redis;
   private readonly subscriber: Redis;
 
-  constructor(redisUrl: string, private readonly prefix: string) {
+  constructor(
+    redisUrl: string,
+    private readonly prefix: string,
+  ) {
     this.publisher = new Redis(redisUrl, { connectionName: "live-publisher" });
     this.subscriber = new Redis(redisUrl, { connectionName: "live-subscriber" });
     this.pubsub = new RedisPubSub({ publisher: this.publisher, subscriber: this.subscriber });
@@ -28,7 +31,9 @@ export class LivePubSub {
 
   /** An async iterator of the payloads published on any of `topics`. */
   asyncIterator<Payload>(topics: string | string[]): AsyncIterableIterator<Payload> {
-    const channels = (Array.isArray(topics) ? topics : [topics]).map((topic) => this.channel(topic));
+    const channels = (Array.isArray(topics) ? topics : [topics]).map((topic) =>
+      this.channel(topic),
+    );
     return this.pubsub.asyncIterableIterator<Payload>(channels);
   }
 

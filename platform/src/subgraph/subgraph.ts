@@ -54,6 +54,8 @@ export class Subgraph<Context extends SubgraphContext> {
       schema: options.schema,
       formatError: createErrorFormatter(infra.logger),
       includeStacktraceInErrorResponses: false,
+      // Shutdown is ordered by runUntilSignal; Apollo's own handler would race it.
+      stopOnTerminationSignals: false,
       // No Apollo Studio here, so no per-request federated traces to compute.
       plugins: [
         infra.metrics.plugin,

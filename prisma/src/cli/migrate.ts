@@ -5,6 +5,4 @@ import { databaseUrlFromEnv } from "./env.ts";
 const url = databaseUrlFromEnv();
 await ensureDatabase(url);
 const applied = await applyMigrations(url);
-console.log(
-  applied.length === 0 ? "Database is up to date." : `Applied: ${applied.join(", ")}`,
-);
+console.log(applied.length === 0 ? "Database is up to date." : `Applied: ${applied.join(", ")}`);

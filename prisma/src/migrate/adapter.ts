@@ -57,9 +57,12 @@ function withCharColumns(adapter: SqlDriverAdapter): SqlDriverAdapter {
 }
 
 function adapterFor(config: pg.ClientConfig): PrismaPg {
-  return new PrismaPg(new pg.Pool({ ...config, max: 2, Client: CatalogClient as unknown as typeof pg.Client }), {
-    disposeExternalPool: true,
-  });
+  return new PrismaPg(
+    new pg.Pool({ ...config, max: 2, Client: CatalogClient as unknown as typeof pg.Client }),
+    {
+      disposeExternalPool: true,
+    },
+  );
 }
 
 /**

@@ -39,7 +39,10 @@ export async function pendingMigrationSql(connectionString: string): Promise<str
         migrations.migrationDirectories.length === 0
           ? { tag: "empty" }
           : { tag: "migrations", ...migrations },
-      to: { tag: "schemaDatamodel", files: datamodels.map(([path, content]) => ({ path, content })) },
+      to: {
+        tag: "schemaDatamodel",
+        files: datamodels.map(([path, content]) => ({ path, content })),
+      },
       script: true,
       exitCode: null,
       filters: noFilters,

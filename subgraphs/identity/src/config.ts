@@ -33,8 +33,16 @@ export const identityConfigSchema = z.object({
     }),
   JWT_ISSUER: z.string().default("pulse-identity"),
   JWT_AUDIENCE: z.string().default("pulse-api"),
-  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(15 * 60),
-  REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(7 * 24 * 3600),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(15 * 60),
+  REFRESH_TOKEN_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(7 * 24 * 3600),
   /** Base URL of the app, for links in email. */
   APP_URL: env.url.default("http://localhost:3000"),
 });

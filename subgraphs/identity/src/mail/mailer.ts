@@ -24,7 +24,12 @@ export class OutboxMailer implements Mailer {
 
   async send(message: MailMessage): Promise<void> {
     await this.prisma.mailMessage.create({
-      data: { id: randomUUID(), recipient: message.to, subject: message.subject, body: message.body },
+      data: {
+        id: randomUUID(),
+        recipient: message.to,
+        subject: message.subject,
+        body: message.body,
+      },
     });
     this.logger.info({ to: message.to, subject: message.subject }, "mail recorded");
   }

@@ -13,7 +13,11 @@ export class PasswordResolver {
     input: ChangePasswordInput,
     @Ctx() ctx: IdentityContext,
   ): Promise<true> {
-    return ctx.passwords.changePassword(requireViewer(ctx), input.currentPassword, input.newPassword);
+    return ctx.passwords.changePassword(
+      requireViewer(ctx),
+      input.currentPassword,
+      input.newPassword,
+    );
   }
 
   @Mutation(() => Boolean, {

@@ -26,7 +26,11 @@ export class PasswordService {
   constructor(private readonly deps: PasswordServiceDeps) {}
 
   /** Changes the viewer's password and signs out every other session. */
-  async changePassword(viewer: Viewer, currentPassword: string, newPassword: string): Promise<true> {
+  async changePassword(
+    viewer: Viewer,
+    currentPassword: string,
+    newPassword: string,
+  ): Promise<true> {
     const { prisma, sessions } = this.deps;
     const account = await prisma.account.findUnique({ where: { id: viewer.id } });
     if (!account) throw unauthenticated();
@@ -40,7 +44,11 @@ export class PasswordService {
     const passwordHash = await hashPassword(newPassword);
     await prisma.$transaction(async (tx) => {
       await tx.account.update({ where: { id: account.id }, data: { passwordHash } });
-      await sessions.revoke(tx, { accountId: account.id, id: { not: viewer.sessionId } }, "PASSWORD_CHANGED");
+      await sessions.revoke(
+        tx,
+        { accountId: account.id, id: { not: viewer.sessionId } },
+        "PASSWORD_CHANGED",
+      );
     });
     return true;
   }

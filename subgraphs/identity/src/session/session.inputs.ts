@@ -2,11 +2,14 @@ import { Field, InputType } from "type-graphql";
 
 @InputType("RegisterInput", { description: "What it takes to create an account." })
 export class RegisterInput {
-  @Field(() => String, { description: "Email address to sign in with; compared case-insensitively." })
+  @Field(() => String, {
+    description: "Email address to sign in with; compared case-insensitively.",
+  })
   email!: string;
 
   @Field(() => String, {
-    description: "8+ characters with an upper-case letter, a lower-case letter, a digit and one of `!@#$%^&*`.",
+    description:
+      "8+ characters with an upper-case letter, a lower-case letter, a digit and one of `!@#$%^&*`.",
   })
   password!: string;
 }

@@ -18,7 +18,8 @@ export class SessionResolver {
   }
 
   @Mutation(() => AuthPayload, {
-    description: "Signs in with email and password. Limited to 10 attempts a minute per email and per address.",
+    description:
+      "Signs in with email and password. Limited to 10 attempts a minute per email and per address.",
   })
   login(
     @Arg("input", () => LoginInput, { description: "Email and password." }) input: LoginInput,
@@ -50,7 +51,9 @@ export class SessionResolver {
     return ctx.sessions.logout(refreshToken);
   }
 
-  @Mutation(() => Boolean, { description: "Signs the viewer out of every session on every device." })
+  @Mutation(() => Boolean, {
+    description: "Signs the viewer out of every session on every device.",
+  })
   logoutEverywhere(@Ctx() ctx: IdentityContext): Promise<true> {
     return ctx.sessions.logoutEverywhere(requireViewer(ctx));
   }

@@ -23,11 +23,7 @@ import { normalizeEmail } from "./email.ts";
 
 /** Why a session (refresh-token family) ended, kept for audits. */
 export type RevokeReason =
-  | "LOGOUT"
-  | "LOGOUT_EVERYWHERE"
-  | "PASSWORD_CHANGED"
-  | "PASSWORD_RESET"
-  | "REUSE_DETECTED";
+  "LOGOUT" | "LOGOUT_EVERYWHERE" | "PASSWORD_CHANGED" | "PASSWORD_RESET" | "REUSE_DETECTED";
 
 export interface SessionPayload {
   accessToken: string;
@@ -93,7 +89,9 @@ export class SessionService {
         data: { passwordHash: await hashPassword(password) },
       });
     }
-    const refreshToken = await this.deps.prisma.$transaction((tx) => this.startSession(tx, account.id));
+    const refreshToken = await this.deps.prisma.$transaction((tx) =>
+      this.startSession(tx, account.id),
+    );
     return this.payload(account, refreshToken);
   }
 

@@ -24,7 +24,10 @@ export class AccessTokenIssuer {
     private readonly settings: AccessTokenSettings,
   ) {}
 
-  async issue(subject: AccessTokenSubject, now = new Date()): Promise<{ token: string; expiresAt: Date }> {
+  async issue(
+    subject: AccessTokenSubject,
+    now = new Date(),
+  ): Promise<{ token: string; expiresAt: Date }> {
     const issuedAt = Math.floor(now.getTime() / 1000);
     const expiresAt = new Date((issuedAt + this.settings.ttlSeconds) * 1000);
     const token = await new SignJWT({ role: subject.role, sid: subject.sessionId })

@@ -16,7 +16,10 @@ export class SigningKeys {
     private readonly publicJwks: JWK[],
   ) {}
 
-  static async fromPem(privateKeyPem: string, previousPublicKeys: JWK[] = []): Promise<SigningKeys> {
+  static async fromPem(
+    privateKeyPem: string,
+    previousPublicKeys: JWK[] = [],
+  ): Promise<SigningKeys> {
     const privateKey = createPrivateKey(privateKeyPem);
     if (privateKey.asymmetricKeyType !== "ed25519") {
       throw new Error("JWT_PRIVATE_KEY: must be an Ed25519 key");

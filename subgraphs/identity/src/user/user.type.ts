@@ -23,7 +23,8 @@ export class User {
 
   @Field(() => String, {
     nullable: true,
-    description: "Sign-in email address. Private: visible to its owner only, null for everyone else.",
+    description:
+      "Sign-in email address. Private: visible to its owner only, null for everyone else.",
   })
   email!: string | null;
 

@@ -11,7 +11,7 @@ import {
 } from "graphql";
 
 /** The repo's copy of the client contract's operations. */
-export const operationsDir = path.resolve(import.meta.dirname, "../contract/operations");
+export const operationsDir = path.resolve(import.meta.dirname, "../../test/contract/operations");
 
 /** Every contract file, parsed, by file name (`identity.graphql`, ...). */
 export function loadContractDocuments(): Map<string, DocumentNode> {
@@ -27,7 +27,8 @@ export function loadContractOperations(): Map<string, string> {
   for (const document of loadContractDocuments().values()) {
     const fragments = new Map<string, FragmentDefinitionNode>();
     for (const definition of document.definitions) {
-      if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+      if (definition.kind === Kind.FRAGMENT_DEFINITION)
+        fragments.set(definition.name.value, definition);
     }
     for (const definition of document.definitions) {
       if (definition.kind !== Kind.OPERATION_DEFINITION || !definition.name) continue;

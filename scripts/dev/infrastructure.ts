@@ -1,0 +1,117 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { NO_REDIS_MESSAGE, redisAnswers, spawnRedisServer } from "../lib/local-redis.ts";
+import { preferredPort } from "./ports.ts";
+
+/** A backing service the dev processes use, and how to stop it if this run started it. */
+export interface DevBackend {
+  url: string;
+  /** Where it came from, for the banner. */
+  description: string;
+  stop(): Promise<void>;
+}
+
+/** Raised when `pnpm dev` cannot start; its message is the one line to print. */
+export class DevStartError extends Error {}
+
+const EMBEDDED_POSTGRES_PORT = 5433;
+const FALLBACK_REDIS_URL = "redis://127.0.0.1:6379";
+const nothingToStop = async () => {};
+
+/**
+ * Postgres for the dev processes: `DATABASE_URL` when set, otherwise an embedded Postgres with
+ * its files in `dataDir` (kept across runs), database `pulse`.
+ */
+export async function provideDatabase(dataDir: string): Promise<DevBackend> {
+  if (process.env.DATABASE_URL) {
+    return fromEnvironment("DATABASE_URL", process.env.DATABASE_URL);
+  }
+  // Imported here, not at the top: embedded-postgres hooks SIGINT/SIGTERM on import to stop
+  // Postgres and exit at once, which would cut the services' shutdown short. The dev runner
+  // stops everything in order itself, so those hooks are removed again.
+  const { startEmbeddedPostgres, withDatabase } = await importWithoutSignalHooks(
+    () => import("../lib/local-postgres.ts"),
+  );
+  const port = await preferredPort(EMBEDDED_POSTGRES_PORT);
+  const server = await startEmbeddedPostgres({ dataDir, port, persistent: true }).catch(() => {
+    throw new DevStartError(
+      `Embedded Postgres did not start on port ${port} with data in ${dataDir}. Is another ` +
+        "`pnpm dev` still running? A Postgres left from a killed run holds its postmaster.pid.",
+    );
+  });
+  return {
+    url: withDatabase(server.serverUrl, "pulse"),
+    description: `embedded Postgres on 127.0.0.1:${port}, database pulse, files in ${dataDir}`,
+    stop: () => stopEmbedded(server.stop, dataDir),
+  };
+}
+
+/**
+ * Redis for the dev processes: `REDIS_URL` when set, otherwise `redis-server` from the PATH with
+ * its files in `dataDir`, otherwise a Redis already answering on 127.0.0.1:6379.
+ */
+export async function provideRedis(dataDir: string): Promise<DevBackend> {
+  if (process.env.REDIS_URL) {
+    return fromEnvironment("REDIS_URL", process.env.REDIS_URL);
+  }
+  const spawned = await spawnRedisServer(dataDir);
+  if (spawned && (await redisAnswers(spawned.url))) {
+    const description = `${spawned.source}, files in ${dataDir}`;
+    return { url: spawned.url, description, stop: spawned.stop };
+  }
+  await spawned?.stop();
+  if (await redisAnswers(FALLBACK_REDIS_URL)) {
+    console.warn(
+      `No redis-server on the PATH: using the Redis already running at ${FALLBACK_REDIS_URL} ` +
+        "(keys prefixed pulse-dev:).",
+    );
+    return {
+      url: FALLBACK_REDIS_URL,
+      description: `the Redis already running at ${FALLBACK_REDIS_URL} (keys prefixed pulse-dev:)`,
+      stop: nothingToStop,
+    };
+  }
+  throw new DevStartError(NO_REDIS_MESSAGE);
+}
+
+/** A backend this run did not start, described without its password. */
+function fromEnvironment(variable: string, url: string): DevBackend {
+  let shown = url;
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    shown = parsed.toString();
+  } catch {
+    // Not a URL: the service's own config check will say so.
+  }
+  return { url, description: `${variable} (${shown})`, stop: nothingToStop };
+}
+
+/**
+ * Stops the embedded Postgres. When Postgres has already stopped (signalled directly, or crashed)
+ * `stop()` waits for an exit event that has been and gone; Postgres removes postmaster.pid when it
+ * is done, so that file going away settles it as well.
+ */
+async function stopEmbedded(stop: () => Promise<void>, dataDir: string): Promise<void> {
+  const pidFile = path.join(dataDir, "postmaster.pid");
+  const pidFileGone = (async () => {
+    for (let waited = 0; existsSync(pidFile) && waited < 15_000; waited += 100) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  })();
+  await Promise.race([stop(), pidFileGone]);
+}
+
+const HOOKED_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+
+/** Runs `load` and removes whatever signal listeners it added. */
+async function importWithoutSignalHooks<T>(load: () => Promise<T>): Promise<T> {
+  const before = new Map(HOOKED_SIGNALS.map((signal) => [signal, process.listeners(signal)]));
+  const loaded = await load();
+  for (const signal of HOOKED_SIGNALS) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)?.includes(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return loaded;
+}
