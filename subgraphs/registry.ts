@@ -1,16 +1,28 @@
-import { buildIdentitySchema } from "@pulse/identity";
+import { buildIdentitySchema, createIdentityService, identityConfigSchema } from "@pulse/identity";
+import type { ServiceOptions, SubgraphService } from "@pulse/platform";
 import type { GraphQLSchema } from "graphql";
 
-/** A subgraph as composition and the dev runner see it. */
+/** A subgraph as composition, the dev runner and the tests see it. */
 export interface SubgraphEntry {
   /** Also its folder under `subgraphs/`, its Postgres schema and its consumer group. */
   name: string;
   /** Port it listens on by default; also the URL recorded in the committed supergraph. */
   defaultPort: number;
   buildSchema: () => Promise<GraphQLSchema>;
+  /** Creates the service from environment variables, validated by its config schema. */
+  createService: (
+    env: Record<string, string | undefined>,
+    options?: ServiceOptions,
+  ) => Promise<SubgraphService>;
 }
 
-/** Every subgraph of the supergraph. Adding a subgraph means adding a line here. */
+/** Every subgraph of the supergraph. Adding a subgraph means adding an entry here. */
 export const subgraphRegistry: SubgraphEntry[] = [
-  { name: "identity", defaultPort: 4001, buildSchema: buildIdentitySchema },
+  {
+    name: "identity",
+    defaultPort: 4001,
+    buildSchema: buildIdentitySchema,
+    createService: (env, options) =>
+      createIdentityService(identityConfigSchema.parse(env), options),
+  },
 ];

@@ -58,6 +58,9 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
     includeStacktraceInErrorResponses: false,
     // Shutdown is ordered by runUntilSignal; Apollo's own handler would race it.
     stopOnTerminationSignals: false,
+    // CSRF prevention guards cookie sessions; access tokens travel in the Authorization header,
+    // which a cross-site form or image cannot set. Off, so plain GET queries work (contract).
+    csrfPrevention: false,
     plugins: [
       metrics.plugin,
       development ? sandboxLandingPage() : ApolloServerPluginLandingPageDisabled(),

@@ -1,10 +1,13 @@
 // The shared platform: everything a subgraph or the gateway needs besides its own domain.
+// type-graphql reads decorator metadata through this polyfill; load it before any decorator runs.
+import "reflect-metadata";
 export * from "./config/load-config.ts";
 export * from "./logging/logger.ts";
 export * from "./errors/errors.ts";
 export * from "./errors/format-error.ts";
 export * from "./graphql/scalars.ts";
 export * from "./graphql/federation.ts";
+export * from "./graphql/pagination.ts";
 export * from "./auth/forwarded-identity.ts";
 export * from "./auth/viewer.ts";
 export * from "./data/prisma.ts";

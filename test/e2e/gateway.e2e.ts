@@ -23,7 +23,7 @@ const queryFieldNames = `{ __type(name: "Query") { fields { name } } }`;
 
 describe("operational endpoints", () => {
   it.each(["gateway", "identity"])("%s answers /health, /ready and /metrics", async (service) => {
-    const base = service === "gateway" ? stack.gatewayUrl : stack.identityUrl;
+    const base = service === "gateway" ? stack.gatewayUrl : stack.urls.identity!;
     const health = await fetch(`${base}/health`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: "ok" });
@@ -164,5 +164,24 @@ describe("process lifecycle", () => {
     expect(code).toBe(0);
     expect(output).toContain('"msg":"shutting down"');
     expect(output).not.toContain("shutdown took too long");
+  });
+});
+
+describe("transport", () => {
+  it("answers queries sent with GET, as the contract allows", async () => {
+    const query = encodeURIComponent("query Viewer { me { id } }");
+    const response = await fetch(`${stack.gatewayUrl}/graphql?query=${query}`, {
+      headers: { accept: "application/json" },
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ data: { me: null } });
+  });
+
+  it("refuses mutations sent with GET", async () => {
+    const query = encodeURIComponent('mutation { requestPasswordReset(email: "a@b.c") }');
+    const response = await fetch(`${stack.gatewayUrl}/graphql?query=${query}`, {
+      headers: { accept: "application/json" },
+    });
+    expect(response.status).toBe(405);
   });
 });

@@ -144,13 +144,13 @@ describe("user(id:)", () => {
       .map((person, i) => `u${i}: user(id: "${person.id}") { id role }`)
       .join("\n");
     const one = `{ u0: user(id: "${people[0]!.id}") { id role } }`;
-    stack.identityStatements.reset();
+    stack.statements.identity!.reset();
     await people[0]!.client.query(one);
-    const forOne = stack.identityStatements.count;
-    stack.identityStatements.reset();
+    const forOne = stack.statements.identity!.count;
+    stack.statements.identity!.reset();
     const response = await people[0]!.client.query(`{ ${aliases} }`);
     expect(Object.keys(response.data!)).toHaveLength(5);
-    expect(stack.identityStatements.count).toBe(forOne);
+    expect(stack.statements.identity!.count).toBe(forOne);
   });
 });
 
@@ -426,7 +426,7 @@ describe("request ids", () => {
       .client()
       .op("Register", { input: { email, password: PASSWORD } }, { "x-request-id": requestId });
     expect(response.errors).toBeUndefined();
-    const mailLog = stack.identityLogs.find(
+    const mailLog = stack.logs.identity!.find(
       (line) => line.msg === "mail recorded" && line.to === email,
     );
     expect(mailLog).toMatchObject({ service: "identity", requestId });

@@ -61,7 +61,7 @@ describe("access tokens at the gateway", () => {
       "HS256 with the public key as secret (algorithm confusion)",
       async () => {
         const publicJwk = (
-          await readJson(await fetch(`${stack.identityUrl}/.well-known/jwks.json`))
+          await readJson(await fetch(`${stack.urls.identity!}/.well-known/jwks.json`))
         ).keys[0];
         return new SignJWT(genuineClaims())
           .setProtectedHeader({ alg: "HS256", typ: "at+jwt" })
@@ -108,7 +108,7 @@ describe("access tokens at the gateway", () => {
   });
 
   it("publishes only public keys in the JWKS", async () => {
-    const jwks = await readJson(await fetch(`${stack.identityUrl}/.well-known/jwks.json`));
+    const jwks = await readJson(await fetch(`${stack.urls.identity!}/.well-known/jwks.json`));
     expect(jwks.keys).toEqual([
       {
         kty: "OKP",
@@ -124,11 +124,23 @@ describe("access tokens at the gateway", () => {
 
 describe("subgraphs trust only the gateway", () => {
   const subgraphViewer = (headers: Record<string, string>) =>
-    fetch(`${stack.identityUrl}/graphql`, {
+    fetch(`${stack.urls.identity!}/graphql`, {
       method: "POST",
       headers: { "content-type": "application/json", ...headers },
       body: JSON.stringify({ query: "{ me { id email } }" }),
     });
+
+  /** An identity header for `user`, signed with `secret`. */
+  const identityHeader = (secret: string, role: "USER" | "ADMIN") =>
+    signForwardedIdentity(
+      {
+        viewer: { id: user.id, role, sessionId: randomUUID() },
+        clientIp: "1.2.3.4",
+        requestId: "x",
+      },
+      secret,
+    );
+  const attackerSecret = "an-attacker-guessed-this-secret-of-32-chars";
 
   it("refuses a request that did not come through the gateway", async () => {
     const response = await subgraphViewer({ authorization: `Bearer ${user.accessToken}` });
@@ -137,41 +149,20 @@ describe("subgraphs trust only the gateway", () => {
   });
 
   it("refuses identity headers signed with anything but the gateway's secret", async () => {
-    const forged = await signForwardedIdentity(
-      {
-        viewer: { id: user.id, role: "ADMIN", sessionId: randomUUID() },
-        clientIp: "1.2.3.4",
-        requestId: "x",
-      },
-      "an-attacker-guessed-this-secret-of-32-chars",
-    );
+    const forged = await identityHeader(attackerSecret, "ADMIN");
     const response = await subgraphViewer({ "x-pulse-identity": forged });
     expect(response.status).toBe(401);
     expect((await readJson(response)).errors[0].extensions.code).toBe("UNAUTHENTICATED");
   });
 
   it("serves a request the gateway signed (the control)", async () => {
-    const genuine = await signForwardedIdentity(
-      {
-        viewer: { id: user.id, role: "USER", sessionId: randomUUID() },
-        clientIp: "1.2.3.4",
-        requestId: "x",
-      },
-      stack.gatewaySecret,
-    );
+    const genuine = await identityHeader(stack.gatewaySecret, "USER");
     const response = await subgraphViewer({ "x-pulse-identity": genuine });
     expect((await readJson(response)).data).toEqual({ me: { id: user.id, email: user.email } });
   });
 
   it("ignores identity headers a client sends to the gateway", async () => {
-    const forged = await signForwardedIdentity(
-      {
-        viewer: { id: user.id, role: "ADMIN", sessionId: randomUUID() },
-        clientIp: "1.2.3.4",
-        requestId: "x",
-      },
-      "an-attacker-guessed-this-secret-of-32-chars",
-    );
+    const forged = await identityHeader(attackerSecret, "ADMIN");
     const response = await stack.client().op("Viewer", {}, { "x-pulse-identity": forged });
     expect(response.data).toEqual({ me: null });
   });

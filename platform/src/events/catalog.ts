@@ -4,9 +4,54 @@ import { z } from "zod";
  * Every domain event one subgraph tells others about, with its payload schema. This is the
  * contract between subgraphs: producers validate before writing, consumers before handling.
  */
+const gender = z.enum(["FEMALE", "MALE", "NON_BINARY"]);
+const calendarDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+
 export const domainEventSchemas = {
   /** An account was deleted: every subgraph forgets or anonymises the person. */
   "user.deleted": z.object({ userId: z.uuid() }),
+
+  /**
+   * What discovery needs to know of a person, as a whole snapshot after any change to their
+   * profile, preferences, location or photos. `version` grows with every change of that person,
+   * so a consumer applies a snapshot only when it is newer than the one it holds.
+   */
+  "profile.changed": z.object({
+    userId: z.uuid(),
+    version: z.number().int().positive(),
+    gender,
+    interestedIn: z.array(gender),
+    birthdate: calendarDate,
+    /** Null until the person shares a location. */
+    location: z.object({ latitude: z.number(), longitude: z.number() }).nullable(),
+    preferences: z.object({
+      minAge: z.number().int(),
+      maxAge: z.number().int(),
+      maxDistanceKm: z.number().int(),
+      genders: z.array(gender),
+    }),
+    /** 0..1, as `Profile.completeness`. */
+    completeness: z.number().min(0).max(1),
+  }),
+
+  /** `blockerId` blocked `blockedId`: each disappears from the other's discovery, matches and chat. */
+  "user.blocked": z.object({ blockerId: z.uuid(), blockedId: z.uuid(), at: z.iso.datetime() }),
+  /** The block was lifted; `at` orders it against the block it lifts. */
+  "user.unblocked": z.object({ blockerId: z.uuid(), blockedId: z.uuid(), at: z.iso.datetime() }),
+
+  /** Two people liked each other; chat opens their conversation. */
+  "match.created": z.object({
+    matchId: z.uuid(),
+    userIds: z.tuple([z.uuid(), z.uuid()]),
+    matchedAt: z.iso.datetime(),
+  }),
+  /** A match ended (unmatch, block or deletion); chat closes the conversation. */
+  "match.ended": z.object({
+    matchId: z.uuid(),
+    userIds: z.tuple([z.uuid(), z.uuid()]),
+    endedAt: z.iso.datetime(),
+    reason: z.enum(["UNMATCHED", "BLOCKED", "USER_DELETED"]),
+  }),
 } as const;
 
 export type DomainEventType = keyof typeof domainEventSchemas;

@@ -50,3 +50,12 @@ export async function closeInfrastructure(infra: Infrastructure): Promise<void> 
   await infra.prisma.$disconnect();
   infra.redis.disconnect();
 }
+
+/** What tests and tools may hand a subgraph's service factory besides its configuration. */
+export type ServiceOptions = Pick<InfrastructureOptions, "statementCounter" | "logDestination">;
+
+/** A subgraph's process-level service: its server, ready to listen, and how to close it all. */
+export interface SubgraphService {
+  subgraph: { listen(port: number, host?: string): Promise<string> };
+  close(): Promise<void>;
+}

@@ -4,7 +4,8 @@ import {
   RateLimit,
   sendJson,
   Subgraph,
-  type InfrastructureOptions,
+  type ServiceOptions,
+  type SubgraphService,
 } from "@pulse/platform";
 import type { JWK } from "jose";
 import { AccountService } from "./account/account.service.ts";
@@ -21,9 +22,8 @@ import { createAccountLoader } from "./user/user.loader.ts";
 /** The contract's login limit: 10 attempts a minute, per email and per client address. */
 const LOGIN_LIMIT = { points: 10, durationSeconds: 60 };
 
-export interface IdentityService {
+export interface IdentityService extends SubgraphService {
   subgraph: Subgraph<IdentityContext>;
-  close(): Promise<void>;
 }
 
 /**
@@ -32,7 +32,7 @@ export interface IdentityService {
  */
 export async function createIdentityService(
   config: IdentityConfig,
-  options: Pick<InfrastructureOptions, "statementCounter" | "logDestination"> = {},
+  options: ServiceOptions = {},
 ): Promise<IdentityService> {
   const infra = connectInfrastructure({
     name: "identity",
