@@ -1,10 +1,18 @@
 import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from "jose";
-import { requestUnauthenticated, type Viewer } from "@pulse/platform";
+import {
+  requestUnauthenticated,
+  type Logger,
+  type SessionRevocations,
+  type Viewer,
+} from "@pulse/platform";
 
 export interface AccessTokenVerifierOptions {
   jwksUrl: string;
   issuer: string;
   audience: string;
+  /** Sessions signed out before their access tokens expire. */
+  revocations: SessionRevocations;
+  logger: Logger;
 }
 
 /**
@@ -22,14 +30,22 @@ export class AccessTokenVerifier {
    * The viewer an `Authorization` header proves, or null when there is none.
    *
    * @throws UNAUTHENTICATED for a malformed header or a token that is forged, expired, for
-   *   another audience, or signed with anything but identity's keys.
+   *   another audience, signed with anything but identity's keys, or of a signed-out session.
    */
   async verify(authorization: string | undefined): Promise<Viewer | null> {
     if (!authorization) return null;
     const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
     if (!match?.[1]) throw requestUnauthenticated("Authorization must be `Bearer <accessToken>`");
+    const viewer = await this.verifyToken(match[1]);
+    if (await this.isSignedOut(viewer.sessionId)) {
+      throw requestUnauthenticated("This session has been signed out");
+    }
+    return viewer;
+  }
+
+  private async verifyToken(token: string): Promise<Viewer> {
     try {
-      const { payload } = await jwtVerify(match[1], this.keys, {
+      const { payload } = await jwtVerify(token, this.keys, {
         issuer: this.options.issuer,
         audience: this.options.audience,
         algorithms: ["EdDSA"],
@@ -43,6 +59,19 @@ export class AccessTokenVerifier {
       return { id: payload.sub!, role, sessionId: payload.sid };
     } catch {
       throw requestUnauthenticated("Invalid or expired access token");
+    }
+  }
+
+  /**
+   * Whether the session was signed out. If Redis cannot say, the token's own 15-minute expiry
+   * stays the limit: a Redis outage should not sign everyone out.
+   */
+  private async isSignedOut(sessionId: string): Promise<boolean> {
+    try {
+      return await this.options.revocations.isRevoked(sessionId);
+    } catch (error) {
+      this.options.logger.warn({ err: error }, "session revocation check unavailable");
+      return false;
     }
   }
 }

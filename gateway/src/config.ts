@@ -11,6 +11,9 @@ export const gatewayConfigSchema = z
     HOST: z.string().default("0.0.0.0"),
     PORT: env.port(4000),
     GATEWAY_SECRET: env.gatewaySecret,
+    /** Where identity records signed-out sessions (and, later, subscription traffic). */
+    REDIS_URL: env.redisUrl,
+    REDIS_PREFIX: env.redisPrefix,
     /** The composed supergraph the gateway plans with. */
     SUPERGRAPH_PATH: z
       .string()

@@ -6,8 +6,10 @@ import {
   closeServer,
   createErrorFormatter,
   createMetrics,
+  createRedis,
   createServiceServer,
   FORWARDED_IDENTITY_HEADER,
+  SessionRevocations,
   listen,
   REQUEST_ID_HEADER,
   type Logger,
@@ -66,6 +68,8 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
       development ? sandboxLandingPage() : ApolloServerPluginLandingPageDisabled(),
     ],
   });
+  // Bounded, since every signed-in request asks it whether the session was signed out.
+  const redis = createRedis(config.REDIS_URL, "gateway", { commandTimeout: 500 });
   let started = false;
   const server = createServiceServer({
     logger,
@@ -77,6 +81,8 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
           jwksUrl: config.JWKS_URL,
           issuer: config.JWT_ISSUER,
           audience: config.JWT_AUDIENCE,
+          revocations: new SessionRevocations(redis, config.REDIS_PREFIX),
+          logger,
         }),
         gatewaySecret: config.GATEWAY_SECRET,
         trustProxy: config.TRUST_PROXY,
@@ -89,6 +95,7 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
           if (!started) throw new Error("supergraph not loaded");
         },
       },
+      { name: "redis", check: () => redis.ping() },
     ],
   });
   return {
@@ -103,6 +110,7 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
     async close() {
       await closeServer(server);
       await apollo.stop();
+      redis.disconnect();
     },
   };
 }

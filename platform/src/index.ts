@@ -10,6 +10,7 @@ export * from "./graphql/federation.ts";
 export * from "./graphql/pagination.ts";
 export * from "./auth/forwarded-identity.ts";
 export * from "./auth/viewer.ts";
+export * from "./auth/session-revocations.ts";
 export * from "./data/prisma.ts";
 export * from "./data/redis.ts";
 export * from "./data/loaders.ts";

@@ -104,6 +104,8 @@ async function main(): Promise<void> {
     env: {
       ...shared,
       PORT: String(gatewayPort),
+      REDIS_URL: redis.url,
+      REDIS_PREFIX: "pulse-dev:",
       JWKS_URL: `http://127.0.0.1:${identityPort}/.well-known/jwks.json`,
       ...Object.fromEntries(
         subgraphRegistry.map(({ name, defaultPort }) => [

@@ -11,6 +11,7 @@ import { parse } from "graphql";
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { supergraphPath } from "../../scripts/lib/compose-supergraph.ts";
 import { ApiClient } from "../support/api-client.ts";
+import { registerUser } from "../support/fixtures.ts";
 import { startGateway, startStack, type Stack } from "../support/stack.ts";
 
 let stack: Stack;
@@ -164,6 +165,22 @@ describe("process lifecycle", () => {
     expect(code).toBe(0);
     expect(output).toContain('"msg":"shutting down"');
     expect(output).not.toContain("shutdown took too long");
+  });
+});
+
+describe("session revocation check", () => {
+  it("lets valid tokens through when Redis cannot answer (expiry stays the limit)", async () => {
+    const user = await registerUser(stack);
+    const gateway = await startGateway(stack, { REDIS_URL: "redis://127.0.0.1:1" });
+    try {
+      const client = new ApiClient(`${gateway.url}/graphql`, user.accessToken);
+      expect((await client.op("Viewer")).data!.me.id).toBe(user.id);
+      const ready = await fetch(`${gateway.url}/ready`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toMatchObject({ checks: { redis: "unavailable" } });
+    } finally {
+      await gateway.close();
+    }
   });
 });
 

@@ -177,6 +177,8 @@ describe("RefreshSession", () => {
     expect(errorOf(afterReuse).code).toBe("UNAUTHENTICATED");
     const session = await stack.prisma.session.findFirstOrThrow({ where: { accountId: user.id } });
     expect(session.revokeReason).toBe("REUSE_DETECTED");
+    const latestAccess = rotated.data!.refreshSession.accessToken as string;
+    expect(errorOf(await stack.client(latestAccess).op("Viewer")).code).toBe("UNAUTHENTICATED");
   });
 
   it("lets only one of two concurrent refreshes with the same token win", async () => {
@@ -198,7 +200,7 @@ describe("RefreshSession", () => {
 });
 
 describe("Logout and LogoutEverywhere", () => {
-  it("ends the session of a refresh token, idempotently", async () => {
+  it("ends the session of a refresh token, idempotently, access token included", async () => {
     const user = await registerUser(stack);
     expect((await stack.client().op("Logout", { refreshToken: user.refreshToken })).data).toEqual({
       logout: true,
@@ -208,6 +210,9 @@ describe("Logout and LogoutEverywhere", () => {
     });
     const refresh = await stack.client().op("RefreshSession", { refreshToken: user.refreshToken });
     expect(errorOf(refresh).code).toBe("UNAUTHENTICATED");
+    const viewer = await user.client.op("Viewer");
+    expect(viewer.status).toBe(401);
+    expect(errorOf(viewer).code).toBe("UNAUTHENTICATED");
   });
 
   it("ends every session of the viewer", async () => {
@@ -222,6 +227,15 @@ describe("Logout and LogoutEverywhere", () => {
         "UNAUTHENTICATED",
       );
     }
+    for (const token of [user.accessToken, second.data!.login.accessToken]) {
+      expect(errorOf(await stack.client(token).op("Viewer")).code).toBe("UNAUTHENTICATED");
+    }
+  });
+
+  it("keeps other people signed in", async () => {
+    const [leaving, staying] = await Promise.all([registerUser(stack), registerUser(stack)]);
+    await leaving.client.op("LogoutEverywhere");
+    expect((await staying.client.op("Viewer")).data!.me.id).toBe(staying.id);
   });
 
   it("requires signing in for LogoutEverywhere", async () => {
@@ -370,7 +384,7 @@ describe("DeleteAccount", () => {
         }),
       );
     });
-    expect((await user.client.op("Viewer")).data).toEqual({ me: null });
+    expect(errorOf(await user.client.op("Viewer")).code).toBe("UNAUTHENTICATED");
     const login = await stack
       .client()
       .op("Login", { input: { email: user.email, password: PASSWORD } });

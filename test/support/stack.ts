@@ -44,13 +44,15 @@ export interface Stack {
  * environment variables (for example `NODE_ENV: "production"`).
  */
 export async function startGateway(
-  stack: Pick<Stack, "gatewaySecret" | "urls">,
+  stack: Pick<Stack, "gatewaySecret" | "urls" | "redisPrefix">,
   overrides: Record<string, string> = {},
 ): Promise<RunningGateway> {
   const config = gatewayConfigSchema.parse({
     NODE_ENV: "test",
     LOG_LEVEL,
     GATEWAY_SECRET: stack.gatewaySecret,
+    REDIS_URL: inject("redisUrl"),
+    REDIS_PREFIX: stack.redisPrefix,
     JWKS_URL: `${stack.urls.identity}/.well-known/jwks.json`,
     ...Object.fromEntries(
       Object.entries(stack.urls).map(([name, url]) => [
@@ -113,7 +115,7 @@ export async function startStack(overrides: Record<string, string> = {}): Promis
     logs[entry.name] = lines;
   }
 
-  const gateway = await startGateway({ gatewaySecret, urls });
+  const gateway = await startGateway({ gatewaySecret, urls, redisPrefix });
   const prisma = createPrismaClient(databaseUrl, { maxConnections: 2 });
   const redis = new Redis(redisUrl);
   return {

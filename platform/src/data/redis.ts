@@ -1,4 +1,4 @@
-import { Redis } from "ioredis";
+import { Redis, type RedisOptions } from "ioredis";
 
 export { Redis } from "ioredis";
 
@@ -6,8 +6,8 @@ export { Redis } from "ioredis";
  * A Redis connection. Keys are not prefixed by the client (ioredis' `keyPrefix` misses stream
  * and pattern arguments); callers build keys with `redisKeys(prefix)`.
  */
-export function createRedis(url: string, name: string): Redis {
-  return new Redis(url, { connectionName: name, maxRetriesPerRequest: 3 });
+export function createRedis(url: string, name: string, options: RedisOptions = {}): Redis {
+  return new Redis(url, { connectionName: name, maxRetriesPerRequest: 3, ...options });
 }
 
 /** Builds namespaced keys: `redisKeys("pulse:")("rl", "login")` is `pulse:rl:login`. */

@@ -3,6 +3,7 @@ import {
   connectInfrastructure,
   RateLimit,
   sendJson,
+  SessionRevocations,
   Subgraph,
   type ServiceOptions,
   type SubgraphService,
@@ -53,12 +54,22 @@ export async function createIdentityService(
     ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
   });
   const mailer = new OutboxMailer(prisma, logger);
-  const accounts = new AccountService({ prisma, mailer, outbox, appUrl: config.APP_URL });
+  const revocations = new SessionRevocations(redis, redisPrefix);
+  const announceRevoked = (sessionIds: string[]) =>
+    revocations.revoke(sessionIds, config.ACCESS_TOKEN_TTL_SECONDS);
+  const accounts = new AccountService({
+    prisma,
+    mailer,
+    outbox,
+    appUrl: config.APP_URL,
+    announceRevoked,
+  });
   const sessions = new SessionService({
     prisma,
     accessTokens,
     accounts,
     refreshTokenTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
+    announceRevoked,
     loginLimits: {
       perEmail: new RateLimit(redis, redisPrefix, { name: "login:email", ...LOGIN_LIMIT }),
       perAddress: new RateLimit(redis, redisPrefix, { name: "login:ip", ...LOGIN_LIMIT }),

@@ -16,6 +16,8 @@ export interface AccountServiceDeps {
   mailer: Mailer;
   outbox: Outbox;
   appUrl: string;
+  /** Tells the gateway that these sessions' access tokens no longer count. */
+  announceRevoked: (sessionIds: string[]) => Promise<void>;
 }
 
 /** Email verification and account deletion. */
@@ -50,10 +52,16 @@ export class AccountService {
     if (!account || !(await verifyPassword(account.passwordHash, password))) {
       throw badUserInput("password", "Password is incorrect");
     }
-    await prisma.$transaction(async (tx) => {
+    const sessionIds = await prisma.$transaction(async (tx) => {
+      const sessions = await tx.session.findMany({
+        where: { accountId: account.id, revokedAt: null },
+        select: { id: true },
+      });
       await tx.account.delete({ where: { id: account.id } });
       await outbox.record(tx, "user.deleted", { userId: account.id });
+      return sessions.map(({ id }) => id);
     });
+    await this.deps.announceRevoked(sessionIds);
     return true;
   }
 }

@@ -42,14 +42,15 @@ export class PasswordService {
       throw badUserInput("input.newPassword", "New password must differ from the current one");
     }
     const passwordHash = await hashPassword(newPassword);
-    await prisma.$transaction(async (tx) => {
+    const revoked = await prisma.$transaction(async (tx) => {
       await tx.account.update({ where: { id: account.id }, data: { passwordHash } });
-      await sessions.revoke(
+      return sessions.revokeWithin(
         tx,
         { accountId: account.id, id: { not: viewer.sessionId } },
         "PASSWORD_CHANGED",
       );
     });
+    await sessions.announceRevoked(revoked);
     return true;
   }
 
@@ -77,11 +78,12 @@ export class PasswordService {
   async resetPassword(token: string, newPassword: string): Promise<true> {
     assertPasswordPolicy(newPassword, "input.newPassword");
     const passwordHash = await hashPassword(newPassword);
-    await this.deps.prisma.$transaction(async (tx) => {
+    const revoked = await this.deps.prisma.$transaction(async (tx) => {
       const accountId = await consumeActionToken(tx, token, "RESET_PASSWORD", "input.token");
       await tx.account.update({ where: { id: accountId }, data: { passwordHash } });
-      await this.deps.sessions.revoke(tx, { accountId }, "PASSWORD_RESET");
+      return this.deps.sessions.revokeWithin(tx, { accountId }, "PASSWORD_RESET");
     });
+    await this.deps.sessions.announceRevoked(revoked);
     return true;
   }
 }

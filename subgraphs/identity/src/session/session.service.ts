@@ -39,6 +39,8 @@ export interface SessionServiceDeps {
   refreshTokenTtlSeconds: number;
   /** Login attempts per email and per client address. */
   loginLimits: { perEmail: RateLimit; perAddress: RateLimit };
+  /** Tells the gateway that these sessions' access tokens no longer count. */
+  announceRevoked: (sessionIds: string[]) => Promise<void>;
 }
 
 /**
@@ -125,30 +127,51 @@ export class SessionService {
       where: { tokenHash: hashOpaqueToken(refreshToken) },
       select: { sessionId: true },
     });
-    if (stored) await this.revoke(this.deps.prisma, { id: stored.sessionId }, "LOGOUT");
+    if (stored) await this.revoke({ id: stored.sessionId }, "LOGOUT");
     return true;
   }
 
   /** Ends every session of the viewer. */
   async logoutEverywhere(viewer: Viewer): Promise<true> {
-    await this.revoke(this.deps.prisma, { accountId: viewer.id }, "LOGOUT_EVERYWHERE");
+    await this.revoke({ accountId: viewer.id }, "LOGOUT_EVERYWHERE");
     return true;
   }
 
-  /** Ends the sessions matched by `where` that are still active. */
-  async revoke(
-    db: PrismaClient | PrismaTransaction,
+  /** Ends the active sessions matched by `where`, refresh and access tokens alike. */
+  async revoke(where: Prisma.SessionWhereInput, reason: RevokeReason): Promise<void> {
+    const ids = await this.deps.prisma.$transaction((tx) => this.revokeWithin(tx, where, reason));
+    await this.deps.announceRevoked(ids);
+  }
+
+  /**
+   * Ends the active sessions matched by `where` as part of the caller's transaction. The caller
+   * passes the returned ids to `announceRevoked` once it has committed, never before: a rolled
+   * back revocation must not sign anyone out.
+   */
+  async revokeWithin(
+    tx: PrismaTransaction,
     where: Prisma.SessionWhereInput,
     reason: RevokeReason,
-  ): Promise<void> {
-    await db.session.updateMany({
+  ): Promise<string[]> {
+    const active = await tx.session.findMany({
       where: { ...where, revokedAt: null },
+      select: { id: true },
+    });
+    const ids = active.map(({ id }) => id);
+    await tx.session.updateMany({
+      where: { id: { in: ids }, revokedAt: null },
       data: { revokedAt: new Date(), revokeReason: reason },
     });
+    return ids;
+  }
+
+  /** Tells the gateway, after commit, that these sessions' access tokens no longer count. */
+  announceRevoked(sessionIds: string[]): Promise<void> {
+    return this.deps.announceRevoked(sessionIds);
   }
 
   private async reuseDetected(sessionId: string): Promise<never> {
-    await this.revoke(this.deps.prisma, { id: sessionId }, "REUSE_DETECTED");
+    await this.revoke({ id: sessionId }, "REUSE_DETECTED");
     throw unauthenticated("Refresh token was already used; the session has been signed out");
   }
 
