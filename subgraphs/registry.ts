@@ -1,5 +1,11 @@
+import {
+  buildDiscoverySchema,
+  createDiscoveryService,
+  discoveryConfigSchema,
+} from "@pulse/discovery";
 import { buildIdentitySchema, createIdentityService, identityConfigSchema } from "@pulse/identity";
 import type { ServiceOptions, SubgraphService } from "@pulse/platform";
+import { buildProfilesSchema, createProfilesService, profilesConfigSchema } from "@pulse/profiles";
 import type { GraphQLSchema } from "graphql";
 
 /** A subgraph as composition, the dev runner and the tests see it. */
@@ -24,5 +30,19 @@ export const subgraphRegistry: SubgraphEntry[] = [
     buildSchema: buildIdentitySchema,
     createService: (env, options) =>
       createIdentityService(identityConfigSchema.parse(env), options),
+  },
+  {
+    name: "profiles",
+    defaultPort: 4002,
+    buildSchema: buildProfilesSchema,
+    createService: (env, options) =>
+      createProfilesService(profilesConfigSchema.parse(env), options),
+  },
+  {
+    name: "discovery",
+    defaultPort: 4003,
+    buildSchema: buildDiscoverySchema,
+    createService: (env, options) =>
+      createDiscoveryService(discoveryConfigSchema.parse(env), options),
   },
 ];

@@ -5,17 +5,72 @@
 /** Password of every demo account; meets the contract's password policy. */
 export const DEMO_PASSWORD = "Pulse!2026";
 
+type Gender = "FEMALE" | "MALE" | "NON_BINARY";
+
 /** A person of the demo world, registered through the gateway like any client would. */
 export interface DemoAccount {
-  /** First name, for the banner now and for profiles once a subgraph stores them. */
+  /** First name: for the banner, and the profile's display name. */
   name: string;
   email: string;
   password: string;
+  /** The rest of their `ProfileInput` (display name: `name`). */
+  profile: {
+    username: string;
+    birthdate: string;
+    gender: Gender;
+    interestedIn: Gender[];
+    bio: string;
+  };
+  /** Their `LocationInput`: all in Berlin, so discovery has people near each other. */
+  location: { latitude: number; longitude: number; city: string; country: string };
 }
+
+const berlin = (latitude: number, longitude: number) => ({
+  latitude,
+  longitude,
+  city: "Berlin",
+  country: "DE",
+});
 
 /** The demo accounts, in the order they are registered. */
 export const demoAccounts: DemoAccount[] = [
-  { name: "Alice", email: "alice@pulse.dev", password: DEMO_PASSWORD },
-  { name: "Bob", email: "bob@pulse.dev", password: DEMO_PASSWORD },
-  { name: "Carol", email: "carol@pulse.dev", password: DEMO_PASSWORD },
+  {
+    name: "Alice",
+    email: "alice@pulse.dev",
+    password: DEMO_PASSWORD,
+    profile: {
+      username: "alice",
+      birthdate: "1994-05-17",
+      gender: "FEMALE",
+      interestedIn: ["MALE", "NON_BINARY"],
+      bio: "Trail runner, 10k in 48 minutes. Looking for a training partner.",
+    },
+    location: berlin(52.52, 13.405),
+  },
+  {
+    name: "Bob",
+    email: "bob@pulse.dev",
+    password: DEMO_PASSWORD,
+    profile: {
+      username: "bob.lifts",
+      birthdate: "1991-11-02",
+      gender: "MALE",
+      interestedIn: ["FEMALE"],
+      bio: "Powerlifting and long walks to the bakery.",
+    },
+    location: berlin(52.5, 13.42),
+  },
+  {
+    name: "Carol",
+    email: "carol@pulse.dev",
+    password: DEMO_PASSWORD,
+    profile: {
+      username: "carol_cycles",
+      birthdate: "1997-02-23",
+      gender: "NON_BINARY",
+      interestedIn: ["FEMALE", "MALE", "NON_BINARY"],
+      bio: "Cyclist. Ask me about my Strava streak.",
+    },
+    location: berlin(52.49, 13.39),
+  },
 ];

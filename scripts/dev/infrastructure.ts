@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { NO_REDIS_MESSAGE, redisAnswers, spawnRedisServer } from "../lib/local-redis.ts";
+import { createBucket, LOCAL_S3_CREDENTIALS, startLocalS3 } from "../lib/local-s3.ts";
 import { preferredPort } from "./ports.ts";
 
 /** A backing service the dev processes use, and how to stop it if this run started it. */
@@ -15,6 +16,8 @@ export interface DevBackend {
 export class DevStartError extends Error {}
 
 const EMBEDDED_POSTGRES_PORT = 5433;
+const LOCAL_S3_PORT = 4569;
+const LOCAL_S3_BUCKET = "pulse-photos";
 const FALLBACK_REDIS_URL = "redis://127.0.0.1:6379";
 const nothingToStop = async () => {};
 
@@ -72,6 +75,36 @@ export async function provideRedis(dataDir: string): Promise<DevBackend> {
     };
   }
   throw new DevStartError(NO_REDIS_MESSAGE);
+}
+
+/**
+ * S3 for photos: the `S3_*` variables as they are when `S3_ENDPOINT` is set (or in production,
+ * where AWS is the default), otherwise s3rver with its files in `dataDir` and a bucket
+ * `pulse-photos`. `env` is what the subgraphs need on top of the environment.
+ */
+export async function provideS3(
+  dataDir: string,
+  production: boolean,
+): Promise<DevBackend & { env: Record<string, string> }> {
+  if (process.env.S3_ENDPOINT || production) {
+    const where = process.env.S3_ENDPOINT ?? "AWS";
+    return { ...fromEnvironment("S3_ENDPOINT", where), env: {} };
+  }
+  const port = await preferredPort(LOCAL_S3_PORT);
+  const s3 = await startLocalS3(dataDir, port);
+  await createBucket(s3.endpoint, LOCAL_S3_BUCKET);
+  return {
+    url: s3.endpoint,
+    description: `s3rver on ${s3.endpoint}, bucket ${LOCAL_S3_BUCKET}, files in ${dataDir}`,
+    stop: s3.stop,
+    env: {
+      S3_ENDPOINT: s3.endpoint,
+      S3_BUCKET: LOCAL_S3_BUCKET,
+      S3_ACCESS_KEY_ID: LOCAL_S3_CREDENTIALS.accessKeyId,
+      S3_SECRET_ACCESS_KEY: LOCAL_S3_CREDENTIALS.secretAccessKey,
+      S3_FORCE_PATH_STYLE: "true",
+    },
+  };
 }
 
 /** A backend this run did not start, described without its password. */

@@ -1,12 +1,13 @@
 // The work of `pnpm dev` (started by scripts/dev.ts): everything on one machine with only Node
-// installed. Postgres (embedded unless DATABASE_URL is set) and Redis (redis-server unless
-// REDIS_URL is set), migrations, every subgraph and the gateway under `tsx watch`, demo data
-// seeded through the API, then a banner. SIGTERM stops it all, newest first. Data is in `.data/`.
+// installed. Postgres (embedded unless DATABASE_URL is set), Redis (redis-server unless
+// REDIS_URL is set) and S3 for photos (s3rver unless S3_ENDPOINT is set), migrations, every
+// subgraph and the gateway under `tsx watch`, demo data seeded through the API, then a banner.
+// SIGTERM stops it all, newest first. Data is in `.data/`.
 import path from "node:path";
 import { applyMigrations, ensureDatabase } from "@pulse/db/migrate";
 import { subgraphRegistry } from "../../subgraphs/registry.ts";
 import { printBanner } from "./banner.ts";
-import { DevStartError, provideDatabase, provideRedis } from "./infrastructure.ts";
+import { DevStartError, provideDatabase, provideRedis, provideS3 } from "./infrastructure.ts";
 import { portIsFree } from "./ports.ts";
 import { loadDevSecrets } from "./secrets.ts";
 import { seedDemoData, type SeedOutcome } from "./seed.ts";
@@ -67,6 +68,10 @@ async function main(): Promise<void> {
   started.push(redis.stop);
   console.log(`Redis: ${redis.description}`);
 
+  const s3 = await provideS3(path.join(dataDir, "s3"), production);
+  started.push(s3.stop);
+  console.log(`S3: ${s3.description}`);
+
   const secrets = await loadDevSecrets(path.join(dataDir, "keys"));
   const shared = {
     ...process.env,
@@ -89,6 +94,7 @@ async function main(): Promise<void> {
         REDIS_URL: redis.url,
         REDIS_PREFIX: "pulse-dev:",
         JWT_PRIVATE_KEY: secrets.jwtPrivateKey,
+        ...s3.env,
       },
     }),
   }));
@@ -125,6 +131,7 @@ async function main(): Promise<void> {
     data: {
       Postgres: database.description,
       Redis: redis.description,
+      S3: s3.description,
       Secrets:
         process.env.GATEWAY_SECRET && process.env.JWT_PRIVATE_KEY
           ? "GATEWAY_SECRET and JWT_PRIVATE_KEY from the environment"
@@ -152,11 +159,11 @@ async function seed(graphqlUrl: string): Promise<Map<string, SeedOutcome> | unde
  * Postgres, no spawned Redis, no keys generated into `.data/`.
  */
 function refuseWithoutProductionConfig(): void {
-  const required = ["DATABASE_URL", "REDIS_URL", "GATEWAY_SECRET", "JWT_PRIVATE_KEY"];
+  const required = ["DATABASE_URL", "REDIS_URL", "GATEWAY_SECRET", "JWT_PRIVATE_KEY", "S3_BUCKET"];
   const missing = required.filter((name) => !process.env[name]);
   if (missing.length > 0) {
     throw new DevStartError(
-      "NODE_ENV=production: pnpm dev starts no local Postgres, Redis or secrets; " +
+      "NODE_ENV=production: pnpm dev starts no local Postgres, Redis, S3 or secrets; " +
         `set ${missing.join(", ")}.`,
     );
   }

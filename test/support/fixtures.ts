@@ -52,3 +52,75 @@ export async function mailedToken(stack: Stack, email: string, subject: string):
   if (!token) throw new Error(`no token in mail "${message.subject}"`);
   return token;
 }
+
+/** A birthdate that makes someone `age` years old today (their birthday was a month ago). */
+export function birthdateForAge(age: number, today = new Date()): string {
+  const date = new Date(
+    Date.UTC(today.getUTCFullYear() - age, today.getUTCMonth() - 1, today.getUTCDate()),
+  );
+  return date.toISOString().slice(0, 10);
+}
+
+/** A username no other test uses, starting with `tag`. */
+export function uniqueUsername(tag = "user"): string {
+  return `${tag}_${randomBytes(4).toString("hex")}`;
+}
+
+export interface ProfileOptions {
+  displayName?: string;
+  username?: string;
+  birthdate?: string;
+  gender?: "FEMALE" | "MALE" | "NON_BINARY";
+  interestedIn?: ("FEMALE" | "MALE" | "NON_BINARY")[];
+  bio?: string | null;
+  /** Also shares this location (`UpdateLocation`). */
+  location?: { latitude: number; longitude: number; city?: string; country?: string };
+  /** Also sets these preferences (`UpdatePreferences`). */
+  preferences?: {
+    minAge: number;
+    maxAge: number;
+    maxDistanceKm: number;
+    genders: ("FEMALE" | "MALE" | "NON_BINARY")[];
+  };
+}
+
+/**
+ * Gives `user` a profile through the gateway with the contract's `UpsertProfile` (30 years old,
+ * female, interested in men, unless told otherwise), then optionally a location and preferences.
+ *
+ * @returns the profile as `UpsertProfile` answered it.
+ */
+export async function createProfile(
+  user: Pick<RegisteredUser, "client">,
+  options: ProfileOptions = {},
+): Promise<Record<string, any>> {
+  const { location, preferences, ...fields } = options;
+  const input = {
+    displayName: "Test Person",
+    username: uniqueUsername(),
+    birthdate: birthdateForAge(30),
+    gender: "FEMALE",
+    interestedIn: ["MALE"],
+    bio: null,
+    ...fields,
+  };
+  const response = await user.client.op("UpsertProfile", { input });
+  expect(response.errors).toBeUndefined();
+  if (location) {
+    expect((await user.client.op("UpdateLocation", { input: location })).errors).toBeUndefined();
+  }
+  if (preferences) {
+    const updated = await user.client.op("UpdatePreferences", { input: preferences });
+    expect(updated.errors).toBeUndefined();
+  }
+  return response.data!.upsertProfile;
+}
+
+/** Registers a person and gives them a profile (see `createProfile`). */
+export async function registerWithProfile(
+  stack: Stack,
+  options: ProfileOptions = {},
+): Promise<RegisteredUser & { profile: Record<string, any> }> {
+  const user = await registerUser(stack);
+  return { ...user, profile: await createProfile(user, options) };
+}

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { applyMigrations, ensureDatabase } from "@pulse/db/migrate";
@@ -11,6 +12,7 @@ import {
   withDatabase,
   type LocalPostgres,
 } from "../../scripts/lib/local-postgres.ts";
+import { startLocalS3 } from "../../scripts/lib/local-s3.ts";
 import {
   NO_REDIS_MESSAGE,
   redisAnswers,
@@ -23,12 +25,15 @@ declare module "vitest" {
     databaseUrl: string;
     redisUrl: string;
     redisPrefix: string;
+    /** An s3rver for this run; each stack creates its own bucket on it. */
+    s3Endpoint: string;
   }
 }
 
 /**
  * Provisions this run's own database (on DATABASE_URL's server, or an embedded Postgres) with
- * every migration applied, and a Redis key prefix of its own; removes both afterwards.
+ * every migration applied, a Redis key prefix of its own, and an s3rver in a temporary directory;
+ * removes them all afterwards.
  */
 export default async function setup(project: TestProject) {
   const runId = `${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
@@ -50,9 +55,13 @@ export default async function setup(project: TestProject) {
   const redis = await findRedis(path.join(tmpdir(), `pulse-test-redis-${runId}`));
   const redisPrefix = `pulse-test:${runId}:`;
 
+  const s3Directory = path.join(tmpdir(), `pulse-test-s3-${runId}`);
+  const s3 = await startLocalS3(s3Directory);
+
   project.provide("databaseUrl", databaseUrl);
   project.provide("redisUrl", redis.url);
   project.provide("redisPrefix", redisPrefix);
+  project.provide("s3Endpoint", s3.endpoint);
 
   return async () => {
     await dropDatabase(databaseUrl, databaseName);
@@ -61,6 +70,8 @@ export default async function setup(project: TestProject) {
     await deleteKeysWithPrefix(client, redisPrefix);
     client.disconnect();
     await redis.stop();
+    await s3.stop();
+    await rm(s3Directory, { recursive: true, force: true });
   };
 }
 

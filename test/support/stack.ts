@@ -9,6 +9,7 @@ import {
 } from "@pulse/platform";
 import { Redis } from "ioredis";
 import { inject } from "vitest";
+import { createBucket, LOCAL_S3_CREDENTIALS } from "../../scripts/lib/local-s3.ts";
 import { subgraphRegistry } from "../../subgraphs/registry.ts";
 import { ApiClient } from "./api-client.ts";
 
@@ -31,6 +32,8 @@ export interface Stack {
   prisma: PrismaClient;
   redis: Redis;
   redisPrefix: string;
+  /** The stack's own bucket on the run's s3rver (path-style, `LOCAL_S3_CREDENTIALS`). */
+  s3: { endpoint: string; bucket: string };
   gatewaySecret: string;
   /** The Ed25519 key identity signs access tokens with (PKCS#8 PEM). */
   signingKeyPem: string;
@@ -82,6 +85,9 @@ export async function startStack(overrides: Record<string, string> = {}): Promis
   const signingKeyPem = generateKeyPairSync("ed25519")
     .privateKey.export({ type: "pkcs8", format: "pem" })
     .toString();
+  const s3Endpoint = inject("s3Endpoint");
+  const s3Bucket = `pulse-test-${randomBytes(4).toString("hex")}`;
+  await createBucket(s3Endpoint, s3Bucket);
   const env = {
     NODE_ENV: "test",
     LOG_LEVEL: "info",
@@ -90,6 +96,11 @@ export async function startStack(overrides: Record<string, string> = {}): Promis
     REDIS_PREFIX: redisPrefix,
     GATEWAY_SECRET: gatewaySecret,
     JWT_PRIVATE_KEY: signingKeyPem,
+    S3_ENDPOINT: s3Endpoint,
+    S3_BUCKET: s3Bucket,
+    S3_ACCESS_KEY_ID: LOCAL_S3_CREDENTIALS.accessKeyId,
+    S3_SECRET_ACCESS_KEY: LOCAL_S3_CREDENTIALS.secretAccessKey,
+    S3_FORCE_PATH_STYLE: "true",
     ...overrides,
   };
 
@@ -126,6 +137,7 @@ export async function startStack(overrides: Record<string, string> = {}): Promis
     prisma,
     redis,
     redisPrefix,
+    s3: { endpoint: s3Endpoint, bucket: s3Bucket },
     gatewaySecret,
     signingKeyPem,
     client: (token) => new ApiClient(`${gateway.url}/graphql`, token),

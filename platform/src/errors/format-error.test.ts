@@ -22,6 +22,22 @@ describe("error formatting", () => {
     });
   });
 
+  it("names the input path of a variable that could not be coerced", () => {
+    const coerce = (message: string) =>
+      format({ message, extensions: { code: "BAD_USER_INPUT" } }, new GraphQLError(message))
+        .extensions;
+    expect(
+      coerce(
+        'Variable "$input" got invalid value "2000-02-30" at "input.birthdate"; Value is not a valid LocalDate: 2000-02-30',
+      ),
+    ).toEqual({ code: "BAD_USER_INPUT", field: "input.birthdate" });
+    expect(coerce('Variable "$photoId" of required type "ID!" was not provided.')).toEqual({
+      code: "BAD_USER_INPUT",
+      field: "photoId",
+    });
+    expect(coerce("Something else")).toEqual({ code: "BAD_USER_INPUT" });
+  });
+
   it("hides anything else behind INTERNAL_SERVER_ERROR", () => {
     const leak = new Error('relation "identity.account" does not exist');
     const formatted = format(

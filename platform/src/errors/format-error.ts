@@ -22,7 +22,7 @@ export function createErrorFormatter(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
     if (isContractCode(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
-      return withoutInternals(formatted);
+      return withoutInternals(withVariableField(formatted));
     }
     if (typeof code === "string" && badRequestCodes.has(code)) {
       return withoutInternals({
@@ -38,6 +38,22 @@ export function createErrorFormatter(logger: Logger) {
       extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
     };
   };
+}
+
+/**
+ * graphql-js reports a variable it cannot coerce (a `Date` that is no date, ...) as
+ * `Variable "$input" got invalid value ... at "input.birthdate"; ...`: name that input path in
+ * `extensions.field`, as for every other BAD_USER_INPUT.
+ */
+function withVariableField(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  if (formatted.extensions?.code !== ErrorCode.BAD_USER_INPUT || formatted.extensions.field) {
+    return formatted;
+  }
+  const match =
+    /^Variable "\$(\w+)" got invalid value .*? at "([\w.[\]]+)";/s.exec(formatted.message) ??
+    /^Variable "\$(\w+)" /.exec(formatted.message);
+  if (!match) return formatted;
+  return { ...formatted, extensions: { ...formatted.extensions, field: match[2] ?? match[1] } };
 }
 
 /** Extensions that describe our internals: stacks, and a subgraph's raw HTTP response. */

@@ -1,5 +1,5 @@
 import type { Server } from "node:http";
-import { ApolloServer } from "@apollo/server";
+import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import {
   ApolloServerPluginInlineTraceDisabled,
   ApolloServerPluginLandingPageDisabled,
@@ -21,6 +21,21 @@ import {
   type RouteHandler,
 } from "../http/service-server.ts";
 import type { Infrastructure } from "./infrastructure.ts";
+
+/**
+ * Answers requests whose variables cannot be coerced (a `Date` that is no date, ...) with HTTP 200
+ * like any other error: Apollo answers them 400, and on a non-2xx answer the gateway replaces a
+ * subgraph's errors with a generic one, losing BAD_USER_INPUT and its field.
+ */
+const variableErrorsAnswered200: ApolloServerPlugin = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response }) {
+        if (response.http.status === 400) response.http.status = 200;
+      },
+    };
+  },
+};
 
 /** What every subgraph resolver can rely on finding in its context. */
 export type SubgraphContext = ForwardedIdentity;
@@ -59,6 +74,7 @@ export class Subgraph<Context extends SubgraphContext> {
       // No Apollo Studio here, so no per-request federated traces to compute.
       plugins: [
         infra.metrics.plugin,
+        variableErrorsAnswered200,
         ApolloServerPluginLandingPageDisabled(),
         ApolloServerPluginInlineTraceDisabled(),
       ],

@@ -33,3 +33,21 @@ it("records applied migrations as `prisma migrate deploy` does, and re-applies n
     await client.end();
   }
 });
+
+it("creates databases that compare text in byte order, whatever the server's locale", async () => {
+  const client = new pg.Client({ connectionString: inject("databaseUrl") });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ datcollate: string }>(
+      "SELECT datcollate FROM pg_database WHERE datname = current_database()",
+    );
+    expect(rows).toEqual([{ datcollate: "C" }]);
+    // Under a linguistic collation '_' sorts after letters, breaking username prefix ranges.
+    const order = await client.query<{ k: string }>(
+      "SELECT k FROM (VALUES ('ab_c'), ('abc'), ('ab.c')) AS t(k) ORDER BY k",
+    );
+    expect(order.rows.map(({ k }) => k)).toEqual(["ab.c", "ab_c", "abc"]);
+  } finally {
+    await client.end();
+  }
+});

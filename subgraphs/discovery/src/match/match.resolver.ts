@@ -1,0 +1,49 @@
+import { requireViewer, type Connection } from "@pulse/platform";
+import { Arg, Ctx, ID, Int, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
+import type { DiscoveryContext } from "../context.ts";
+import { fromLive, matchCreatedTopic, type LiveMatch } from "./match-created.topic.ts";
+import { Match, MatchConnection } from "./match.type.ts";
+
+@Resolver(() => Match)
+export class MatchResolver {
+  @Query(() => MatchConnection, {
+    description: "The viewer's current matches, newest first. Requires signing in.",
+  })
+  matches(
+    @Arg("first", () => Int, {
+      nullable: true,
+      description: "Page size: 20 by default, at most 100.",
+    })
+    first: number | null | undefined,
+    @Arg("after", () => String, {
+      nullable: true,
+      description: "Cursor of the last match of the previous page (`pageInfo.endCursor`).",
+    })
+    after: string | null | undefined,
+    @Ctx() ctx: DiscoveryContext,
+  ): Promise<Connection<Match>> {
+    return ctx.matches.list(requireViewer(ctx), first, after);
+  }
+
+  @Mutation(() => Boolean, {
+    description:
+      "Ends one of the viewer's matches for both people, which closes their conversation. True also when it had already ended.",
+  })
+  unmatch(
+    @Arg("matchId", () => ID, { description: "The match to end." }) matchId: string,
+    @Ctx() ctx: DiscoveryContext,
+  ): Promise<true> {
+    return ctx.matches.unmatch(requireViewer(ctx), matchId);
+  }
+
+  @Subscription(() => Match, {
+    description: "Each new match of the viewer, with the other person as `user`.",
+    subscribe: ({ context }) => {
+      const ctx = context as DiscoveryContext;
+      return ctx.live.asyncIterator(matchCreatedTopic(requireViewer(ctx).id));
+    },
+  })
+  matchCreated(@Root() payload: LiveMatch): Match {
+    return fromLive(payload);
+  }
+}

@@ -1,0 +1,84 @@
+import { randomUUID } from "node:crypto";
+import type { Viewer } from "@pulse/platform";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  addCouple,
+  matchEndedEvents,
+  matchIds as ids,
+  matchPair,
+  startDiscoveryHarness,
+  type DiscoveryHarness,
+} from "../testing/discovery-harness.ts";
+
+let harness: DiscoveryHarness;
+beforeAll(() => {
+  harness = startDiscoveryHarness();
+});
+afterAll(() => harness?.close());
+
+const match = (a: Viewer, b: Viewer) => matchPair(harness, a, b);
+const endedEventOf = (matchId: string) => matchEndedEvents(harness, matchId);
+
+describe("matches", () => {
+  it("pages newest first with `after`, each showing the other person", async () => {
+    const [alice] = await addCouple(harness);
+    const others = await Promise.all([1, 2, 3].map(() => addCouple(harness)));
+    const matchIds: string[] = [];
+    for (const [, other] of others) matchIds.push(await match(alice, other));
+    const newestFirst = [...matchIds].reverse();
+
+    const first = await harness.matches.list(alice, 2, undefined);
+    expect(ids(first)).toEqual(newestFirst.slice(0, 2));
+    expect(first.edges[0]!.node.user).toEqual({ id: others[2]![1].id });
+    expect(first.pageInfo).toMatchObject({ hasNextPage: true, endCursor: first.edges[1]!.cursor });
+    const second = await harness.matches.list(alice, 2, first.pageInfo.endCursor);
+    expect(ids(second)).toEqual(newestFirst.slice(2));
+    expect(second.pageInfo.hasNextPage).toBe(false);
+
+    const seenByOther = await harness.matches.list(others[0]![1], 10, undefined);
+    expect(seenByOther.edges.map((edge) => edge.node)).toEqual([
+      { id: matchIds[0], matchedAt: expect.any(Date), user: { id: alice.id } },
+    ]);
+  });
+
+  it("refuses a cursor it did not make", async () => {
+    const [alice] = await addCouple(harness);
+    await expect(harness.matches.list(alice, 2, "bogus")).rejects.toMatchObject({
+      extensions: { code: "BAD_USER_INPUT", field: "after" },
+    });
+  });
+});
+
+describe("unmatch", () => {
+  it("ends the match for both and publishes match.ended", async () => {
+    const [alice, bob] = await addCouple(harness);
+    const matchId = await match(alice, bob);
+    expect(await harness.matches.unmatch(bob, matchId)).toBe(true);
+    expect(await harness.matches.unmatch(bob, matchId)).toBe(true);
+    expect(ids(await harness.matches.list(alice, 10, undefined))).toEqual([]);
+    expect(ids(await harness.matches.list(bob, 10, undefined))).toEqual([]);
+    expect(await endedEventOf(matchId)).toEqual([
+      {
+        matchId,
+        userIds: [alice.id, bob.id].sort(),
+        endedAt: expect.any(String),
+        reason: "UNMATCHED",
+      },
+    ]);
+  });
+
+  it("is NOT_FOUND for someone else's match or an unknown id", async () => {
+    const [alice, bob] = await addCouple(harness);
+    const [carol] = await addCouple(harness);
+    const matchId = await match(alice, bob);
+    for (const [viewer, id] of [
+      [carol, matchId],
+      [alice, randomUUID()],
+      [alice, "nope"],
+    ] as const) {
+      await expect(harness.matches.unmatch(viewer, id)).rejects.toMatchObject({
+        extensions: { code: "NOT_FOUND" },
+      });
+    }
+  });
+});

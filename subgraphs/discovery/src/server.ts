@@ -1,0 +1,71 @@
+import {
+  closeInfrastructure,
+  connectInfrastructure,
+  LivePubSub,
+  Subgraph,
+  type ServiceOptions,
+  type SubgraphService,
+} from "@pulse/platform";
+import { DiscoverService } from "./candidate/discover.service.ts";
+import type { DiscoveryConfig } from "./config.ts";
+import type { DiscoveryContext } from "./context.ts";
+import { discoveryEventHandlers } from "./events/event-handlers.ts";
+import { createMatchLoader } from "./match/match.loader.ts";
+import { MatchService } from "./match/match.service.ts";
+import { buildDiscoverySchema } from "./schema.ts";
+import { DailyLimits } from "./swipe/daily-limits.ts";
+import { SwipeService } from "./swipe/swipe.service.ts";
+
+export interface DiscoveryService extends SubgraphService {
+  subgraph: Subgraph<DiscoveryContext>;
+}
+
+/**
+ * Wires the discovery subgraph: connections, services, event handlers and server. Nothing
+ * listens until `subgraph.listen`.
+ */
+export async function createDiscoveryService(
+  config: DiscoveryConfig,
+  options: ServiceOptions = {},
+): Promise<DiscoveryService> {
+  const infra = connectInfrastructure({
+    name: "discovery",
+    databaseUrl: config.DATABASE_URL,
+    redisUrl: config.REDIS_URL,
+    redisPrefix: config.REDIS_PREFIX,
+    logLevel: config.LOG_LEVEL,
+    ...options,
+  });
+  const { prisma, redis, redisPrefix, logger, outbox } = infra;
+  const live = new LivePubSub(config.REDIS_URL, redisPrefix);
+  const matches = new MatchService({ prisma, outbox, live, logger });
+  const swipes = new SwipeService({
+    prisma,
+    matches,
+    limits: new DailyLimits(redis, redisPrefix),
+  });
+  const discover = new DiscoverService(prisma);
+
+  const subgraph = new Subgraph<DiscoveryContext>({
+    infra,
+    schema: await buildDiscoverySchema(),
+    gatewaySecret: config.GATEWAY_SECRET,
+    context: (identity) => ({
+      ...identity,
+      loaders: { match: createMatchLoader(prisma) },
+      discover,
+      swipes,
+      matches,
+      live,
+    }),
+    eventHandlers: discoveryEventHandlers(matches),
+  });
+  return {
+    subgraph,
+    async close() {
+      await subgraph.close();
+      await live.close();
+      await closeInfrastructure(infra);
+    },
+  };
+}

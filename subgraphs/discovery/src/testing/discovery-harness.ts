@@ -1,0 +1,154 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import {
+  createLogger,
+  createPrismaClient,
+  deleteKeysWithPrefix,
+  LivePubSub,
+  Outbox,
+  type DomainEvent,
+  type DomainEventPayload,
+  type DomainEventType,
+  type PrismaClient,
+  type Viewer,
+} from "@pulse/platform";
+import { Redis } from "ioredis";
+import { inject } from "vitest";
+import { DiscoverService } from "../candidate/discover.service.ts";
+import { discoveryEventHandlers } from "../events/event-handlers.ts";
+import { MatchService } from "../match/match.service.ts";
+import { DailyLimits } from "../swipe/daily-limits.ts";
+import { SwipeService } from "../swipe/swipe.service.ts";
+
+/**
+ * Discovery's services on this run's database and a Redis prefix of their own, for integration
+ * tests that feed the read model with events (as profiles would) and call the services.
+ */
+export interface DiscoveryHarness {
+  prisma: PrismaClient;
+  redis: Redis;
+  redisPrefix: string;
+  live: LivePubSub;
+  discover: DiscoverService;
+  swipes: SwipeService;
+  matches: MatchService;
+  /** Handles an event the way the consumer does, in one transaction. */
+  deliver<Type extends DomainEventType>(
+    type: Type,
+    payload: DomainEventPayload<Type>,
+  ): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function startDiscoveryHarness(): DiscoveryHarness {
+  const prisma = createPrismaClient(inject("databaseUrl"), { maxConnections: 8 });
+  const redis = new Redis(inject("redisUrl"));
+  const redisPrefix = `${inject("redisPrefix")}discovery-${randomBytes(4).toString("hex")}:`;
+  const live = new LivePubSub(inject("redisUrl"), redisPrefix);
+  const matches = new MatchService({
+    prisma,
+    outbox: new Outbox("discovery"),
+    live,
+    logger: createLogger("discovery", "silent"),
+  });
+  const handlers = discoveryEventHandlers(matches);
+  return {
+    prisma,
+    redis,
+    redisPrefix,
+    live,
+    matches,
+    discover: new DiscoverService(prisma),
+    swipes: new SwipeService({ prisma, matches, limits: new DailyLimits(redis, redisPrefix) }),
+    async deliver(type, payload) {
+      const event = { id: randomUUID(), type, source: "test", occurredAt: "", payload };
+      const handler = handlers[type] as (event: DomainEvent, tx: unknown) => Promise<void>;
+      await prisma.$transaction((tx) => handler(event, tx));
+    },
+    async close() {
+      await live.close();
+      await deleteKeysWithPrefix(redis, redisPrefix);
+      redis.disconnect();
+      await prisma.$disconnect();
+    },
+  };
+}
+
+/** A place of its own for one test, far from every other test's people. */
+export function randomPlace(): { latitude: number; longitude: number } {
+  return { latitude: -60 + Math.random() * 120, longitude: -180 + Math.random() * 360 };
+}
+
+/** A point `km` kilometres north of `place`. */
+export function northOf(place: { latitude: number; longitude: number }, km: number) {
+  return { latitude: place.latitude + km / 111.195, longitude: place.longitude };
+}
+
+/** A birthdate that makes someone `years` old today (UTC), six months past their birthday. */
+export function bornYearsAgo(years: number): string {
+  const date = new Date();
+  date.setUTCFullYear(date.getUTCFullYear() - years);
+  date.setUTCMonth(date.getUTCMonth() - 6);
+  return date.toISOString().slice(0, 10);
+}
+
+export type Snapshot = DomainEventPayload<"profile.changed">;
+
+/** A `profile.changed` snapshot of a 30-year-old woman looking for men 25..40 within 50 km. */
+export function snapshot(overrides: Partial<Snapshot> = {}): Snapshot {
+  return {
+    userId: randomUUID(),
+    version: 1,
+    gender: "FEMALE",
+    interestedIn: ["MALE"],
+    birthdate: bornYearsAgo(30),
+    location: { latitude: 0, longitude: 0 },
+    preferences: { minAge: 25, maxAge: 40, maxDistanceKm: 50, genders: ["MALE"] },
+    completeness: 0.5,
+    ...overrides,
+  };
+}
+
+/** Feeds a person into the read model through `profile.changed`; returns them as a viewer. */
+export async function addPerson(
+  harness: DiscoveryHarness,
+  overrides: Partial<Snapshot> = {},
+): Promise<Viewer> {
+  const payload = snapshot(overrides);
+  await harness.deliver("profile.changed", payload);
+  return { id: payload.userId, role: "USER", sessionId: randomUUID() };
+}
+
+/** A man and a woman, 30, 5 km apart, each in the other's preferences. */
+export async function addCouple(harness: DiscoveryHarness): Promise<[Viewer, Viewer]> {
+  const place = randomPlace();
+  return Promise.all([
+    addPerson(harness, { location: place }),
+    addPerson(harness, {
+      gender: "MALE",
+      interestedIn: ["FEMALE"],
+      location: northOf(place, 5),
+      preferences: { minAge: 25, maxAge: 40, maxDistanceKm: 50, genders: ["FEMALE"] },
+    }),
+  ]);
+}
+
+/** Makes `a` and `b` a match by liking each other; returns the match id. */
+export async function matchPair(harness: DiscoveryHarness, a: Viewer, b: Viewer): Promise<string> {
+  await harness.swipes.swipe(a, { targetUserId: b.id, action: "LIKE" });
+  const result = await harness.swipes.swipe(b, { targetUserId: a.id, action: "LIKE" });
+  if (!result.match) throw new Error("expected a match");
+  return result.match.id;
+}
+
+/** The payloads of the `match.ended` events recorded for a match. */
+export async function matchEndedEvents(harness: DiscoveryHarness, matchId: string) {
+  const events = await harness.prisma.discoveryOutboxEvent.findMany({
+    where: { type: "match.ended", payload: { path: ["matchId"], equals: matchId } },
+  });
+  return events.map((event) => event.payload);
+}
+
+/** The match ids of a page of matches, in order. */
+export function matchIds(connection: { edges: { node: { id: string } }[] }): string[] {
+  return connection.edges.map((edge) => edge.node.id);
+}

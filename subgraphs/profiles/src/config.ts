@@ -1,0 +1,31 @@
+import { env, loadConfig } from "@pulse/platform";
+import { z } from "zod";
+
+/** The profiles subgraph's environment (see the README's table of variables). */
+export const profilesConfigSchema = z.object({
+  NODE_ENV: env.nodeEnv,
+  LOG_LEVEL: env.logLevel,
+  HOST: z.string().default("0.0.0.0"),
+  PORT: env.port(4002),
+  DATABASE_URL: env.postgresUrl,
+  REDIS_URL: env.redisUrl,
+  REDIS_PREFIX: env.redisPrefix,
+  GATEWAY_SECRET: env.gatewaySecret,
+  /** An S3-compatible endpoint (MinIO, s3rver); AWS itself when absent. */
+  S3_ENDPOINT: env.url.optional(),
+  S3_REGION: z.string().min(1).default("us-east-1"),
+  S3_BUCKET: z.string({ error: "required, the bucket photos are stored in" }).min(3),
+  /** Static credentials; without them the AWS SDK's default chain (role, profile, ...) applies. */
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  /** Path-style URLs (`endpoint/bucket/key`), which MinIO and s3rver need. */
+  S3_FORCE_PATH_STYLE: z.stringbool().default(false),
+  /** Serve photos from this base URL (`<base>/<key>`) instead of presigned S3 URLs. */
+  PHOTO_CDN_BASE_URL: env.url.optional(),
+});
+
+export type ProfilesConfig = z.infer<typeof profilesConfigSchema>;
+
+/** Reads and validates the environment; exits naming every bad variable. */
+export const loadProfilesConfig = (source?: Record<string, string | undefined>) =>
+  loadConfig(profilesConfigSchema, source);

@@ -1,0 +1,9 @@
+// Starts the profiles subgraph: `pnpm --filter @pulse/profiles start`.
+import { createLogger, runUntilSignal } from "@pulse/platform";
+import { loadProfilesConfig } from "./config.ts";
+import { createProfilesService } from "./server.ts";
+
+const config = loadProfilesConfig();
+const service = await createProfilesService(config);
+await service.subgraph.listen(config.PORT, config.HOST);
+runUntilSignal(createLogger("profiles", config.LOG_LEVEL), () => service.close());

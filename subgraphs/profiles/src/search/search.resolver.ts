@@ -1,0 +1,34 @@
+import { requireViewer } from "@pulse/platform";
+import { Arg, Ctx, Int, Query, Resolver } from "type-graphql";
+import type { ProfilesContext } from "../context.ts";
+import { User } from "../user/user.type.ts";
+
+@Resolver()
+export class SearchResolver {
+  @Query(() => [User], {
+    description:
+      "People whose username starts with `query`, case-insensitively, ordered by username. Leaves out the viewer and anyone blocked either way. Requires signing in.",
+  })
+  async searchUsers(
+    @Arg("query", () => String, { description: "The start of a username, in any case." })
+    query: string,
+    @Arg("first", () => Int, {
+      nullable: true,
+      description: "How many people to return: 20 by default, at most 100.",
+    })
+    first: number | null,
+    @Arg("after", () => String, {
+      nullable: true,
+      description: "Continue after this username (the last one of the previous page).",
+    })
+    after: string | null,
+    @Ctx() ctx: ProfilesContext,
+  ): Promise<{ id: string }[]> {
+    const found = await ctx.search.byUsernamePrefix(requireViewer(ctx), query, first, after);
+    // Their profiles are asked for next: hand them to the loader instead of loading them again.
+    return found.map((profile) => {
+      ctx.loaders.profile.prime(profile.userId, profile);
+      return { id: profile.userId };
+    });
+  }
+}

@@ -1,0 +1,50 @@
+import type { Profile as ProfileRow } from "@pulse/db";
+import { badUserInput, pageSize, type PrismaClient, type Viewer } from "@pulse/platform";
+import type { BlockService } from "../block/block.service.ts";
+import { prefixRange, usernameKey } from "../profile/username.ts";
+
+const SEARCHABLE = /^[a-z0-9_.]{1,30}$/;
+
+export interface SearchServiceDeps {
+  prisma: PrismaClient;
+  blocks: BlockService;
+}
+
+/** Finding people by username. */
+export class SearchService {
+  constructor(private readonly deps: SearchServiceDeps) {}
+
+  /**
+   * Profiles whose username starts with `query`, in any case, ordered by username: a range scan
+   * of the unique `username_key` index (keys are compared in byte order, which the C collation
+   * of our databases gives). Never the viewer, nor anyone blocked by or blocking them.
+   *
+   * @param after the username after which to continue (keyset pagination).
+   * @throws BAD_USER_INPUT on `query` when it is empty.
+   */
+  async byUsernamePrefix(
+    viewer: Viewer,
+    query: string,
+    first: number | null | undefined,
+    after: string | null | undefined,
+  ): Promise<ProfileRow[]> {
+    const prefix = usernameKey(query.trim());
+    if (prefix === "") throw badUserInput("query", "Type at least one character");
+    const take = pageSize(first);
+    // Characters no username has cannot match anything.
+    if (!SEARCHABLE.test(prefix) || take === 0) return [];
+    const hidden = await this.deps.blocks.blockedEitherWay(viewer.id);
+    const { from, to } = prefixRange(prefix);
+    return this.deps.prisma.profile.findMany({
+      where: {
+        AND: [
+          { usernameKey: { gte: from, lt: to } },
+          ...(after ? [{ usernameKey: { gt: usernameKey(after) } }] : []),
+        ],
+        userId: { notIn: [viewer.id, ...hidden] },
+      },
+      orderBy: { usernameKey: "asc" },
+      take,
+    });
+  }
+}

@@ -1,0 +1,86 @@
+import {
+  closeInfrastructure,
+  connectInfrastructure,
+  Subgraph,
+  type ServiceOptions,
+  type SubgraphService,
+} from "@pulse/platform";
+import { userDeletedHandler } from "./account/user-deleted.handler.ts";
+import { BlockService } from "./block/block.service.ts";
+import type { ProfilesConfig } from "./config.ts";
+import type { ProfilesContext } from "./context.ts";
+import { createVisiblePhotosLoader } from "./photo/photo.loader.ts";
+import { AllowAllModerator, type PhotoModerator } from "./photo/photo.moderation.ts";
+import { PhotoService } from "./photo/photo.service.ts";
+import { PhotoStorage } from "./photo/photo.storage.ts";
+import { createProfileLoader } from "./profile/profile.loader.ts";
+import { ProfileService } from "./profile/profile.service.ts";
+import { buildProfilesSchema } from "./schema.ts";
+import { SearchService } from "./search/search.service.ts";
+
+export interface ProfilesService extends SubgraphService {
+  subgraph: Subgraph<ProfilesContext>;
+}
+
+export interface ProfilesServiceOptions extends ServiceOptions {
+  /** Reviews photos before they become visible. @default allows everything */
+  moderator?: PhotoModerator;
+}
+
+/**
+ * Wires the profiles subgraph: connections, photo storage, services and server. Nothing listens
+ * until `subgraph.listen`.
+ */
+export async function createProfilesService(
+  config: ProfilesConfig,
+  { moderator = new AllowAllModerator(), ...options }: ProfilesServiceOptions = {},
+): Promise<ProfilesService> {
+  const infra = connectInfrastructure({
+    name: "profiles",
+    databaseUrl: config.DATABASE_URL,
+    redisUrl: config.REDIS_URL,
+    redisPrefix: config.REDIS_PREFIX,
+    logLevel: config.LOG_LEVEL,
+    ...options,
+  });
+  const { prisma, logger, outbox } = infra;
+  const storage = new PhotoStorage({
+    endpoint: config.S3_ENDPOINT,
+    region: config.S3_REGION,
+    bucket: config.S3_BUCKET,
+    accessKeyId: config.S3_ACCESS_KEY_ID,
+    secretAccessKey: config.S3_SECRET_ACCESS_KEY,
+    forcePathStyle: config.S3_FORCE_PATH_STYLE,
+    cdnBaseUrl: config.PHOTO_CDN_BASE_URL,
+  });
+  const profiles = new ProfileService({ prisma, outbox });
+  const photos = new PhotoService({ prisma, outbox, storage, moderator, logger });
+  const blocks = new BlockService({ prisma, outbox });
+  const search = new SearchService({ prisma, blocks });
+
+  const subgraph = new Subgraph<ProfilesContext>({
+    infra,
+    schema: await buildProfilesSchema(),
+    gatewaySecret: config.GATEWAY_SECRET,
+    context: (identity) => ({
+      ...identity,
+      loaders: {
+        profile: createProfileLoader(prisma),
+        visiblePhotos: createVisiblePhotosLoader(prisma),
+      },
+      profiles,
+      photos,
+      blocks,
+      search,
+    }),
+    eventHandlers: { "user.deleted": userDeletedHandler(storage, logger) },
+  });
+  return {
+    subgraph,
+    async close() {
+      await subgraph.close();
+      storage.close();
+      await closeInfrastructure(infra);
+    },
+  };
+}

@@ -1,0 +1,29 @@
+import type { Profile as ProfileRow } from "@pulse/db";
+import { Ctx, FieldResolver, Resolver, Root } from "type-graphql";
+import type { ProfilesContext } from "../context.ts";
+import { Preferences } from "../profile/preferences.type.ts";
+import { Profile } from "../profile/profile.type.ts";
+import { toPreferences } from "../profile/profile.views.ts";
+import { User } from "./user.type.ts";
+
+@Resolver(() => User)
+export class UserProfileResolver {
+  @FieldResolver(() => Profile, {
+    nullable: true,
+    description: "What the person shows others, or null until they create a profile.",
+  })
+  profile(@Root() user: User, @Ctx() ctx: ProfilesContext): Promise<ProfileRow | null> {
+    return ctx.loaders.profile.load(user.id);
+  }
+
+  @FieldResolver(() => Preferences, {
+    nullable: true,
+    description:
+      "Whom the person wants discovery to show them. Private: visible to its owner only, null for everyone else (and without a profile).",
+  })
+  async preferences(@Root() user: User, @Ctx() ctx: ProfilesContext): Promise<Preferences | null> {
+    if (ctx.viewer?.id !== user.id) return null;
+    const profile = await ctx.loaders.profile.load(user.id);
+    return profile && toPreferences(profile);
+  }
+}
