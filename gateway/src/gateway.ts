@@ -50,7 +50,11 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
   if (!config.APOLLO_TELEMETRY) process.env.APOLLO_TELEMETRY_DISABLED = "true";
   const gateway = new ApolloGateway({
     supergraphSdl: supergraphFromFile(config.SUPERGRAPH_PATH, logger, config.SUPERGRAPH_WATCH),
-    buildService: ({ name, url }) => new TrustedSubgraph({ url: config.subgraphUrls[name] ?? url }),
+    // Node's own fetch (undici, keep-alive by default) rather than Apollo's default,
+    // make-fetch-happen: its agent (agent-base) builds an Error stack trace on every request to
+    // tell http from https, which under tsx's source maps cost ~0.5 ms of CPU per subgraph fetch.
+    buildService: ({ name, url }) =>
+      new TrustedSubgraph({ url: config.subgraphUrls[name] ?? url, fetcher: fetch }),
     logger,
   });
   const apollo = new ApolloServer<GatewayContext>({

@@ -1,7 +1,8 @@
 // `pnpm bench:discovery`: seeds 100,000 people over a realistic area into a database of its own,
-// boots every subgraph and the gateway in this process, and reports the latency of `discover`
-// (first: 50) through the gateway and directly against the subgraph, with the candidate query's
-// plan. Requests are sequential over loopback, each as a random seeded person.
+// gives the people it asks as a history of swipes, boots every subgraph and the gateway in this
+// process, and reports the latency of `discover` (first: 50) through the gateway and directly
+// against the subgraph, with the candidate query's plan. Requests are sequential over loopback,
+// each as a random seeded person.
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { Prisma } from "@pulse/db";
@@ -14,7 +15,7 @@ import {
 import { loadContractOperations } from "../lib/contract-operations.ts";
 import { apiSchemaPath } from "../lib/compose-supergraph.ts";
 import { provisionEnvironment } from "./discovery/environment.ts";
-import { seedPeople } from "./discovery/seed.ts";
+import { seedPeople, seedSwipes } from "./discovery/seed.ts";
 import { startBenchStack } from "./discovery/stack.ts";
 import { describeLatencies } from "./stats.ts";
 
@@ -23,6 +24,8 @@ const VIEWERS = 200;
 const WARM_UP = 50;
 const REQUESTS = 500;
 const FIRST = 50;
+/** Swipes each viewer has already made: discover leaves them out. */
+const SWIPES_PER_VIEWER = 1_000;
 
 /** Discovery's own fields: what the subgraph answers by itself. */
 const OWN_FIELDS = `query Discover($first: Int) {
@@ -83,6 +86,12 @@ try {
     await prisma.$queryRaw<{ id: string }[]>`
       SELECT user_id::text AS id FROM discovery.candidate ORDER BY random() LIMIT ${VIEWERS}`
   ).map((row) => row.id);
+  // The densest case, whose plan is printed at the end: the person closest to the centre of the
+  // biggest city.
+  const [central] = await prisma.$queryRaw<{ id: string }[]>`
+    SELECT user_id::text AS id FROM discovery.candidate
+    ORDER BY earth <-> ll_to_earth(52.52, 13.405) LIMIT 1`;
+  await seedSwipes(prisma, [...viewers, central!.id], SWIPES_PER_VIEWER);
   const tokens = new Map(
     await Promise.all(viewers.map(async (id) => [id, await stack.accessToken(id)] as const)),
   );
@@ -109,7 +118,7 @@ try {
 
   console.log(
     `\ndiscover(first: ${FIRST}), ${REQUESTS} sequential requests each after ${WARM_UP} warm-up, ` +
-      `as ${VIEWERS} random people (mean ${gateway.meanResults.toFixed(1)} people per answer)`,
+      `as ${VIEWERS} random people with ${SWIPES_PER_VIEWER} swipes each (mean ${gateway.meanResults.toFixed(1)} people per answer)`,
   );
   console.log(`through the gateway, ${document.name}:`);
   console.log(`  ${describeLatencies(gateway.samples)}`);
@@ -118,10 +127,6 @@ try {
   console.log(`the candidate query alone (discovery's SQL through Prisma, no HTTP):`);
   console.log(`  ${describeLatencies(query.samples)}`);
 
-  // The densest case: the person closest to the centre of the biggest city.
-  const [central] = await prisma.$queryRaw<{ id: string }[]>`
-    SELECT user_id::text AS id FROM discovery.candidate
-    ORDER BY earth <-> ll_to_earth(52.52, 13.405) LIMIT 1`;
   const plan = await prisma.$queryRaw<{ "QUERY PLAN": string }[]>(
     Prisma.sql`EXPLAIN (ANALYZE, BUFFERS) ${candidateQuery(central!.id, FIRST)}`,
   );

@@ -36,7 +36,8 @@ function cityValues(): Prisma.Sql {
 }
 
 /**
- * Inserts `count` people into `discovery.candidate` and `profiles.profile`: positions drawn
+ * Inserts `count` people into `discovery.candidate`, `profiles.profile` and `profiles.photo`
+ * (rows only: links are signed, never fetched): positions drawn
  * around the cities (Box-Muller normal offsets), 48% women, 48% men, 4% non-binary, mostly
  * seeking the other gender (8% everyone), ages 18..60 skewed young with ranges around their own,
  * search radii 10..100 km, completeness 0.2..1, active within the last 30 days, 10% premium.
@@ -99,7 +100,43 @@ export async function seedPeople(prisma: PrismaClient, count: number): Promise<v
            birthdate, gender::profiles."Gender", interested_in::profiles."Gender"[], latitude,
            longitude, min_age, max_age, max_distance_km, genders::profiles."Gender"[], now()
     FROM (SELECT *, row_number() OVER () AS n FROM discovery.candidate) AS person`;
+  // Visible photos as completeness implies (bio and location give 0.5, each photo 0.5 / 3), so
+  // discover pays for their download links: 0 to 3 a person, about 1 on average.
+  await prisma.$executeRaw`
+    INSERT INTO profiles.photo
+      (id, user_id, status, content_type, byte_size, upload_expires_at, position, confirmed_at)
+    SELECT gen_random_uuid(), user_id, 'READY', 'image/jpeg', 400000, now(), position, now()
+    FROM discovery.candidate,
+         generate_series(0, least(3, round((completeness - 0.5) * 6)::int) - 1) AS position`;
   // As autovacuum would leave them: statistics, hint bits and the visibility map in place.
   await prisma.$executeRaw`VACUUM ANALYZE discovery.candidate`;
   await prisma.$executeRaw`VACUUM ANALYZE profiles.profile`;
+  await prisma.$executeRaw`VACUUM ANALYZE profiles.photo`;
+}
+
+/**
+ * Gives each of `swiperIds` a history of `perSwiper` swipes on random people (a month of an active
+ * member's swiping is in the thousands), so discover pays for excluding them as it would in
+ * production rather than against an empty list.
+ */
+export async function seedSwipes(
+  prisma: PrismaClient,
+  swiperIds: string[],
+  perSwiper: number,
+): Promise<void> {
+  await prisma.$executeRaw`
+    WITH person AS MATERIALIZED (
+      SELECT user_id, row_number() OVER () AS n FROM discovery.candidate
+    ),
+    pick AS (
+      SELECT swiper.id::uuid AS swiper_id,
+             1 + floor(random() * (SELECT count(*) FROM person))::bigint AS n
+      FROM unnest(${swiperIds}::text[]) AS swiper (id), generate_series(1, ${perSwiper})
+    )
+    INSERT INTO discovery.swipe (swiper_id, target_id, action)
+    SELECT pick.swiper_id, person.user_id, CASE WHEN random() < 0.3 THEN 'LIKE' ELSE 'PASS' END
+    FROM pick JOIN person USING (n)
+    WHERE person.user_id <> pick.swiper_id
+    ON CONFLICT DO NOTHING`;
+  await prisma.$executeRaw`ANALYZE discovery.swipe`;
 }

@@ -1,6 +1,7 @@
 import { Prisma } from "@pulse/db";
 import type { PrismaClient } from "@pulse/platform";
 import { touchActivity } from "./activity.ts";
+import { greatCircleMeters } from "./distance.ts";
 import { searchBox } from "./match-key.ts";
 
 /** One ranked candidate as the query returns it. */
@@ -60,7 +61,10 @@ export function candidateQuery(viewerId: string, limit: number): Prisma.Sql {
         WHERE user_id = ${viewerId}::uuid AND earth IS NOT NULL
       ) AS me
     ),
-    -- Read once per query, so excluding them is one hash anti-join, not a lookup per candidate.
+    -- Read once per query and excluded with NOT IN, which Postgres answers from a hashed subplan
+    -- (ids are never null, so NOT IN means NOT EXISTS here). NOT EXISTS was planned as a nested
+    -- loop anti-join (the planner expects a row or two nearby), one pass over this list per
+    -- candidate: with 1,000 swipes, central Berlin took 405 ms instead of 13.
     hidden AS MATERIALIZED (
       SELECT s.target_id AS user_id FROM viewer v JOIN discovery.swipe s ON s.swiper_id = v.user_id
       UNION
@@ -79,7 +83,7 @@ export function candidateQuery(viewerId: string, limit: number): Prisma.Sql {
                * ((hashtextextended(n.user_id::text || v.jitter_seed, 0) & 65535) / 65535.0::float8)
              AS score
     FROM viewer v, nearby n
-    WHERE NOT EXISTS (SELECT 1 FROM hidden h WHERE h.user_id = n.user_id)
+    WHERE n.user_id NOT IN (SELECT h.user_id FROM hidden h)
     ORDER BY score DESC, n.user_id
     LIMIT ${limit}`;
 }
@@ -92,8 +96,9 @@ export function candidateQuery(viewerId: string, limit: number): Prisma.Sql {
  */
 function nearbyOfGender(gender: Gender): Prisma.Sql {
   const literal = Prisma.raw(`'${gender}'`);
+  const meters = greatCircleMeters(Prisma.sql`v.earth`, Prisma.sql`c.earth`);
   return Prisma.sql`
-    SELECT c.user_id, c.last_active_at, c.completeness, earth_distance(v.earth, c.earth) AS meters
+    SELECT c.user_id, c.last_active_at, c.completeness, ${meters} AS meters
     FROM viewer v
     JOIN discovery.candidate c ON c.match_key && v.search_box
     WHERE c.gender = ${literal} AND ${literal} = ANY (v.genders)
@@ -101,7 +106,7 @@ function nearbyOfGender(gender: Gender): Prisma.Sql {
       AND c.birthdate > v.born_after AND c.birthdate <= v.born_by
       AND v.age BETWEEN c.min_age AND c.max_age
       AND c.user_id <> v.user_id
-      AND earth_distance(v.earth, c.earth) <= least(v.radius, c.max_distance_km * 1000.0::float8)`;
+      AND ${meters} <= least(v.radius, c.max_distance_km * 1000.0::float8)`;
 }
 
 /**

@@ -8,7 +8,7 @@ import {
   S3Client,
 } from "@aws-sdk/client-s3";
 import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
-import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import { DownloadSigner } from "./download-signer.ts";
 
 /** Where photos are stored, from the S3_* and PHOTO_CDN_BASE_URL variables. */
 export interface PhotoStorageSettings {
@@ -35,6 +35,7 @@ const DOWNLOAD_URL_TTL_SECONDS = 15 * 60;
 /** The photo bucket: presigned uploads and downloads, and the objects themselves. */
 export class PhotoStorage {
   private readonly s3: S3Client;
+  private readonly downloads: DownloadSigner;
 
   constructor(private readonly settings: PhotoStorageSettings) {
     const { endpoint, region, accessKeyId, secretAccessKey, forcePathStyle } = settings;
@@ -44,6 +45,7 @@ export class PhotoStorage {
       ...(endpoint ? { endpoint } : {}),
       ...(accessKeyId && secretAccessKey ? { credentials: { accessKeyId, secretAccessKey } } : {}),
     });
+    this.downloads = new DownloadSigner(this.s3, settings.bucket, DOWNLOAD_URL_TTL_SECONDS);
   }
 
   /**
@@ -132,11 +134,9 @@ export class PhotoStorage {
 
   /** A download URL for `key`: on the CDN when configured, otherwise a short-lived presigned GET. */
   downloadUrl(key: string): Promise<string> {
-    const { cdnBaseUrl, bucket } = this.settings;
+    const { cdnBaseUrl } = this.settings;
     if (cdnBaseUrl) return Promise.resolve(`${cdnBaseUrl.replace(/\/$/, "")}/${key}`);
-    return getSignedUrl(this.s3, new GetObjectCommand({ Bucket: bucket, Key: key }), {
-      expiresIn: DOWNLOAD_URL_TTL_SECONDS,
-    });
+    return this.downloads.sign(key);
   }
 
   close(): void {
