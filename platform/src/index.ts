@@ -24,5 +24,6 @@ export * from "./http/service-server.ts";
 export * from "./metrics/metrics.ts";
 export * from "./pubsub/live-pubsub.ts";
 export * from "./subgraph/infrastructure.ts";
+export * from "./subgraph/subgraph-config.ts";
 export * from "./subgraph/subgraph.ts";
 export * from "./subgraph/run-until-signal.ts";

@@ -4,6 +4,7 @@ import { Outbox } from "../events/outbox.ts";
 import type { DestinationStream } from "pino";
 import { createLogger, type Logger } from "../logging/logger.ts";
 import { createMetrics, type Metrics } from "../metrics/metrics.ts";
+import type { SubgraphConfig } from "./subgraph-config.ts";
 
 /** The connections and instruments a subgraph process holds for its whole life. */
 export interface Infrastructure {
@@ -19,30 +20,31 @@ export interface Infrastructure {
   outbox: Outbox;
 }
 
-export interface InfrastructureOptions {
-  name: string;
-  databaseUrl: string;
-  redisUrl: string;
-  redisPrefix: string;
-  logLevel: string;
+/** What tests and tools may hand a subgraph's service factory besides its configuration. */
+export interface ServiceOptions {
+  /** Incremented for every SQL statement the subgraph sends. */
   statementCounter?: StatementCounter;
   /** Where log lines go; stdout by default. */
   logDestination?: DestinationStream;
 }
 
-/** Opens the database pool and the Redis connection of a subgraph. */
-export function connectInfrastructure(options: InfrastructureOptions): Infrastructure {
+/** Opens the database pool and the Redis connection of subgraph `name`. */
+export function connectInfrastructure(
+  name: string,
+  config: SubgraphConfig,
+  options: ServiceOptions = {},
+): Infrastructure {
   return {
-    name: options.name,
-    logger: createLogger(options.name, options.logLevel, options.logDestination),
-    metrics: createMetrics(options.name),
-    prisma: createPrismaClient(options.databaseUrl, {
+    name,
+    logger: createLogger(name, config.LOG_LEVEL, options.logDestination),
+    metrics: createMetrics(name),
+    prisma: createPrismaClient(config.DATABASE_URL, {
       ...(options.statementCounter ? { statementCounter: options.statementCounter } : {}),
     }),
-    redis: createRedis(options.redisUrl, options.name),
-    redisPrefix: options.redisPrefix,
-    databaseUrl: options.databaseUrl,
-    outbox: new Outbox(options.name),
+    redis: createRedis(config.REDIS_URL, name),
+    redisPrefix: config.REDIS_PREFIX,
+    databaseUrl: config.DATABASE_URL,
+    outbox: new Outbox(name),
   };
 }
 
@@ -50,9 +52,6 @@ export async function closeInfrastructure(infra: Infrastructure): Promise<void> 
   await infra.prisma.$disconnect();
   infra.redis.disconnect();
 }
-
-/** What tests and tools may hand a subgraph's service factory besides its configuration. */
-export type ServiceOptions = Pick<InfrastructureOptions, "statementCounter" | "logDestination">;
 
 /** A subgraph's process-level service: its server, ready to listen, and how to close it all. */
 export interface SubgraphService {

@@ -28,14 +28,7 @@ export async function createDiscoveryService(
   config: DiscoveryConfig,
   options: ServiceOptions = {},
 ): Promise<DiscoveryService> {
-  const infra = connectInfrastructure({
-    name: "discovery",
-    databaseUrl: config.DATABASE_URL,
-    redisUrl: config.REDIS_URL,
-    redisPrefix: config.REDIS_PREFIX,
-    logLevel: config.LOG_LEVEL,
-    ...options,
-  });
+  const infra = connectInfrastructure("discovery", config, options);
   const { prisma, redis, redisPrefix, logger, outbox } = infra;
   const live = new LivePubSub(config.REDIS_URL, redisPrefix);
   const matches = new MatchService({ prisma, outbox, live, logger });

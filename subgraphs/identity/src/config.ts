@@ -1,4 +1,4 @@
-import { env, loadConfig } from "@pulse/platform";
+import { env, loadConfig, subgraphConfigSchema } from "@pulse/platform";
 import { z } from "zod";
 
 /** PEM values arrive from env files with their newlines escaped. */
@@ -8,15 +8,7 @@ const pem = (what: string) =>
     .transform((value) => value.replace(/\\n/g, "\n"))
     .refine((value) => value.includes("-----BEGIN PRIVATE KEY-----"), `must be ${what}`);
 
-export const identityConfigSchema = z.object({
-  NODE_ENV: env.nodeEnv,
-  LOG_LEVEL: env.logLevel,
-  HOST: z.string().default("0.0.0.0"),
-  PORT: env.port(4001),
-  DATABASE_URL: env.postgresUrl,
-  REDIS_URL: env.redisUrl,
-  REDIS_PREFIX: env.redisPrefix,
-  GATEWAY_SECRET: env.gatewaySecret,
+export const identityConfigSchema = subgraphConfigSchema(4001, {
   /** Ed25519 private key (PKCS#8 PEM) that signs access tokens. */
   JWT_PRIVATE_KEY: pem("an Ed25519 private key in PKCS#8 PEM"),
   /** Public JWKs of retired signing keys, still published until their tokens expire. */

@@ -35,14 +35,7 @@ export async function createIdentityService(
   config: IdentityConfig,
   options: ServiceOptions = {},
 ): Promise<IdentityService> {
-  const infra = connectInfrastructure({
-    name: "identity",
-    databaseUrl: config.DATABASE_URL,
-    redisUrl: config.REDIS_URL,
-    redisPrefix: config.REDIS_PREFIX,
-    logLevel: config.LOG_LEVEL,
-    ...options,
-  });
+  const infra = connectInfrastructure("identity", config, options);
   const { prisma, redis, redisPrefix, logger, outbox } = infra;
   const keys = await SigningKeys.fromPem(
     config.JWT_PRIVATE_KEY,

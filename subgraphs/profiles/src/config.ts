@@ -1,16 +1,8 @@
-import { env, loadConfig } from "@pulse/platform";
+import { env, loadConfig, subgraphConfigSchema } from "@pulse/platform";
 import { z } from "zod";
 
 /** The profiles subgraph's environment (see the README's table of variables). */
-export const profilesConfigSchema = z.object({
-  NODE_ENV: env.nodeEnv,
-  LOG_LEVEL: env.logLevel,
-  HOST: z.string().default("0.0.0.0"),
-  PORT: env.port(4002),
-  DATABASE_URL: env.postgresUrl,
-  REDIS_URL: env.redisUrl,
-  REDIS_PREFIX: env.redisPrefix,
-  GATEWAY_SECRET: env.gatewaySecret,
+export const profilesConfigSchema = subgraphConfigSchema(4002, {
   /** An S3-compatible endpoint (MinIO, s3rver); AWS itself when absent. */
   S3_ENDPOINT: env.url.optional(),
   S3_REGION: z.string().min(1).default("us-east-1"),

@@ -35,14 +35,7 @@ export async function createProfilesService(
   config: ProfilesConfig,
   { moderator = new AllowAllModerator(), ...options }: ProfilesServiceOptions = {},
 ): Promise<ProfilesService> {
-  const infra = connectInfrastructure({
-    name: "profiles",
-    databaseUrl: config.DATABASE_URL,
-    redisUrl: config.REDIS_URL,
-    redisPrefix: config.REDIS_PREFIX,
-    logLevel: config.LOG_LEVEL,
-    ...options,
-  });
+  const infra = connectInfrastructure("profiles", config, options);
   const { prisma, logger, outbox } = infra;
   const storage = new PhotoStorage({
     endpoint: config.S3_ENDPOINT,
