@@ -14,6 +14,7 @@ export * from "./auth/session-revocations.ts";
 export * from "./data/prisma.ts";
 export * from "./data/redis.ts";
 export * from "./data/loaders.ts";
+export * from "./data/ids.ts";
 export * from "./data/rate-limit.ts";
 export * from "./events/catalog.ts";
 export * from "./events/outbox.ts";

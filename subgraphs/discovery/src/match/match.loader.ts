@@ -1,6 +1,5 @@
 import type { Match } from "@pulse/db";
-import { createKeyedLoader, type PrismaClient } from "@pulse/platform";
-import { isUuid } from "../user/user-id.ts";
+import { createKeyedLoader, type PrismaClient, isUuid } from "@pulse/platform";
 
 /** Loads matches by id, one query per batch; ids that are not UUIDs simply find nothing. */
 export function createMatchLoader(prisma: PrismaClient) {

@@ -12,9 +12,10 @@ import {
   type PrismaClient,
   type PrismaTransaction,
   type Viewer,
+  isUuid,
 } from "@pulse/platform";
 import { z } from "zod";
-import { isUuid, orderedPair } from "../user/user-id.ts";
+import { orderedPair } from "../user/user-id.ts";
 import { matchCreatedTopic } from "./match-created.topic.ts";
 import { isParticipant, viewMatch } from "./match-view.ts";
 import type { Match } from "./match.type.ts";

@@ -7,11 +7,12 @@ import {
   paymentRequired,
   type PrismaClient,
   type Viewer,
+  isUuid,
 } from "@pulse/platform";
 import { tierOf } from "../candidate/tier.ts";
 import { viewMatch } from "../match/match-view.ts";
 import type { MatchService } from "../match/match.service.ts";
-import { isUuid, orderedPair } from "../user/user-id.ts";
+import { orderedPair } from "../user/user-id.ts";
 import type { DailyLimits } from "./daily-limits.ts";
 import { findLikesReceived } from "./likes-received.query.ts";
 import { readSwipeState } from "./swipe-state.query.ts";

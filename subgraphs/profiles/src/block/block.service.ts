@@ -5,8 +5,8 @@ import {
   type Outbox,
   type PrismaClient,
   type Viewer,
+  isUuid,
 } from "@pulse/platform";
-import { isUuid } from "../ids.ts";
 
 export interface BlockServiceDeps {
   prisma: PrismaClient;

@@ -8,8 +8,8 @@ import {
   type PrismaClient,
   type PrismaTransaction,
   type Viewer,
+  isUuid,
 } from "@pulse/platform";
-import { isUuid } from "../ids.ts";
 import { completeness } from "../profile/completeness.ts";
 import { countVisiblePhotos, recordProfileChanged } from "../profile/profile-changed.ts";
 import { parseInput } from "../validation.ts";
