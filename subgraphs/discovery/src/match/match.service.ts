@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Match as MatchRow, Prisma } from "@pulse/db";
 import {
   decodeCursor,
+  isUuid,
   notFound,
   pageSize,
   toConnection,
@@ -12,7 +13,6 @@ import {
   type PrismaClient,
   type PrismaTransaction,
   type Viewer,
-  isUuid,
 } from "@pulse/platform";
 import { z } from "zod";
 import { orderedPair } from "../user/user-id.ts";

@@ -2,12 +2,12 @@ import type { Match as MatchRow } from "@pulse/db";
 import {
   badUserInput,
   conflict,
+  isUuid,
   notFound,
   pageSize,
   paymentRequired,
   type PrismaClient,
   type Viewer,
-  isUuid,
 } from "@pulse/platform";
 import { tierOf } from "../candidate/tier.ts";
 import { viewMatch } from "../match/match-view.ts";

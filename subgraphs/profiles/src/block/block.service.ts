@@ -1,11 +1,11 @@
 import {
   badUserInput,
+  isUuid,
   notFound,
   type PrismaTransaction,
   type Outbox,
   type PrismaClient,
   type Viewer,
-  isUuid,
 } from "@pulse/platform";
 
 export interface BlockServiceDeps {

@@ -2,13 +2,13 @@ import { randomUUID } from "node:crypto";
 import type { Photo as PhotoRow } from "@pulse/db";
 import {
   badUserInput,
+  isUuid,
   notFound,
   type Logger,
   type Outbox,
   type PrismaClient,
   type PrismaTransaction,
   type Viewer,
-  isUuid,
 } from "@pulse/platform";
 import { completeness } from "../profile/completeness.ts";
 import { countVisiblePhotos, recordProfileChanged } from "../profile/profile-changed.ts";

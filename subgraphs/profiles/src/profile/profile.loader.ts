@@ -1,5 +1,5 @@
 import type { Profile as ProfileRow } from "@pulse/db";
-import { createKeyedLoader, type PrismaClient, isUuid } from "@pulse/platform";
+import { createKeyedLoader, isUuid, type PrismaClient } from "@pulse/platform";
 
 /** Loads profiles by person, one query per batch. */
 export function createProfileLoader(prisma: PrismaClient) {
