@@ -73,7 +73,7 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
     ],
   });
   // Bounded, since every signed-in request asks it whether the session was signed out.
-  const redis = createRedis(config.REDIS_URL, "gateway", { commandTimeout: 500 });
+  const redis = createRedis(config.REDIS_URL, "gateway", logger, { commandTimeout: 500 });
   let started = false;
   const server = createServiceServer({
     logger,

@@ -1,4 +1,5 @@
 import { Redis, type RedisOptions } from "ioredis";
+import type { Logger } from "../logging/logger.ts";
 
 export { Redis } from "ioredis";
 
@@ -6,8 +7,16 @@ export { Redis } from "ioredis";
  * A Redis connection. Keys are not prefixed by the client (ioredis' `keyPrefix` misses stream
  * and pattern arguments); callers build keys with `redisKeys(prefix)`.
  */
-export function createRedis(url: string, name: string, options: RedisOptions = {}): Redis {
-  return new Redis(url, { connectionName: name, maxRetriesPerRequest: 3, ...options });
+export function createRedis(
+  url: string,
+  name: string,
+  logger: Logger,
+  options: RedisOptions = {},
+): Redis {
+  const redis = new Redis(url, { connectionName: name, maxRetriesPerRequest: 3, ...options });
+  // ioredis reconnects by itself; without a listener it would print each failure unstructured.
+  redis.on("error", (error: Error) => logger.warn({ err: error, redis: name }, "redis error"));
+  return redis;
 }
 
 /** Builds namespaced keys: `redisKeys("pulse:")("rl", "login")` is `pulse:rl:login`. */

@@ -68,6 +68,10 @@ export class EventConsumer {
     this.connection = this.options.redis.duplicate({
       connectionName: `${this.options.group}-events`,
     });
+    // Listeners are not duplicated; the read loop already retries, this only keeps errors logged.
+    this.connection.on("error", (error: Error) =>
+      this.options.logger.warn({ err: error }, "event consumer: redis error"),
+    );
     for (const stream of this.streams) {
       // From the start of the stream: a newly deployed consumer catches up on retained history.
       await this.connection

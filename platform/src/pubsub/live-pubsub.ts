@@ -1,5 +1,7 @@
 import { RedisPubSub } from "graphql-redis-subscriptions";
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
+import { createRedis } from "../data/redis.ts";
+import type { Logger } from "../logging/logger.ts";
 
 /**
  * Live notifications for subscriptions (new message, new match, rank change) over Redis pub/sub,
@@ -14,9 +16,10 @@ export class LivePubSub {
   constructor(
     redisUrl: string,
     private readonly prefix: string,
+    logger: Logger,
   ) {
-    this.publisher = new Redis(redisUrl, { connectionName: "live-publisher" });
-    this.subscriber = new Redis(redisUrl, { connectionName: "live-subscriber" });
+    this.publisher = createRedis(redisUrl, "live-publisher", logger);
+    this.subscriber = createRedis(redisUrl, "live-subscriber", logger);
     this.pubsub = new RedisPubSub({ publisher: this.publisher, subscriber: this.subscriber });
   }
 

@@ -34,14 +34,15 @@ export function connectInfrastructure(
   config: SubgraphConfig,
   options: ServiceOptions = {},
 ): Infrastructure {
+  const logger = createLogger(name, config.LOG_LEVEL, options.logDestination);
   return {
     name,
-    logger: createLogger(name, config.LOG_LEVEL, options.logDestination),
+    logger,
     metrics: createMetrics(name),
     prisma: createPrismaClient(config.DATABASE_URL, {
       ...(options.statementCounter ? { statementCounter: options.statementCounter } : {}),
     }),
-    redis: createRedis(config.REDIS_URL, name),
+    redis: createRedis(config.REDIS_URL, name, logger),
     redisPrefix: config.REDIS_PREFIX,
     databaseUrl: config.DATABASE_URL,
     outbox: new Outbox(name),

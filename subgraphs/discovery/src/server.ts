@@ -30,7 +30,7 @@ export async function createDiscoveryService(
 ): Promise<DiscoveryService> {
   const infra = connectInfrastructure("discovery", config, options);
   const { prisma, redis, redisPrefix, logger, outbox } = infra;
-  const live = new LivePubSub(config.REDIS_URL, redisPrefix);
+  const live = new LivePubSub(config.REDIS_URL, redisPrefix, logger);
   const matches = new MatchService({ prisma, outbox, live, logger });
   const swipes = new SwipeService({
     prisma,

@@ -43,12 +43,13 @@ export function startDiscoveryHarness(): DiscoveryHarness {
   const prisma = createPrismaClient(inject("databaseUrl"), { maxConnections: 8 });
   const redis = new Redis(inject("redisUrl"));
   const redisPrefix = `${inject("redisPrefix")}discovery-${randomBytes(4).toString("hex")}:`;
-  const live = new LivePubSub(inject("redisUrl"), redisPrefix);
+  const logger = createLogger("discovery", "silent");
+  const live = new LivePubSub(inject("redisUrl"), redisPrefix, logger);
   const matches = new MatchService({
     prisma,
     outbox: new Outbox("discovery"),
     live,
-    logger: createLogger("discovery", "silent"),
+    logger,
   });
   const handlers = discoveryEventHandlers(matches);
   return {
