@@ -15,6 +15,12 @@ export interface AccessTokenVerifierOptions {
   logger: Logger;
 }
 
+/** A verified access token: who it proves, and until when. */
+export interface VerifiedSession {
+  viewer: Viewer;
+  expiresAt: Date;
+}
+
 /**
  * Verifies access tokens against identity's published keys (fetched once, cached, refetched
  * when a token names an unknown key id, so key rotation needs no gateway restart).
@@ -33,17 +39,22 @@ export class AccessTokenVerifier {
    *   another audience, signed with anything but identity's keys, or of a signed-out session.
    */
   async verify(authorization: string | undefined): Promise<Viewer | null> {
+    return (await this.verifySession(authorization))?.viewer ?? null;
+  }
+
+  /** As {@link verify}, with when the access token expires (a subscription ends then). */
+  async verifySession(authorization: string | undefined): Promise<VerifiedSession | null> {
     if (!authorization) return null;
     const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
     if (!match?.[1]) throw requestUnauthenticated("Authorization must be `Bearer <accessToken>`");
-    const viewer = await this.verifyToken(match[1]);
-    if (await this.isSignedOut(viewer.sessionId)) {
+    const session = await this.verifyToken(match[1]);
+    if (await this.isSignedOut(session.viewer.sessionId)) {
       throw requestUnauthenticated("This session has been signed out");
     }
-    return viewer;
+    return session;
   }
 
-  private async verifyToken(token: string): Promise<Viewer> {
+  private async verifyToken(token: string): Promise<VerifiedSession> {
     try {
       const { payload } = await jwtVerify(token, this.keys, {
         issuer: this.options.issuer,
@@ -56,7 +67,10 @@ export class AccessTokenVerifier {
       if ((role !== "USER" && role !== "ADMIN") || typeof payload.sid !== "string") {
         throw new Error("missing claims");
       }
-      return { id: payload.sub!, role, sessionId: payload.sid };
+      return {
+        viewer: { id: payload.sub!, role, sessionId: payload.sid },
+        expiresAt: new Date(payload.exp! * 1000),
+      };
     } catch {
       throw requestUnauthenticated("Invalid or expired access token");
     }

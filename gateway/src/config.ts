@@ -26,6 +26,15 @@ export const gatewayConfigSchema = z
     JWT_AUDIENCE: z.string().default("pulse-api"),
     /** Take the client address from the first X-Forwarded-For hop (behind a trusted proxy). */
     TRUST_PROXY: z.stringbool().default(false),
+    /** Subscriptions one graphql-ws socket may hold open at once. */
+    SUBSCRIPTIONS_PER_SOCKET: z.coerce.number().int().positive().default(25),
+    /** graphql-ws sockets one person may hold open on this gateway process. */
+    SOCKETS_PER_PERSON: z.coerce.number().int().positive().default(10),
+    /**
+     * Events one subscription may have waiting for a client that reads slowly; past that, the
+     * client is disconnected (1013) so it resumes with `after` instead of the gateway buffering.
+     */
+    SUBSCRIPTION_PENDING_EVENTS: z.coerce.number().int().positive().default(100),
     /** Let @apollo/gateway send its usage telemetry to Apollo (it probes cloud metadata hosts). */
     APOLLO_TELEMETRY: z.stringbool().default(false),
   })

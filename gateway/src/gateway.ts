@@ -19,10 +19,11 @@ import { AccessTokenVerifier } from "./access-tokens.ts";
 import type { GatewayConfig } from "./config.ts";
 import { createGatewayContext, type GatewayContext } from "./context.ts";
 import { sandboxLandingPage } from "./sandbox-landing-page.ts";
+import { SubscriptionServer } from "./subscriptions/subscription-server.ts";
 import { supergraphFromFile } from "./supergraph-file.ts";
 
 /** Forwards the request id and the signed identity with every subgraph fetch. */
-class TrustedSubgraph extends RemoteGraphQLDataSource<GatewayContext> {
+export class TrustedSubgraph extends RemoteGraphQLDataSource<GatewayContext> {
   override willSendRequest({
     request,
     context,
@@ -44,17 +45,19 @@ export interface Gateway {
 export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
   const development = config.NODE_ENV !== "production";
   const metrics = createMetrics("gateway");
+  const subgraphUrl = (name: string, url: string) => config.subgraphUrls[name] ?? url;
+  // Node's own fetch (undici, keep-alive by default) rather than Apollo's default,
+  // make-fetch-happen: its agent (agent-base) builds an Error stack trace on every request to
+  // tell http from https, which under tsx's source maps cost ~0.5 ms of CPU per subgraph fetch.
+  const buildService = (name: string, url: string) =>
+    new TrustedSubgraph({ url: subgraphUrl(name, url), fetcher: fetch });
   // Read by @apollo/gateway's constructor: off unless asked for, since it phones home and probes
   // cloud metadata addresses at start-up.
   // eslint-disable-next-line no-restricted-syntax -- a switch the library reads, not our config
   if (!config.APOLLO_TELEMETRY) process.env.APOLLO_TELEMETRY_DISABLED = "true";
   const gateway = new ApolloGateway({
     supergraphSdl: supergraphFromFile(config.SUPERGRAPH_PATH, logger, config.SUPERGRAPH_WATCH),
-    // Node's own fetch (undici, keep-alive by default) rather than Apollo's default,
-    // make-fetch-happen: its agent (agent-base) builds an Error stack trace on every request to
-    // tell http from https, which under tsx's source maps cost ~0.5 ms of CPU per subgraph fetch.
-    buildService: ({ name, url }) =>
-      new TrustedSubgraph({ url: config.subgraphUrls[name] ?? url, fetcher: fetch }),
+    buildService: ({ name, url }) => buildService(name, url ?? ""),
     logger,
   });
   const apollo = new ApolloServer<GatewayContext>({
@@ -75,19 +78,20 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
   // Bounded, since every signed-in request asks it whether the session was signed out.
   const redis = createRedis(config.REDIS_URL, "gateway", logger, { commandTimeout: 500 });
   let started = false;
+  const verifier = new AccessTokenVerifier({
+    jwksUrl: config.JWKS_URL,
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+    revocations: new SessionRevocations(redis, config.REDIS_PREFIX),
+    logger,
+  });
   const server = createServiceServer({
     logger,
     metrics,
     graphql: apolloRequestHandler(
       apollo,
       createGatewayContext({
-        verifier: new AccessTokenVerifier({
-          jwksUrl: config.JWKS_URL,
-          issuer: config.JWT_ISSUER,
-          audience: config.JWT_AUDIENCE,
-          revocations: new SessionRevocations(redis, config.REDIS_PREFIX),
-          logger,
-        }),
+        verifier,
         gatewaySecret: config.GATEWAY_SECRET,
         trustProxy: config.TRUST_PROXY,
       }),
@@ -102,6 +106,26 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
       { name: "redis", check: () => redis.ping() },
     ],
   });
+  const subscriptions = new SubscriptionServer({
+    server,
+    verifier,
+    gatewaySecret: config.GATEWAY_SECRET,
+    trustProxy: config.TRUST_PROXY,
+    subgraphUrl,
+    buildService,
+    limits: {
+      subscriptionsPerSocket: config.SUBSCRIPTIONS_PER_SOCKET,
+      socketsPerPerson: config.SOCKETS_PER_PERSON,
+      pendingEventsPerSubscription: config.SUBSCRIPTION_PENDING_EVENTS,
+    },
+    formatError: createErrorFormatter(logger),
+    logger,
+    registry: metrics.registry,
+  });
+  // Also on the first load; a reload keeps the subscriptions its plans still allow.
+  gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) =>
+    subscriptions.updateSupergraph(coreSupergraphSdl),
+  );
   return {
     server,
     async listen(port, host) {
@@ -112,6 +136,7 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
       return url;
     },
     async close() {
+      await subscriptions.close();
       await closeServer(server);
       await apollo.stop();
       redis.disconnect();

@@ -24,6 +24,7 @@ export * from "./http/apollo-handler.ts";
 export * from "./http/service-server.ts";
 export * from "./metrics/metrics.ts";
 export * from "./pubsub/live-pubsub.ts";
+export * from "./subscriptions/upstream-protocol.ts";
 export * from "./subgraph/infrastructure.ts";
 export * from "./subgraph/subgraph-config.ts";
 export * from "./subgraph/subgraph.ts";

@@ -40,6 +40,8 @@ function key(secret: string): Uint8Array {
 export async function signForwardedIdentity(
   identity: ForwardedIdentity,
   secret: string,
+  /** Until when it holds: a minute by default; a subscription's lasts as long as its access token. */
+  expiresAt?: Date,
 ): Promise<string> {
   return new SignJWT({
     ...(identity.viewer ? { role: identity.viewer.role, sid: identity.viewer.sessionId } : {}),
@@ -51,7 +53,7 @@ export async function signForwardedIdentity(
     .setAudience(AUDIENCE)
     .setSubject(identity.viewer?.id ?? "anonymous")
     .setIssuedAt()
-    .setExpirationTime(`${LIFETIME_SECONDS}s`)
+    .setExpirationTime(expiresAt ?? `${LIFETIME_SECONDS}s`)
     .sign(key(secret));
 }
 

@@ -20,6 +20,10 @@ import {
   listen,
   type RouteHandler,
 } from "../http/service-server.ts";
+import {
+  serveSubscriptions,
+  type SubscriptionEndpoint,
+} from "../subscriptions/subscription-endpoint.ts";
 import type { Infrastructure } from "./infrastructure.ts";
 
 /**
@@ -54,7 +58,8 @@ export interface SubgraphOptions<Context extends SubgraphContext> {
 }
 
 /**
- * A subgraph service: its Apollo server behind the gateway-identity check, its HTTP endpoints,
+ * A subgraph service: its Apollo server behind the gateway-identity check, its subscriptions over
+ * graphql-ws on the same `/graphql` path (for the gateway only), its HTTP endpoints,
  * its outbox relay and its event consumer. Creating it has no side effects; `listen` starts it.
  */
 export class Subgraph<Context extends SubgraphContext> {
@@ -62,6 +67,7 @@ export class Subgraph<Context extends SubgraphContext> {
   private readonly apollo: ApolloServer<Context>;
   private readonly relay: OutboxRelay;
   private readonly consumer: EventConsumer;
+  private readonly subscriptions: SubscriptionEndpoint;
 
   constructor(private readonly options: SubgraphOptions<Context>) {
     const { infra } = options;
@@ -96,6 +102,14 @@ export class Subgraph<Context extends SubgraphContext> {
         { name: "redis", check: () => infra.redis.ping() },
       ],
     });
+    this.subscriptions = serveSubscriptions({
+      server: this.server,
+      schema: options.schema,
+      gatewaySecret: options.gatewaySecret,
+      context: options.context,
+      formatError: createErrorFormatter(infra.logger),
+      logger: infra.logger,
+    });
     this.relay = new OutboxRelay({
       outbox: infra.outbox,
       source: infra.name,
@@ -126,8 +140,12 @@ export class Subgraph<Context extends SubgraphContext> {
     return url;
   }
 
-  /** Stops accepting requests, finishes in-flight ones, then stops relaying and consuming. */
+  /**
+   * Ends subscriptions (the gateway re-subscribes on another replica), stops accepting requests,
+   * finishes in-flight ones, then stops relaying and consuming.
+   */
   async close(): Promise<void> {
+    await this.subscriptions.close();
     await closeServer(this.server);
     await this.apollo.stop();
     await this.consumer.stop();

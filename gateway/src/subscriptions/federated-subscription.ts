@@ -1,0 +1,184 @@
+import { SUBSCRIBER_IDENTITY_EXTENSION, type Logger } from "@pulse/platform";
+import type { ExecutionResult } from "graphql-ws";
+import { GraphQLError } from "graphql";
+import type { GatewayContext } from "../context.ts";
+import type { EventExecutor } from "./event-executor.ts";
+import { EventQueue } from "./event-queue.ts";
+import { samePrimary, type SupergraphPlans, type SubscriptionPlan } from "./supergraph-plans.ts";
+import type { UpstreamConnections } from "./upstream.ts";
+
+export interface FederatedSubscriptionDeps {
+  upstream: UpstreamConnections;
+  executor: EventExecutor;
+  /** The URL to reach subgraph `name` at, given the one the supergraph records. */
+  subgraphUrl: (name: string, url: string) => string;
+  /** Events one subscriber may have waiting (being resolved or unsent) before it is dropped. */
+  maxPendingEvents: number;
+  /** Called when the subscriber fell `maxPendingEvents` behind. */
+  onOverflow: () => void;
+  /** Called once the client has its last result or unsubscribed. */
+  onFinish: () => void;
+  logger: Logger;
+}
+
+export interface SubscriptionRequest {
+  query: string;
+  operationName: string | undefined;
+  variables: Record<string, unknown>;
+  subscriber: GatewayContext;
+}
+
+/**
+ * One client subscription through the gateway: its primary subscription to the subgraph that
+ * owns the root field, and, per event, the rest of the plan. Events are resolved one after
+ * another and reach the client in the order the subgraph sent them.
+ */
+export class FederatedSubscription {
+  /** What graphql-ws sends to the client. */
+  readonly results: EventQueue<ExecutionResult>;
+  private plans: SupergraphPlans;
+  private plan: SubscriptionPlan;
+  private unsubscribe: (() => void) | null = null;
+  /** Every event's resolution, chained so that results keep the events' order. */
+  private chain: Promise<void> = Promise.resolve();
+  private resolving = 0;
+  private stopped = false;
+
+  constructor(
+    private readonly deps: FederatedSubscriptionDeps,
+    readonly request: SubscriptionRequest,
+    plans: SupergraphPlans,
+    plan: SubscriptionPlan,
+  ) {
+    this.plans = plans;
+    this.plan = plan;
+    this.results = new EventQueue(() => {
+      this.stopUpstream();
+      this.stopped = true;
+      deps.onFinish();
+    });
+    this.subscribeUpstream();
+  }
+
+  /** Events received but not yet written to the client. */
+  get pending(): number {
+    return this.resolving + this.results.size;
+  }
+
+  /**
+   * Moves to a reloaded supergraph: the same primary keeps its upstream subscription (no event
+   * is missed); a different one re-subscribes; an operation no longer valid ends with its errors.
+   */
+  replan(plans: SupergraphPlans): void {
+    const planned = plans.plan(this.request.query, this.request.operationName);
+    if (Array.isArray(planned)) {
+      this.end({ errors: [...planned] });
+      return;
+    }
+    const plan = planned as SubscriptionPlan;
+    const keep = samePrimary(plan.primary, this.plan.primary);
+    this.plans = plans;
+    this.plan = plan;
+    if (!keep) {
+      this.stopUpstream();
+      this.subscribeUpstream();
+    }
+  }
+
+  /** Stops listening upstream, delivers what is in flight, then `last` (if any), then completes. */
+  end(last?: ExecutionResult): void {
+    this.stopUpstream();
+    this.stopped = true;
+    this.chain = this.chain.then(() => {
+      if (last) this.results.push(last);
+      this.results.end();
+    });
+  }
+
+  /**
+   * For shutdown: stops listening upstream and resolves once every event already received has
+   * been handed to the socket. The client is not told the subscription completed: its socket
+   * closes with 1001 and it re-subscribes elsewhere.
+   */
+  async drain(): Promise<void> {
+    this.stopUpstream();
+    this.stopped = true;
+    await this.chain;
+    await this.results.whenEmpty();
+  }
+
+  private subscribeUpstream(): void {
+    const { primary } = this.plan;
+    const { subscriber, variables } = this.request;
+    const url = this.plans.subgraphUrls.get(primary.serviceName);
+    if (!url) {
+      this.end({ errors: [new GraphQLError(`Unknown subgraph ${primary.serviceName}`)] });
+      return;
+    }
+    const primaryVariables: Record<string, unknown> = {};
+    for (const name of primary.variableUsages ?? []) {
+      if (variables[name] !== undefined) primaryVariables[name] = variables[name];
+    }
+    this.unsubscribe = this.deps.upstream.subscribe(
+      this.deps.subgraphUrl(primary.serviceName, url),
+      {
+        query: primary.operation,
+        ...(primary.operationName ? { operationName: primary.operationName } : {}),
+        variables: primaryVariables,
+        extensions: { [SUBSCRIBER_IDENTITY_EXTENSION]: subscriber.forwardedIdentity },
+      },
+      {
+        next: (event) => this.receive(event),
+        error: (error) => this.end({ errors: upstreamErrors(error) }),
+        complete: () => {
+          if (!this.stopped) this.end();
+        },
+      },
+    );
+  }
+
+  private receive(event: ExecutionResult): void {
+    if (this.stopped) return;
+    if (this.pending >= this.deps.maxPendingEvents) {
+      this.stopUpstream();
+      this.stopped = true;
+      this.deps.onOverflow();
+      return;
+    }
+    this.resolving += 1;
+    const { plans, plan } = this;
+    this.chain = this.chain.then(async () => {
+      let result: ExecutionResult;
+      try {
+        result = await this.deps.executor.run(
+          plans,
+          plan,
+          event,
+          this.request.subscriber,
+          this.request.variables,
+        );
+      } catch (error) {
+        this.deps.logger.error({ err: error }, "subscription event failed");
+        result = { errors: [new GraphQLError("Internal server error")] };
+      }
+      this.resolving -= 1;
+      this.results.push(result);
+    });
+  }
+
+  private stopUpstream(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+  }
+}
+
+/** What a subgraph's `error` message (or a fatal close of its socket) becomes for the client. */
+function upstreamErrors(error: unknown): GraphQLError[] {
+  if (Array.isArray(error)) {
+    return error.map(
+      (item: { message: string; extensions?: Record<string, unknown> }) =>
+        new GraphQLError(item.message, item.extensions ? { extensions: item.extensions } : {}),
+    );
+  }
+  return [new GraphQLError("The subscription's subgraph is unavailable")];
+}

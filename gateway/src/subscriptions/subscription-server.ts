@@ -1,0 +1,362 @@
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, Server } from "node:http";
+import type { Duplex } from "node:stream";
+import type { FormattedExecutionResult, GraphQLError, GraphQLFormattedError } from "graphql";
+import type { ExecutionResult } from "graphql-ws";
+import { useServer } from "graphql-ws/use/ws";
+import { Counter, Gauge, type Registry } from "prom-client";
+import { WebSocketServer, type WebSocket } from "ws";
+import {
+  ErrorCode,
+  rateLimited,
+  signForwardedIdentity,
+  unauthenticated,
+  type Logger,
+  type Viewer,
+} from "@pulse/platform";
+import type { AccessTokenVerifier } from "../access-tokens.ts";
+import { clientAddress, type GatewayContext } from "../context.ts";
+import { EventExecutor, type SubgraphServiceFactory } from "./event-executor.ts";
+import { FederatedSubscription } from "./federated-subscription.ts";
+import { SupergraphPlans, type SubscriptionPlan } from "./supergraph-plans.ts";
+import { UpstreamConnections } from "./upstream.ts";
+
+/** Close codes the gateway's sockets end with, besides graphql-ws's own. */
+export const SubscriptionCloseCode = {
+  /** The token was bad, or expired while the socket was open: reconnect with a fresh one. */
+  Unauthorized: 4401,
+  /** The person already has as many sockets open as allowed. */
+  TooManySockets: 4429,
+  /** The gateway is shutting down: reconnect, to another replica. */
+  GoingAway: 1001,
+  /** The client read too slowly and its buffer filled: reconnect and resume with `after`. */
+  SlowConsumer: 1013,
+} as const;
+
+export interface SubscriptionLimits {
+  subscriptionsPerSocket: number;
+  socketsPerPerson: number;
+  /** Events one subscription may have waiting for a slow client before it is disconnected. */
+  pendingEventsPerSubscription: number;
+}
+
+export interface SubscriptionServerOptions {
+  /** The HTTP server whose `/graphql` upgrades become graphql-ws sockets. */
+  server: Server;
+  verifier: AccessTokenVerifier;
+  gatewaySecret: string;
+  trustProxy: boolean;
+  /** The URL to reach subgraph `name` at, given the one the supergraph records. */
+  subgraphUrl: (name: string, url: string) => string;
+  buildService: SubgraphServiceFactory;
+  limits: SubscriptionLimits;
+  formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+  logger: Logger;
+  registry: Registry;
+}
+
+/** What the gateway holds for one open socket. */
+interface SocketState {
+  viewer: Viewer | null;
+  clientIp: string;
+  subscriptions: Set<FederatedSubscription>;
+  expiry: NodeJS.Timeout | null;
+  /** Set once the socket is to close when its subscriptions have had their last word. */
+  closing: { code: number; reason: string } | null;
+}
+
+/** What onSubscribe hands graphql-ws's `subscribe` for one operation. */
+interface PlannedSubscription {
+  state: SocketState;
+  socket: WebSocket;
+  plans: SupergraphPlans;
+  plan: SubscriptionPlan;
+  query: string;
+  operationName: string | undefined;
+  variables: Record<string, unknown>;
+}
+
+const ANONYMOUS_IDENTITY_LIFETIME_MS = 24 * 3600_000;
+const CLOSE_AFTER_LAST_WORD_MS = 1000;
+
+/**
+ * Federated subscriptions over graphql-ws on the gateway's `/graphql`. Each operation is planned
+ * with the supergraph's query planner; its primary subscription goes to the subgraph owning the
+ * root field over a shared upstream socket, and every event runs the rest of the plan with the
+ * subscriber's identity before it is sent.
+ */
+export class SubscriptionServer {
+  private plans: SupergraphPlans | null = null;
+  private accepting = true;
+  private readonly sockets = new Map<WebSocket, SocketState>();
+  private readonly socketsPerPerson = new Map<string, number>();
+  private readonly upstream: UpstreamConnections;
+  private readonly executor: EventExecutor;
+  private readonly served: { dispose(): void | Promise<void> };
+  private readonly instruments: ReturnType<typeof subscriptionMetrics>;
+
+  constructor(private readonly options: SubscriptionServerOptions) {
+    this.upstream = new UpstreamConnections({
+      gatewaySecret: options.gatewaySecret,
+      logger: options.logger,
+    });
+    this.executor = new EventExecutor(options.buildService, options.logger);
+    this.instruments = subscriptionMetrics(options.registry, this);
+    const sockets = new WebSocketServer({ noServer: true });
+    options.server.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+      if ((request.url ?? "").split("?")[0] !== "/graphql") return refuse(socket, 404);
+      if (!this.accepting || !this.plans) return refuse(socket, 503);
+      sockets.handleUpgrade(request, socket, head, (ws) => sockets.emit("connection", ws, request));
+    });
+    this.served = this.serve(sockets);
+  }
+
+  /** Sockets and subscriptions open now. */
+  get counts() {
+    let subscriptions = 0;
+    for (const state of this.sockets.values()) subscriptions += state.subscriptions.size;
+    return { sockets: this.sockets.size, subscriptions };
+  }
+
+  /**
+   * Plans with a newly loaded supergraph. Open subscriptions whose operation is still valid stay
+   * open (on the same upstream subscription when their primary fetch is unchanged).
+   */
+  updateSupergraph(supergraphSdl: string): void {
+    const previous = this.plans;
+    this.plans = new SupergraphPlans(supergraphSdl);
+    if (!previous) return;
+    for (const state of this.sockets.values()) {
+      for (const subscription of state.subscriptions) subscription.replan(this.plans);
+    }
+  }
+
+  /**
+   * Graceful shutdown: refuses new sockets, stops listening upstream, delivers every event
+   * already received, then closes each socket with 1001 so clients re-subscribe elsewhere.
+   */
+  async close(): Promise<void> {
+    this.accepting = false;
+    await Promise.all(
+      [...this.sockets.values()].flatMap((state) =>
+        [...state.subscriptions].map((subscription) => subscription.drain()),
+      ),
+    );
+    await this.served.dispose();
+    await this.upstream.close();
+  }
+
+  private serve(sockets: WebSocketServer) {
+    const { options } = this;
+    const format = (error: GraphQLError) => options.formatError(error.toJSON(), error);
+    return useServer<Record<string, unknown> | undefined>(
+      {
+        onConnect: async ({ connectionParams, extra }) =>
+          this.accept(extra.socket, extra.request, connectionParams),
+        onClose: ({ extra }) => this.forget(extra.socket),
+        onSubscribe: (ctx, _id, payload) => {
+          const state = this.sockets.get(ctx.extra.socket);
+          if (!state || state.closing) return [unauthenticated("Access token expired")];
+          if (state.subscriptions.size >= options.limits.subscriptionsPerSocket) {
+            return [rateLimited(1)];
+          }
+          const plans = this.plans!;
+          const planned = plans.plan(payload.query, payload.operationName ?? undefined);
+          if (Array.isArray(planned)) return planned;
+          const plan = planned as SubscriptionPlan;
+          const context: PlannedSubscription = {
+            state,
+            socket: ctx.extra.socket,
+            plans,
+            plan,
+            query: payload.query,
+            operationName: payload.operationName ?? undefined,
+            variables: payload.variables ?? {},
+          };
+          return {
+            schema: plans.apiSchema,
+            document: plan.document,
+            variableValues: payload.variables ?? null,
+            operationName: payload.operationName ?? null,
+            contextValue: context,
+          };
+        },
+        subscribe: (args) => this.start(args.contextValue as PlannedSubscription),
+        onNext: (ctx, _id, _payload, _args, result) => {
+          this.instruments.events.inc();
+          if (!result.errors) return;
+          const state = this.sockets.get(ctx.extra.socket);
+          if (!state?.viewer && result.errors.some(isUnauthenticated)) {
+            // An operation that needs a signed-in person, on an anonymous socket (contract: 4401).
+            this.closeWhenQuiet(
+              ctx.extra.socket,
+              SubscriptionCloseCode.Unauthorized,
+              "Unauthorized",
+            );
+          }
+          return { ...result, errors: result.errors.map(format) } as FormattedExecutionResult;
+        },
+        onError: (_ctx, _id, _payload, errors) => errors.map(format),
+      },
+      sockets,
+    );
+  }
+
+  private async accept(
+    socket: WebSocket,
+    request: IncomingMessage,
+    params: Record<string, unknown> | undefined,
+  ): Promise<boolean> {
+    const authorization =
+      typeof params?.authorization === "string" ? params.authorization : undefined;
+    let session;
+    try {
+      session = await this.options.verifier.verifySession(authorization);
+    } catch {
+      socket.close(SubscriptionCloseCode.Unauthorized, "Unauthorized");
+      return false;
+    }
+    const viewer = session?.viewer ?? null;
+    if (viewer) {
+      const open = this.socketsPerPerson.get(viewer.id) ?? 0;
+      if (open >= this.options.limits.socketsPerPerson) {
+        socket.close(SubscriptionCloseCode.TooManySockets, "Too many sockets for this person");
+        return false;
+      }
+      this.socketsPerPerson.set(viewer.id, open + 1);
+    }
+    const state: SocketState = {
+      viewer,
+      clientIp: clientAddress(request, this.options.trustProxy),
+      subscriptions: new Set(),
+      expiry: null,
+      closing: null,
+    };
+    if (session) {
+      // setTimeout holds at most ~24.8 days; access tokens live minutes.
+      const delay = Math.min(session.expiresAt.getTime() - Date.now(), 2 ** 31 - 1);
+      state.expiry = setTimeout(() => this.expire(socket, state), delay);
+      state.expiry.unref();
+    }
+    this.sockets.set(socket, state);
+    return true;
+  }
+
+  private async start(planned: PlannedSubscription): Promise<AsyncIterable<ExecutionResult>> {
+    const { state, socket } = planned;
+    const requestId = randomUUID();
+    const forwardedIdentity = await signForwardedIdentity(
+      { viewer: state.viewer, clientIp: state.clientIp, requestId },
+      this.options.gatewaySecret,
+      state.expiry ? undefined : new Date(Date.now() + ANONYMOUS_IDENTITY_LIFETIME_MS),
+    );
+    const subscriber: GatewayContext = { requestId, viewer: state.viewer, forwardedIdentity };
+    const subscription: FederatedSubscription = new FederatedSubscription(
+      {
+        upstream: this.upstream,
+        executor: this.executor,
+        subgraphUrl: this.options.subgraphUrl,
+        maxPendingEvents: this.options.limits.pendingEventsPerSubscription,
+        onOverflow: () => {
+          this.instruments.overflows.inc();
+          this.options.logger.warn(
+            { viewerId: state.viewer?.id, requestId },
+            "subscriber too slow, disconnecting",
+          );
+          socket.close(SubscriptionCloseCode.SlowConsumer, "Too slow: resubscribe with after");
+        },
+        onFinish: () => {
+          state.subscriptions.delete(subscription);
+          if (state.closing && state.subscriptions.size === 0) {
+            this.closeWhenQuiet(socket, state.closing.code, state.closing.reason);
+          }
+        },
+        logger: this.options.logger,
+      },
+      {
+        query: planned.query,
+        operationName: planned.operationName,
+        variables: planned.variables,
+        subscriber,
+      },
+      planned.plans,
+      planned.plan,
+    );
+    state.subscriptions.add(subscription);
+    return subscription.results;
+  }
+
+  /** The access token expired: each subscription ends with UNAUTHENTICATED, then the socket. */
+  private expire(socket: WebSocket, state: SocketState): void {
+    state.closing = { code: SubscriptionCloseCode.Unauthorized, reason: "Access token expired" };
+    if (state.subscriptions.size === 0) {
+      this.closeWhenQuiet(socket, state.closing.code, state.closing.reason);
+      return;
+    }
+    for (const subscription of state.subscriptions) {
+      subscription.end({ errors: [unauthenticated("Access token expired")] });
+    }
+    // A client that stopped reading does not get to keep the socket.
+    setTimeout(
+      () => socket.close(SubscriptionCloseCode.Unauthorized, "Access token expired"),
+      CLOSE_AFTER_LAST_WORD_MS,
+    ).unref();
+  }
+
+  /** Closes once graphql-ws has written what it is sending now (the last result, `complete`). */
+  private closeWhenQuiet(socket: WebSocket, code: number, reason: string): void {
+    setImmediate(() => socket.close(code, reason));
+  }
+
+  private forget(socket: WebSocket): void {
+    const state = this.sockets.get(socket);
+    if (!state) return;
+    this.sockets.delete(socket);
+    if (state.expiry) clearTimeout(state.expiry);
+    if (state.viewer) {
+      const open = (this.socketsPerPerson.get(state.viewer.id) ?? 1) - 1;
+      if (open > 0) this.socketsPerPerson.set(state.viewer.id, open);
+      else this.socketsPerPerson.delete(state.viewer.id);
+    }
+  }
+}
+
+function refuse(socket: Duplex, status: 404 | 503): void {
+  const text = status === 404 ? "Not Found" : "Service Unavailable";
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+function isUnauthenticated(error: GraphQLError): boolean {
+  return error.extensions?.code === ErrorCode.UNAUTHENTICATED;
+}
+
+function subscriptionMetrics(registry: Registry, server: SubscriptionServer) {
+  new Gauge({
+    name: "gateway_subscription_sockets",
+    help: "graphql-ws sockets open",
+    registers: [registry],
+    collect() {
+      this.set(server.counts.sockets);
+    },
+  });
+  new Gauge({
+    name: "gateway_subscriptions",
+    help: "Subscriptions open",
+    registers: [registry],
+    collect() {
+      this.set(server.counts.subscriptions);
+    },
+  });
+  return {
+    events: new Counter({
+      name: "gateway_subscription_events_total",
+      help: "Subscription results sent to clients",
+      registers: [registry],
+    }),
+    overflows: new Counter({
+      name: "gateway_subscription_overflows_total",
+      help: "Clients disconnected for reading too slowly",
+      registers: [registry],
+    }),
+  };
+}

@@ -1,0 +1,118 @@
+import type { Server } from "node:http";
+import {
+  GraphQLError,
+  parse,
+  validate,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+} from "graphql";
+import type { FormattedExecutionResult } from "graphql";
+import { useServer } from "graphql-ws/use/ws";
+import { WebSocketServer } from "ws";
+import { verifyForwardedIdentity, type ForwardedIdentity } from "../auth/forwarded-identity.ts";
+import type { Logger } from "../logging/logger.ts";
+import { GATEWAY_CONNECTION_PARAM, SUBSCRIBER_IDENTITY_EXTENSION } from "./upstream-protocol.ts";
+
+type ErrorFormatter = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+
+export interface SubscriptionEndpointOptions<Context> {
+  /** The HTTP server whose `/graphql` upgrades become graphql-ws sockets. */
+  server: Server;
+  schema: GraphQLSchema;
+  gatewaySecret: string;
+  /** Builds a subscription's context from the subscriber's identity, as for HTTP requests. */
+  context: (identity: ForwardedIdentity) => Context;
+  formatError: ErrorFormatter;
+  logger: Logger;
+}
+
+export interface SubscriptionEndpoint {
+  /** Closes every socket with 1001 (the gateway re-subscribes elsewhere) and stops accepting. */
+  close(): Promise<void>;
+}
+
+/**
+ * Serves a subgraph's subscriptions to the gateway over graphql-ws on `/graphql`. Only sockets the
+ * gateway opened are accepted (4403 otherwise); each subscription runs with the identity the
+ * gateway signed for its subscriber, so one bad subscription fails alone, not the shared socket.
+ */
+export function serveSubscriptions<Context>(
+  options: SubscriptionEndpointOptions<Context>,
+): SubscriptionEndpoint {
+  const { schema, gatewaySecret, formatError } = options;
+  const sockets = new WebSocketServer({ noServer: true });
+  options.server.on("upgrade", (request, socket, head) => {
+    if ((request.url ?? "").split("?")[0] !== "/graphql") {
+      socket.destroy();
+      return;
+    }
+    sockets.handleUpgrade(request, socket, head, (ws) => sockets.emit("connection", ws, request));
+  });
+  const format = (error: GraphQLError) => formatError(error.toJSON(), error);
+  const served = useServer(
+    {
+      schema,
+      onConnect: async ({ connectionParams }) => {
+        try {
+          await verifyForwardedIdentity(
+            stringField(connectionParams, GATEWAY_CONNECTION_PARAM),
+            gatewaySecret,
+          );
+          return true;
+        } catch {
+          options.logger.warn("refused a subscription socket not opened by the gateway");
+          return false;
+        }
+      },
+      onSubscribe: async (_ctx, _id, payload) => {
+        let identity: ForwardedIdentity;
+        try {
+          identity = await verifyForwardedIdentity(
+            stringField(payload.extensions, SUBSCRIBER_IDENTITY_EXTENSION),
+            gatewaySecret,
+          );
+        } catch (error) {
+          return [asGraphQLError(error)];
+        }
+        let document;
+        try {
+          document = parse(payload.query);
+        } catch (error) {
+          return [asGraphQLError(error)];
+        }
+        const errors = validate(schema, document);
+        if (errors.length > 0) return errors;
+        return {
+          schema,
+          document,
+          variableValues: payload.variables ?? null,
+          operationName: payload.operationName ?? null,
+          contextValue: options.context(identity),
+        };
+      },
+      onNext: (_ctx, _id, _payload, _args, result): FormattedExecutionResult | void => {
+        if (!result.errors) return;
+        return { ...result, errors: result.errors.map(format) } as FormattedExecutionResult;
+      },
+      onError: (_ctx, _id, _payload, errors) => errors.map(format),
+    },
+    sockets,
+  );
+  return {
+    async close() {
+      await served.dispose();
+    },
+  };
+}
+
+function stringField(record: Record<string, unknown> | undefined | null, name: string) {
+  const value = record?.[name];
+  return typeof value === "string" ? value : undefined;
+}
+
+function asGraphQLError(error: unknown): GraphQLError {
+  if (error instanceof GraphQLError) return error;
+  return new GraphQLError(error instanceof Error ? error.message : String(error), {
+    originalError: error instanceof Error ? error : undefined,
+  });
+}
