@@ -15,8 +15,20 @@ import { ApiClient } from "./api-client.ts";
 
 const LOG_LEVEL = process.env.TEST_LOG_LEVEL ?? "silent";
 
+/** A log destination that keeps each line, parsed, in `lines` (and prints it if asked to). */
+function capture(lines: Record<string, unknown>[]) {
+  return {
+    write: (line: string) => {
+      lines.push(JSON.parse(line) as Record<string, unknown>);
+      if (LOG_LEVEL !== "silent") process.stdout.write(line);
+    },
+  };
+}
+
 export interface RunningGateway {
   url: string;
+  /** The gateway's log lines (info and above), parsed. */
+  logs: Record<string, unknown>[];
   close(): Promise<void>;
 }
 
@@ -39,6 +51,10 @@ export interface Stack {
   signingKeyPem: string;
   /** A client of the gateway with a client address of its own (see TRUST_PROXY). */
   client(token?: string): ApiClient;
+  /** Stops subgraph `name` (as on SIGTERM) and starts it again on the same port. */
+  restartSubgraph(name: string): Promise<void>;
+  /** Starts another replica of subgraph `name` on the same database and Redis. */
+  startReplica(name: string): Promise<{ url: string; close(): Promise<void> }>;
   close(): Promise<void>;
 }
 
@@ -68,9 +84,11 @@ export async function startGateway(
     TRUST_PROXY: "true",
     ...overrides,
   });
-  const gateway = createGateway(config, createLogger("gateway", LOG_LEVEL));
+  const logs: Record<string, unknown>[] = [];
+  const logger = createLogger("gateway", "info", capture(logs));
+  const gateway = createGateway(config, logger);
   const url = await gateway.listen(0, "127.0.0.1");
-  return { url, close: () => gateway.close() };
+  return { url, logs, close: () => gateway.close() };
 }
 
 /**
@@ -104,26 +122,24 @@ export async function startStack(overrides: Record<string, string> = {}): Promis
     ...overrides,
   };
 
-  const services: SubgraphService[] = [];
+  const services = new Map<string, SubgraphService>();
+  const replicas: SubgraphService[] = [];
   const urls: Record<string, string> = {};
   const statements: Record<string, StatementCounter> = {};
   const logs: Record<string, Record<string, unknown>[]> = {};
-  for (const entry of subgraphRegistry) {
-    const lines: Record<string, unknown>[] = [];
-    const counter = new StatementCounter();
-    const service = await entry.createService(env, {
-      statementCounter: counter,
-      logDestination: {
-        write: (line: string) => {
-          lines.push(JSON.parse(line) as Record<string, unknown>);
-          if (LOG_LEVEL !== "silent") process.stdout.write(line);
-        },
-      },
+  const create = (name: string) => {
+    const entry = subgraphRegistry.find((candidate) => candidate.name === name)!;
+    statements[name] ??= new StatementCounter();
+    const lines = (logs[name] ??= []);
+    return entry.createService(env, {
+      statementCounter: statements[name],
+      logDestination: capture(lines),
     });
-    services.push(service);
-    urls[entry.name] = await service.subgraph.listen(0, "127.0.0.1");
-    statements[entry.name] = counter;
-    logs[entry.name] = lines;
+  };
+  for (const { name } of subgraphRegistry) {
+    const service = await create(name);
+    services.set(name, service);
+    urls[name] = await service.subgraph.listen(0, "127.0.0.1");
   }
 
   const gateway = await startGateway({ gatewaySecret, urls, redisPrefix });
@@ -141,9 +157,23 @@ export async function startStack(overrides: Record<string, string> = {}): Promis
     gatewaySecret,
     signingKeyPem,
     client: (token) => new ApiClient(`${gateway.url}/graphql`, token),
+    async restartSubgraph(name) {
+      await services.get(name)!.close();
+      const service = await create(name);
+      services.set(name, service);
+      await service.subgraph.listen(Number(new URL(urls[name]!).port), "127.0.0.1");
+    },
+    async startReplica(name) {
+      const service = await create(name);
+      replicas.push(service);
+      const url = await service.subgraph.listen(0, "127.0.0.1");
+      return { url, close: () => service.close() };
+    },
     async close() {
       await gateway.close();
-      for (const service of services.reverse()) await service.close();
+      for (const service of [...replicas, ...[...services.values()].reverse()]) {
+        await service.close();
+      }
       await prisma.$disconnect();
       redis.disconnect();
     },

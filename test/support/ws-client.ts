@@ -9,11 +9,11 @@ export interface Closed {
   reason: string;
 }
 
-type Message =
-  | { type: "connection_ack" | "pong" | "ping" }
+type OperationMessage =
   | { type: "next"; id: string; payload: FormattedExecutionResult }
   | { type: "error"; id: string; payload: GraphQLFormattedError[] }
   | { type: "complete"; id: string };
+type Message = { type: "connection_ack" | "pong" | "ping" } | OperationMessage;
 
 /**
  * A graphql-ws (graphql-transport-ws) client speaking the protocol by hand, so tests see exactly
@@ -28,9 +28,11 @@ export class WsTestClient {
 
   private constructor(private readonly socket: WebSocket) {
     this.closed = new Promise((resolve) =>
-      socket.on("close", (code, reason) => resolve({ code, reason: reason.toString() })),
+      socket.on("close", (code: number, reason: Buffer) =>
+        resolve({ code, reason: reason.toString() }),
+      ),
     );
-    socket.on("message", (raw) => this.receive(JSON.parse(raw.toString()) as Message));
+    socket.on("message", (raw: Buffer) => this.receive(JSON.parse(raw.toString()) as Message));
   }
 
   /**
@@ -104,7 +106,8 @@ export class WsTestClient {
     if (message.type === "connection_ack") return this.acked?.();
     if (message.type === "ping") return this.socket.send(JSON.stringify({ type: "pong" }));
     if (message.type === "pong") return;
-    this.subscriptions.get(message.id)?.receive(message);
+    const operation = message as OperationMessage;
+    this.subscriptions.get(operation.id)?.receive(operation);
   }
 }
 
@@ -136,7 +139,7 @@ export class TestSubscription {
     this.sendComplete();
   }
 
-  receive(message: Exclude<Message, { type: "connection_ack" | "pong" | "ping" }>): void {
+  receive(message: OperationMessage): void {
     if (message.type === "next") this.results.push(message.payload);
     else if (message.type === "error") this.ended = { errors: message.payload };
     else this.ended = {};

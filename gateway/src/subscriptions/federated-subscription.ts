@@ -7,12 +7,19 @@ import { EventQueue } from "./event-queue.ts";
 import { samePrimary, type SupergraphPlans, type SubscriptionPlan } from "./supergraph-plans.ts";
 import type { UpstreamConnections } from "./upstream.ts";
 
+/** How many events per allowed pending one may be in resolution at once. */
+export const RESOLVING_PER_PENDING = 10;
+
 export interface FederatedSubscriptionDeps {
   upstream: UpstreamConnections;
   executor: EventExecutor;
   /** The URL to reach subgraph `name` at, given the one the supergraph records. */
   subgraphUrl: (name: string, url: string) => string;
-  /** Events one subscriber may have waiting (being resolved or unsent) before it is dropped. */
+  /**
+   * Resolved events one subscriber may have waiting for its socket before it is dropped as too
+   * slow. Events still being resolved may reach {@link RESOLVING_PER_PENDING} times as many, so a
+   * burst the gateway is still resolving does not count against the client.
+   */
   maxPendingEvents: number;
   /** Called when the subscriber fell `maxPendingEvents` behind. */
   onOverflow: () => void;
@@ -60,9 +67,13 @@ export class FederatedSubscription {
     this.subscribeUpstream();
   }
 
-  /** Events received but not yet written to the client. */
-  get pending(): number {
-    return this.resolving + this.results.size;
+  /** Whether the client fell too far behind: its events pile up instead of being sent. */
+  private get overflowing(): boolean {
+    const { maxPendingEvents } = this.deps;
+    return (
+      this.results.size >= maxPendingEvents ||
+      this.resolving + this.results.size >= maxPendingEvents * RESOLVING_PER_PENDING
+    );
   }
 
   /**
@@ -139,7 +150,7 @@ export class FederatedSubscription {
 
   private receive(event: ExecutionResult): void {
     if (this.stopped) return;
-    if (this.pending >= this.deps.maxPendingEvents) {
+    if (this.overflowing) {
       this.stopUpstream();
       this.stopped = true;
       this.deps.onOverflow();

@@ -60,6 +60,8 @@ interface SocketState {
   viewer: Viewer | null;
   clientIp: string;
   subscriptions: Set<FederatedSubscription>;
+  /** Subscriptions accepted but still being set up (counted against the limit). */
+  starting: number;
   expiry: NodeJS.Timeout | null;
   /** Set once the socket is to close when its subscriptions have had their last word. */
   closing: { code: number; reason: string } | null;
@@ -157,13 +159,14 @@ export class SubscriptionServer {
         onSubscribe: (ctx, _id, payload) => {
           const state = this.sockets.get(ctx.extra.socket);
           if (!state || state.closing) return [unauthenticated("Access token expired")];
-          if (state.subscriptions.size >= options.limits.subscriptionsPerSocket) {
+          if (state.subscriptions.size + state.starting >= options.limits.subscriptionsPerSocket) {
             return [rateLimited(1)];
           }
           const plans = this.plans!;
           const planned = plans.plan(payload.query, payload.operationName ?? undefined);
           if (Array.isArray(planned)) return planned;
           const plan = planned as SubscriptionPlan;
+          state.starting += 1;
           const context: PlannedSubscription = {
             state,
             socket: ctx.extra.socket,
@@ -229,6 +232,7 @@ export class SubscriptionServer {
       viewer,
       clientIp: clientAddress(request, this.options.trustProxy),
       subscriptions: new Set(),
+      starting: 0,
       expiry: null,
       closing: null,
     };
@@ -282,6 +286,7 @@ export class SubscriptionServer {
       planned.plans,
       planned.plan,
     );
+    state.starting -= 1;
     state.subscriptions.add(subscription);
     return subscription.results;
   }

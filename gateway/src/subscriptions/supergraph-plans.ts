@@ -9,7 +9,7 @@ import {
   type GraphQLSchema,
   type OperationDefinitionNode,
 } from "graphql";
-import { badUserInput } from "@pulse/platform";
+import { badUserInput, ErrorCode } from "@pulse/platform";
 
 /** The service name under which a subscription event's primary data enters its plan. */
 export const EVENT_SOURCE = "__subscription_event__";
@@ -81,10 +81,10 @@ export class SupergraphPlans {
     try {
       document = parse(query);
     } catch (error) {
-      return [error as GraphQLError];
+      return [asBadInput(error as GraphQLError)];
     }
     const errors = validate(this.apiSchema, document);
-    if (errors.length > 0) return errors;
+    if (errors.length > 0) return errors.map(asBadInput);
     const operationContext = buildOperationContext({
       schema: this.apiSchema,
       operationDocument: document,
@@ -110,6 +110,14 @@ export class SupergraphPlans {
     const node: PlanNode = rest ? { kind: "Sequence", nodes: [eventFetch, rest] } : eventFetch;
     return { primary, eventPlan: { kind: "QueryPlan", node }, operationContext, document };
   }
+}
+
+/** A syntax or validation error, with the contract's code for a malformed request. */
+function asBadInput(error: GraphQLError): GraphQLError {
+  return new GraphQLError(error.message, {
+    ...(error.nodes ? { nodes: error.nodes } : {}),
+    extensions: { code: ErrorCode.BAD_USER_INPUT },
+  });
 }
 
 function isSubscription(operation: OperationDefinitionNode): boolean {

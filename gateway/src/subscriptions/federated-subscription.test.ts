@@ -1,0 +1,103 @@
+import type { ExecutionResult } from "graphql-ws";
+import { describe, expect, it, vi } from "vitest";
+import { createLogger } from "@pulse/platform";
+import type { GatewayContext } from "../context.ts";
+import type { EventExecutor } from "./event-executor.ts";
+import { FederatedSubscription } from "./federated-subscription.ts";
+import type { SubscriptionPlan, SupergraphPlans } from "./supergraph-plans.ts";
+import type { UpstreamConnections } from "./upstream.ts";
+
+/** A promise with its resolver, to let each event's resolution finish when the test says so. */
+function deferred<T>() {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((done) => (resolve = done));
+  return { promise, resolve };
+}
+
+/** A subscription whose upstream events the test pushes and whose resolutions it releases. */
+function harness(maxPendingEvents = 10) {
+  let sink!: { next(event: ExecutionResult): void };
+  const resolutions: ReturnType<typeof deferred<ExecutionResult>>[] = [];
+  const upstream = {
+    subscribe: vi.fn((_url: string, _payload: unknown, upstreamSink: typeof sink) => {
+      sink = upstreamSink;
+      return unsubscribe;
+    }),
+  };
+  const unsubscribe = vi.fn();
+  const executor = {
+    run: vi.fn(() => {
+      const resolution = deferred<ExecutionResult>();
+      resolutions.push(resolution);
+      return resolution.promise;
+    }),
+  };
+  const onOverflow = vi.fn();
+  const plans = { subgraphUrls: new Map([["chat", "http://chat/graphql"]]) };
+  const plan = { primary: { serviceName: "chat", operation: "subscription { x }" } };
+  const subscription = new FederatedSubscription(
+    {
+      upstream: upstream as unknown as UpstreamConnections,
+      executor: executor as unknown as EventExecutor,
+      subgraphUrl: (_name, url) => url,
+      maxPendingEvents,
+      onOverflow,
+      onFinish: vi.fn(),
+      logger: createLogger("test", "silent"),
+    },
+    {
+      query: "subscription { x }",
+      operationName: undefined,
+      variables: {},
+      subscriber: { forwardedIdentity: "signed" } as GatewayContext,
+    },
+    plans as unknown as SupergraphPlans,
+    plan as unknown as SubscriptionPlan,
+  );
+  const event = (n: number) => sink.next({ data: { x: n } });
+  return { subscription, event, resolutions, unsubscribe, onOverflow };
+}
+
+describe("FederatedSubscription", () => {
+  it("delivers events in the order received, whatever order they resolve in", async () => {
+    const { subscription, event, resolutions } = harness();
+    event(1);
+    event(2);
+    await vi.waitFor(() => expect(resolutions).toHaveLength(1));
+    resolutions[0]!.resolve({ data: { x: 1 } });
+    await vi.waitFor(() => expect(resolutions).toHaveLength(2));
+    resolutions[1]!.resolve({ data: { x: 2 } });
+    const first = await subscription.results.next();
+    const second = await subscription.results.next();
+    expect([first.value, second.value]).toEqual([{ data: { x: 1 } }, { data: { x: 2 } }]);
+  });
+
+  it("drains on shutdown: stops listening, and finishes once the event in flight is taken", async () => {
+    const { subscription, event, resolutions, unsubscribe } = harness();
+    event(1);
+    await vi.waitFor(() => expect(resolutions).toHaveLength(1));
+    let drained = false;
+    const draining = subscription.drain().then(() => (drained = true));
+    expect(unsubscribe).toHaveBeenCalledOnce();
+    resolutions[0]!.resolve({ data: { x: 1 } });
+    await vi.waitFor(() => expect(subscription.results.size).toBe(1));
+    expect(drained).toBe(false);
+    expect((await subscription.results.next()).value).toEqual({ data: { x: 1 } });
+    await draining;
+    expect(drained).toBe(true);
+  });
+
+  it("overflows when resolved events wait unsent, not while a burst is still resolving", async () => {
+    const { subscription, event, resolutions, onOverflow, unsubscribe } = harness(2);
+    for (let n = 1; n <= 5; n += 1) event(n);
+    expect(onOverflow).not.toHaveBeenCalled();
+    for (let n = 0; n < 5; n += 1) {
+      await vi.waitFor(() => expect(resolutions).toHaveLength(n + 1));
+      resolutions[n]!.resolve({ data: { x: n + 1 } });
+    }
+    await vi.waitFor(() => expect(subscription.results.size).toBe(5));
+    event(6);
+    expect(onOverflow).toHaveBeenCalledOnce();
+    expect(unsubscribe).toHaveBeenCalledOnce();
+  });
+});

@@ -1,0 +1,218 @@
+import { createPrivateKey, randomUUID } from "node:crypto";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { SignJWT } from "jose";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { supergraphPath } from "../../scripts/lib/compose-supergraph.ts";
+import { registerUser, type RegisteredUser } from "../support/fixtures.ts";
+import { startGateway, startStack, type Stack } from "../support/stack.ts";
+import { WsTestClient } from "../support/ws-client.ts";
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(() => stack?.close());
+
+/** Publishes a match on `userId`'s live topic, as discovery does when one is made. */
+function publishMatch(userId: string, matchId: string = randomUUID(), otherId = randomUUID()) {
+  const channel = `${stack.redisPrefix}live:match-created:${userId}`;
+  return stack.redis.publish(
+    channel,
+    JSON.stringify({ id: matchId, matchedAt: new Date().toISOString(), user: { id: otherId } }),
+  );
+}
+
+/** Waits until an upstream subscription listens on `userId`'s match topic. */
+async function untilListening(userId: string) {
+  const channel = `${stack.redisPrefix}live:match-created:${userId}`;
+  await vi.waitFor(
+    async () => {
+      const [, listeners] = (await stack.redis.pubsub("NUMSUB", channel)) as [string, number];
+      expect(listeners).toBeGreaterThan(0);
+    },
+    { timeout: 15_000, interval: 20 },
+  );
+}
+
+/** An access token exactly as identity issues it, but expiring in `seconds`. */
+function shortLivedToken(user: RegisteredUser, seconds: number) {
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({ role: "USER", sid: randomUUID(), jti: randomUUID() })
+    .setProtectedHeader({ alg: "EdDSA", typ: "at+jwt" })
+    .setSubject(user.id)
+    .setIssuer("pulse-identity")
+    .setAudience("pulse-api")
+    .setIssuedAt(now)
+    .setExpirationTime(now + seconds)
+    .sign(createPrivateKey(stack.signingKeyPem));
+}
+
+const codeOf = (result: { errors?: readonly { extensions?: Record<string, unknown> }[] }) =>
+  result.errors?.map((error) => error.extensions?.code);
+
+describe("authentication", () => {
+  it("closes the socket with 4401 for a bad token", async () => {
+    await expect(WsTestClient.connect(stack.gatewayUrl, "not-a-token")).rejects.toMatchObject({
+      code: 4401,
+    });
+  });
+
+  it("answers an anonymous subscription that needs a person with UNAUTHENTICATED, then 4401", async () => {
+    const socket = await WsTestClient.connect(stack.gatewayUrl);
+    const matches = socket.subscribe("OnMatchCreated");
+    const [result] = await matches.results$(1);
+    expect(codeOf(result!)).toEqual(["UNAUTHENTICATED"]);
+    expect(await socket.closed).toMatchObject({ code: 4401 });
+  });
+
+  it("ends the subscriptions of an expiring token with UNAUTHENTICATED and closes with 4401", async () => {
+    const user = await registerUser(stack);
+    const socket = await WsTestClient.connect(stack.gatewayUrl, await shortLivedToken(user, 5));
+    const matches = socket.subscribe("OnMatchCreated");
+    await untilListening(user.id);
+    await publishMatch(user.id);
+    const [first] = await matches.results$(1);
+    expect(first!.errors, JSON.stringify(first)).toBeUndefined();
+    const [, expired] = await matches.results$(2);
+    expect(codeOf(expired!)).toEqual(["UNAUTHENTICATED"]);
+    expect(await matches.end()).toEqual({});
+    expect(await socket.closed).toEqual({ code: 4401, reason: "Access token expired" });
+  });
+});
+
+describe("limits", () => {
+  it("caps subscriptions per socket and sockets per person", async () => {
+    const gateway = await startGateway(stack, {
+      SUBSCRIPTIONS_PER_SOCKET: "2",
+      SOCKETS_PER_PERSON: "1",
+    });
+    try {
+      const user = await registerUser(stack);
+      const socket = await WsTestClient.connect(gateway.url, user.accessToken);
+      socket.subscribe("OnMatchCreated");
+      socket.subscribe("OnMatchCreated");
+      const third = socket.subscribe("OnMatchCreated");
+      expect(codeOf(await third.end())).toEqual(["RATE_LIMITED"]);
+      await expect(WsTestClient.connect(gateway.url, user.accessToken)).rejects.toMatchObject({
+        code: 4429,
+      });
+      await socket.close();
+      // Closing frees the place.
+      await vi.waitFor(async () => {
+        const again = await WsTestClient.connect(gateway.url, user.accessToken);
+        await again.close();
+      });
+    } finally {
+      await gateway.close();
+    }
+  });
+});
+
+describe("a slow client", () => {
+  it("is told and disconnected when its buffer overflows, after every event before it", async () => {
+    const gateway = await startGateway(stack, { SUBSCRIPTION_PENDING_EVENTS: "4" });
+    try {
+      const user = await registerUser(stack);
+      const socket = await WsTestClient.connect(gateway.url, user.accessToken);
+      const matches = socket.subscribe("OnMatchCreated");
+      await untilListening(user.id);
+      socket.pause();
+      // Large events fill the socket's buffers quickly; the id travels through untouched.
+      const ids = Array.from({ length: 300 }, (_, index) => `${index}:${"x".repeat(64 * 1024)}`);
+      for (const id of ids) await publishMatch(user.id, id);
+      await vi.waitFor(
+        () =>
+          expect(gateway.logs.map((line) => line.msg)).toContain(
+            "subscriber too slow, disconnecting",
+          ),
+        { timeout: 15_000, interval: 50 },
+      );
+      socket.resume();
+      expect(await socket.closed).toMatchObject({ code: 1013 });
+      const received = matches.results.map(
+        (result) => (result.data as { matchCreated: { id: string } }).matchCreated.id,
+      );
+      // Everything before the overflow arrived, in order, with no gap.
+      expect(received.length).toBeGreaterThan(0);
+      expect(received.length).toBeLessThan(ids.length);
+      expect(received).toEqual(ids.slice(0, received.length));
+    } finally {
+      await gateway.close();
+    }
+  });
+});
+
+describe("a subgraph restart", () => {
+  it("is survived: the gateway re-subscribes and events flow again", async () => {
+    const user = await registerUser(stack);
+    const socket = await WsTestClient.connect(stack.gatewayUrl, user.accessToken);
+    const matches = socket.subscribe("OnMatchCreated");
+    await untilListening(user.id);
+    await publishMatch(user.id, "before");
+    await matches.results$(1);
+    await stack.restartSubgraph("discovery");
+    await untilListening(user.id);
+    await publishMatch(user.id, "after");
+    const [, after] = await matches.results$(2);
+    expect(after!.data).toMatchObject({ matchCreated: { id: "after" } });
+    expect(matches.ended).toBeNull();
+    await socket.close();
+  });
+});
+
+describe("graceful shutdown", () => {
+  it("closes sockets with 1001 so clients reconnect elsewhere, and accepts no new ones", async () => {
+    const gateway = await startGateway(stack);
+    const user = await registerUser(stack);
+    const socket = await WsTestClient.connect(gateway.url, user.accessToken);
+    const matches = socket.subscribe("OnMatchCreated");
+    await untilListening(user.id);
+    const closing = gateway.close();
+    expect(await socket.closed).toMatchObject({ code: 1001 });
+    // The client was not told its subscription completed: it re-subscribes after reconnecting.
+    expect(matches.ended).toBeNull();
+    await closing;
+    await expect(WsTestClient.connect(gateway.url, user.accessToken)).rejects.toThrow();
+  });
+});
+
+describe("a supergraph reload", () => {
+  it("keeps subscriptions whose plan is still valid and ends the others with their errors", async () => {
+    const file = path.join(
+      await mkdtemp(path.join(tmpdir(), "pulse-supergraph-")),
+      "supergraph.graphql",
+    );
+    const original = await readFile(supergraphPath, "utf8");
+    await writeFile(file, original);
+    const gateway = await startGateway(stack, { SUPERGRAPH_PATH: file, SUPERGRAPH_WATCH: "true" });
+    try {
+      const user = await registerUser(stack);
+      const socket = await WsTestClient.connect(gateway.url, user.accessToken);
+      const lasting = socket.subscribe("", {}, "subscription { matchCreated { id } }");
+      const doomed = socket.subscribe("", {}, "subscription { matchCreated { id matchedAt } }");
+      await untilListening(user.id);
+      // Both are subscribed upstream once both hear an event.
+      await publishMatch(user.id, "before-reload");
+      await Promise.all([lasting.results$(1), doomed.results$(1)]);
+      // The new supergraph no longer has Match.matchedAt.
+      const reloaded = original.replace(/^\s+"""When the second like.*\n\s+matchedAt: .*\n/m, "");
+      expect(reloaded).not.toBe(original);
+      await writeFile(file, reloaded);
+      await vi.waitFor(
+        () => expect(gateway.logs.map((line) => line.msg)).toContain("supergraph reloaded"),
+        { timeout: 10_000, interval: 50 },
+      );
+      // Its last word is why it ended.
+      expect(await doomed.end()).toEqual({});
+      expect(codeOf(doomed.results.at(-1)!)).toEqual(["BAD_USER_INPUT"]);
+      await publishMatch(user.id, "after-reload");
+      const [, event] = await lasting.results$(2);
+      expect(event).toEqual({ data: { matchCreated: { id: "after-reload" } } });
+      await socket.close();
+    } finally {
+      await gateway.close();
+    }
+  });
+});
