@@ -5,7 +5,7 @@ import path from "node:path";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { supergraphPath } from "../../scripts/lib/compose-supergraph.ts";
-import { registerUser, type RegisteredUser } from "../support/fixtures.ts";
+import { registerUser, registerWithProfile, type RegisteredUser } from "../support/fixtures.ts";
 import { startGateway, startStack, type Stack } from "../support/stack.ts";
 import { WsTestClient } from "../support/ws-client.ts";
 
@@ -16,7 +16,11 @@ beforeAll(async () => {
 afterAll(() => stack?.close());
 
 /** Publishes a match on `userId`'s live topic, as discovery does when one is made. */
-function publishMatch(userId: string, matchId: string = randomUUID(), otherId = randomUUID()) {
+function publishMatch(
+  userId: string,
+  matchId: string = randomUUID(),
+  otherId: string = randomUUID(),
+) {
   const channel = `${stack.redisPrefix}live:match-created:${userId}`;
   return stack.redis.publish(
     channel,
@@ -152,12 +156,43 @@ describe("a subgraph restart", () => {
     await untilListening(user.id);
     await publishMatch(user.id, "before");
     await matches.results$(1);
-    await stack.restartSubgraph("discovery");
+    await stack.stopSubgraph("discovery");
+    await stack.startSubgraph("discovery");
     await untilListening(user.id);
     await publishMatch(user.id, "after");
     const [, after] = await matches.results$(2);
     expect(after!.data).toMatchObject({ matchCreated: { id: "after" } });
     expect(matches.ended).toBeNull();
+    await socket.close();
+  });
+});
+
+describe("a failing fetch of another subgraph", () => {
+  it("yields the event with partial data and an error, and the stream goes on", async () => {
+    const [user, other] = await Promise.all([
+      registerUser(stack),
+      registerWithProfile(stack, { displayName: "Other" }),
+    ]);
+    const socket = await WsTestClient.connect(stack.gatewayUrl, user.accessToken);
+    const matches = socket.subscribe("OnMatchCreated");
+    await untilListening(user.id);
+    await stack.stopSubgraph("profiles");
+    try {
+      await publishMatch(user.id, "while-down", other.id);
+      const [partial] = await matches.results$(1);
+      expect(partial!.data).toMatchObject({
+        matchCreated: { id: "while-down", user: { id: other.id, profile: null } },
+      });
+      expect(partial!.errors).toHaveLength(1);
+    } finally {
+      await stack.startSubgraph("profiles");
+    }
+    await publishMatch(user.id, "when-back", other.id);
+    const [, whole] = await matches.results$(2);
+    expect(whole).toMatchObject({
+      data: { matchCreated: { id: "when-back", user: { profile: { displayName: "Other" } } } },
+    });
+    expect(whole!.errors).toBeUndefined();
     await socket.close();
   });
 });

@@ -51,8 +51,10 @@ export interface Stack {
   signingKeyPem: string;
   /** A client of the gateway with a client address of its own (see TRUST_PROXY). */
   client(token?: string): ApiClient;
-  /** Stops subgraph `name` (as on SIGTERM) and starts it again on the same port. */
-  restartSubgraph(name: string): Promise<void>;
+  /** Stops subgraph `name` as on SIGTERM. */
+  stopSubgraph(name: string): Promise<void>;
+  /** Starts stopped subgraph `name` again, on the same port. */
+  startSubgraph(name: string): Promise<void>;
   /** Starts another replica of subgraph `name` on the same database and Redis. */
   startReplica(name: string): Promise<{ url: string; close(): Promise<void> }>;
   close(): Promise<void>;
@@ -157,8 +159,11 @@ export async function startStack(overrides: Record<string, string> = {}): Promis
     gatewaySecret,
     signingKeyPem,
     client: (token) => new ApiClient(`${gateway.url}/graphql`, token),
-    async restartSubgraph(name) {
+    async stopSubgraph(name) {
       await services.get(name)!.close();
+      services.delete(name);
+    },
+    async startSubgraph(name) {
       const service = await create(name);
       services.set(name, service);
       await service.subgraph.listen(Number(new URL(urls[name]!).port), "127.0.0.1");

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
-import type { FormattedExecutionResult, GraphQLError, GraphQLFormattedError } from "graphql";
+import { GraphQLError, type FormattedExecutionResult, type GraphQLFormattedError } from "graphql";
 import type { ExecutionResult } from "graphql-ws";
 import { useServer } from "graphql-ws/use/ws";
 import { Counter, Gauge, type Registry } from "prom-client";
@@ -80,6 +80,7 @@ interface PlannedSubscription {
 
 const ANONYMOUS_IDENTITY_LIFETIME_MS = 24 * 3600_000;
 const CLOSE_AFTER_LAST_WORD_MS = 1000;
+const STRAGGLER_GRACE_MS = 5000;
 
 /**
  * Federated subscriptions over graphql-ws on the gateway's `/graphql`. Each operation is planned
@@ -90,7 +91,8 @@ const CLOSE_AFTER_LAST_WORD_MS = 1000;
 export class SubscriptionServer {
   private plans: SupergraphPlans | null = null;
   private accepting = true;
-  private readonly sockets = new Map<WebSocket, SocketState>();
+  private readonly states = new Map<WebSocket, SocketState>();
+  private readonly webSockets = new WebSocketServer({ noServer: true });
   private readonly socketsPerPerson = new Map<string, number>();
   private readonly upstream: UpstreamConnections;
   private readonly executor: EventExecutor;
@@ -104,20 +106,21 @@ export class SubscriptionServer {
     });
     this.executor = new EventExecutor(options.buildService, options.logger);
     this.instruments = subscriptionMetrics(options.registry, this);
-    const sockets = new WebSocketServer({ noServer: true });
     options.server.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
       if ((request.url ?? "").split("?")[0] !== "/graphql") return refuse(socket, 404);
       if (!this.accepting || !this.plans) return refuse(socket, 503);
-      sockets.handleUpgrade(request, socket, head, (ws) => sockets.emit("connection", ws, request));
+      this.webSockets.handleUpgrade(request, socket, head, (ws) =>
+        this.webSockets.emit("connection", ws, request),
+      );
     });
-    this.served = this.serve(sockets);
+    this.served = this.serve(this.webSockets);
   }
 
   /** Sockets and subscriptions open now. */
   get counts() {
     let subscriptions = 0;
-    for (const state of this.sockets.values()) subscriptions += state.subscriptions.size;
-    return { sockets: this.sockets.size, subscriptions };
+    for (const state of this.states.values()) subscriptions += state.subscriptions.size;
+    return { sockets: this.states.size, subscriptions };
   }
 
   /**
@@ -128,7 +131,7 @@ export class SubscriptionServer {
     const previous = this.plans;
     this.plans = new SupergraphPlans(supergraphSdl);
     if (!previous) return;
-    for (const state of this.sockets.values()) {
+    for (const state of this.states.values()) {
       for (const subscription of state.subscriptions) subscription.replan(this.plans);
     }
   }
@@ -140,24 +143,36 @@ export class SubscriptionServer {
   async close(): Promise<void> {
     this.accepting = false;
     await Promise.all(
-      [...this.sockets.values()].flatMap((state) =>
+      [...this.states.values()].flatMap((state) =>
         [...state.subscriptions].map((subscription) => subscription.drain()),
       ),
     );
+    // graphql-ws waits for each client's closing handshake; a client that stopped reading gets cut.
+    const cutStragglers = setTimeout(() => {
+      for (const socket of this.webSockets.clients) socket.terminate();
+    }, STRAGGLER_GRACE_MS);
     await this.served.dispose();
+    clearTimeout(cutStragglers);
     await this.upstream.close();
   }
 
   private serve(sockets: WebSocketServer) {
     const { options } = this;
-    const format = (error: GraphQLError) => options.formatError(error.toJSON(), error);
+    // The executor also reports plain Errors (a subgraph that cannot be reached).
+    const format = (error: GraphQLError | Error) => {
+      const graphQLError =
+        error instanceof GraphQLError
+          ? error
+          : new GraphQLError(error.message, { originalError: error });
+      return options.formatError(graphQLError.toJSON(), graphQLError);
+    };
     return useServer<Record<string, unknown> | undefined>(
       {
         onConnect: async ({ connectionParams, extra }) =>
           this.accept(extra.socket, extra.request, connectionParams),
         onClose: ({ extra }) => this.forget(extra.socket),
         onSubscribe: (ctx, _id, payload) => {
-          const state = this.sockets.get(ctx.extra.socket);
+          const state = this.states.get(ctx.extra.socket);
           if (!state || state.closing) return [unauthenticated("Access token expired")];
           if (state.subscriptions.size + state.starting >= options.limits.subscriptionsPerSocket) {
             return [rateLimited(1)];
@@ -188,7 +203,7 @@ export class SubscriptionServer {
         onNext: (ctx, _id, _payload, _args, result) => {
           this.instruments.events.inc();
           if (!result.errors) return;
-          const state = this.sockets.get(ctx.extra.socket);
+          const state = this.states.get(ctx.extra.socket);
           if (!state?.viewer && result.errors.some(isUnauthenticated)) {
             // An operation that needs a signed-in person, on an anonymous socket (contract: 4401).
             this.closeWhenQuiet(
@@ -210,8 +225,7 @@ export class SubscriptionServer {
     request: IncomingMessage,
     params: Record<string, unknown> | undefined,
   ): Promise<boolean> {
-    const authorization =
-      typeof params?.authorization === "string" ? params.authorization : undefined;
+    const authorization = authorizationParam(params);
     let session;
     try {
       session = await this.options.verifier.verifySession(authorization);
@@ -242,7 +256,7 @@ export class SubscriptionServer {
       state.expiry = setTimeout(() => this.expire(socket, state), delay);
       state.expiry.unref();
     }
-    this.sockets.set(socket, state);
+    this.states.set(socket, state);
     return true;
   }
 
@@ -314,9 +328,9 @@ export class SubscriptionServer {
   }
 
   private forget(socket: WebSocket): void {
-    const state = this.sockets.get(socket);
+    const state = this.states.get(socket);
     if (!state) return;
-    this.sockets.delete(socket);
+    this.states.delete(socket);
     if (state.expiry) clearTimeout(state.expiry);
     if (state.viewer) {
       const open = (this.socketsPerPerson.get(state.viewer.id) ?? 1) - 1;
@@ -324,6 +338,17 @@ export class SubscriptionServer {
       else this.socketsPerPerson.delete(state.viewer.id);
     }
   }
+}
+
+/**
+ * `authorization` from `connection_init`, as the contract says; any capitalisation, since Apollo
+ * Sandbox sends its connection headers as typed (`Authorization`).
+ */
+function authorizationParam(params: Record<string, unknown> | undefined): string | undefined {
+  for (const [key, value] of Object.entries(params ?? {})) {
+    if (key.toLowerCase() === "authorization" && typeof value === "string") return value;
+  }
+  return undefined;
 }
 
 function refuse(socket: Duplex, status: 404 | 503): void {
