@@ -1,9 +1,10 @@
 import { createPrivateKey, generateKeyPairSync, randomUUID } from "node:crypto";
 import { SignJWT, type JWTPayload } from "jose";
 import { signForwardedIdentity } from "@pulse/platform";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { registerUser, type RegisteredUser } from "../support/fixtures.ts";
 import { startStack, type Stack } from "../support/stack.ts";
+import { WsTestClient } from "../support/ws-client.ts";
 
 let stack: Stack;
 let user: RegisteredUser;
@@ -159,6 +160,39 @@ describe("subgraphs trust only the gateway", () => {
     const genuine = await identityHeader(stack.gatewaySecret, "USER");
     const response = await subgraphViewer({ "x-pulse-identity": genuine });
     expect((await readJson(response)).data).toEqual({ me: { id: user.id, email: user.email } });
+  });
+
+  it("refuses a subscription socket that the gateway did not open (4403)", async () => {
+    const forged = await identityHeader(attackerSecret, "USER");
+    await expect(
+      WsTestClient.open(stack.urls.discovery!, { gatewayIdentity: forged }),
+    ).rejects.toMatchObject({ code: 4403 });
+    await expect(WsTestClient.open(stack.urls.discovery!, {})).rejects.toMatchObject({
+      code: 4403,
+    });
+  });
+
+  it("refuses a subscription on the gateway's socket whose subscriber identity is forged", async () => {
+    const socket = await WsTestClient.open(stack.urls.discovery!, {
+      gatewayIdentity: await identityHeader(stack.gatewaySecret, "USER"),
+    });
+    const forged = socket.subscribe("", {}, "subscription { matchCreated { id } }", {
+      subscriberIdentity: await identityHeader(attackerSecret, "ADMIN"),
+    });
+    expect((await forged.end()).errors?.map((error) => error.extensions?.code)).toEqual([
+      "UNAUTHENTICATED",
+    ]);
+    // The control: the same subscription with a genuine identity is accepted and stays open.
+    const genuine = socket.subscribe("", {}, "subscription { matchCreated { id } }", {
+      subscriberIdentity: await identityHeader(stack.gatewaySecret, "USER"),
+    });
+    const listening = `${stack.redisPrefix}live:match-created:${user.id}`;
+    await vi.waitFor(async () => {
+      const [, count] = (await stack.redis.pubsub("NUMSUB", listening)) as [string, number];
+      expect(count).toBeGreaterThan(0);
+    });
+    expect(genuine.ended).toBeNull();
+    await socket.close();
   });
 
   it("ignores identity headers a client sends to the gateway", async () => {

@@ -39,21 +39,19 @@ export class WsTestClient {
    * Opens a socket to the gateway's `/graphql` and sends `connection_init` with `token` as the
    * contract says. Resolves on `connection_ack`; rejects with the close code if the gateway refuses.
    */
-  static async connect(gatewayUrl: string, token?: string): Promise<WsTestClient> {
+  static connect(gatewayUrl: string, token?: string): Promise<WsTestClient> {
+    return WsTestClient.open(gatewayUrl, token ? { authorization: `Bearer ${token}` } : {});
+  }
+
+  /** Opens a socket to `baseUrl`'s `/graphql` with this `connection_init` payload. */
+  static async open(baseUrl: string, payload: Record<string, unknown>): Promise<WsTestClient> {
     const socket = new WebSocket(
-      `${gatewayUrl.replace(/^http/, "ws")}/graphql`,
+      `${baseUrl.replace(/^http/, "ws")}/graphql`,
       "graphql-transport-ws",
     );
     const client = new WsTestClient(socket);
     await new Promise<void>((resolve, reject) => {
-      socket.once("open", () =>
-        socket.send(
-          JSON.stringify({
-            type: "connection_init",
-            payload: token ? { authorization: `Bearer ${token}` } : {},
-          }),
-        ),
-      );
+      socket.once("open", () => socket.send(JSON.stringify({ type: "connection_init", payload })));
       socket.once("error", reject);
       client.acked = resolve;
       void client.closed.then((closed) =>
@@ -70,6 +68,7 @@ export class WsTestClient {
     name: string,
     variables: Record<string, unknown> = {},
     query?: string,
+    extensions?: Record<string, unknown>,
   ): TestSubscription {
     const text = query ?? operations.get(name);
     if (!text) throw new Error(`no contract operation named ${name}`);
@@ -82,7 +81,12 @@ export class WsTestClient {
       JSON.stringify({
         id,
         type: "subscribe",
-        payload: { query: text, variables, ...(query ? {} : { operationName: name }) },
+        payload: {
+          query: text,
+          variables,
+          ...(query ? {} : { operationName: name }),
+          ...(extensions ? { extensions } : {}),
+        },
       }),
     );
     return subscription;
