@@ -1,3 +1,4 @@
+import { buildChatSchema, chatConfigSchema, createChatService } from "@pulse/chat";
 import {
   buildDiscoverySchema,
   createDiscoveryService,
@@ -44,5 +45,11 @@ export const subgraphRegistry: SubgraphEntry[] = [
     buildSchema: buildDiscoverySchema,
     createService: (env, options) =>
       createDiscoveryService(discoveryConfigSchema.parse(env), options),
+  },
+  {
+    name: "chat",
+    defaultPort: 4004,
+    buildSchema: buildChatSchema,
+    createService: (env, options) => createChatService(chatConfigSchema.parse(env), options),
   },
 ];

@@ -74,3 +74,24 @@ export const demoAccounts: DemoAccount[] = [
     location: berlin(52.49, 13.39),
   },
 ];
+
+/** A line of the demo conversation: who says it (their email), and what. */
+export interface DemoMessage {
+  from: string;
+  body: string;
+}
+
+/**
+ * Alice and Bob like each other, so discovery matches them and chat opens their conversation,
+ * in which they have said these lines (sent with `demo-<index>` as clientMessageId, so seeding
+ * again stores nothing new). Carol stays unmatched, to swipe on.
+ */
+export const demoMatch: { between: [string, string]; messages: DemoMessage[] } = {
+  between: ["alice@pulse.dev", "bob@pulse.dev"],
+  messages: [
+    { from: "alice@pulse.dev", body: "Hi Bob! A powerlifter who walks to the bakery, I like it." },
+    { from: "bob@pulse.dev", body: "Ha, thanks! Do you run to the bakery then?" },
+    { from: "alice@pulse.dev", body: "Trail runs only. Saturday 9:00 at Tempelhofer Feld, 5k?" },
+    { from: "bob@pulse.dev", body: "Deal. Croissants after are on me." },
+  ],
+};

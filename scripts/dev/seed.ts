@@ -1,5 +1,5 @@
 import { loadContractOperations } from "../lib/contract-operations.ts";
-import { demoAccounts } from "./demo-data.ts";
+import { demoAccounts, demoMatch } from "./demo-data.ts";
 
 interface GraphQLResponse {
   data?: Record<string, unknown> | null;
@@ -13,8 +13,10 @@ export type SeedOutcome = "created" | "exists";
  * Registers every demo account and gives it a profile and a location by sending the contract's
  * operations to the gateway (`Register`, or `Login` when the account exists; `UpsertProfile`,
  * `UpdateLocation`), the way a client app does, so the data is exactly what the API would create.
- * Idempotent: an account that already exists answers `CONFLICT`, which counts as done, and its
- * profile is set again.
+ * Then Alice and Bob like each other (`Swipe`) and, once chat has opened their conversation,
+ * exchange a few messages (`SendMessage`). Idempotent: an account that already exists answers
+ * `CONFLICT`, which counts as done, and its profile is set again; likes and messages repeat
+ * without storing anything new.
  *
  * @param graphqlUrl the gateway's `/graphql` endpoint.
  * @returns the outcome per email.
@@ -33,6 +35,7 @@ export async function seedDemoData(graphqlUrl: string): Promise<Map<string, Seed
     return response.data;
   };
   const outcomes = new Map<string, SeedOutcome>();
+  const sessions = new Map<string, { token: string; userId: string }>();
   for (const account of demoAccounts) {
     const { email, password } = account;
     const registered = await send("Register", { input: { email, password } });
@@ -41,7 +44,8 @@ export async function seedDemoData(graphqlUrl: string): Promise<Map<string, Seed
       ? succeed(`Signing in ${email}`, await send("Login", { input: { email, password } })).login
       : succeed(`Registering ${email}`, registered).register;
     outcomes.set(email, exists ? "exists" : "created");
-    const token = (session as { accessToken: string }).accessToken;
+    const { accessToken: token, user } = session as { accessToken: string; user: { id: string } };
+    sessions.set(email, { token, userId: user.id });
     const profile = { displayName: account.name, ...account.profile };
     succeed(`Profile of ${email}`, await send("UpsertProfile", { input: profile }, token));
     succeed(
@@ -49,7 +53,66 @@ export async function seedDemoData(graphqlUrl: string): Promise<Map<string, Seed
       await send("UpdateLocation", { input: account.location }, token),
     );
   }
+  await seedMatch(send, succeed, sessions);
   return outcomes;
+}
+
+type Send = (
+  name: string,
+  variables: Record<string, unknown>,
+  token?: string,
+) => Promise<GraphQLResponse>;
+type Succeed = (what: string, response: GraphQLResponse) => Record<string, unknown>;
+
+/** Makes the demo match and its conversation (see `demoMatch`). */
+async function seedMatch(
+  send: Send,
+  succeed: Succeed,
+  sessions: Map<string, { token: string; userId: string }>,
+): Promise<void> {
+  const sessionOf = (email: string) => {
+    const session = sessions.get(email);
+    if (!session) throw new Error(`${email} is not a demo account`);
+    return session;
+  };
+  const [first, second] = demoMatch.between.map(sessionOf) as [
+    { token: string; userId: string },
+    { token: string; userId: string },
+  ];
+  for (const [from, to] of [
+    [first, second],
+    [second, first],
+  ] as const) {
+    const swipe = { input: { targetUserId: to.userId, action: "LIKE" } };
+    // Discovery learns of new profiles from events: until then a like answers NOT_FOUND.
+    await eventually("Liking a demo account", async () =>
+      succeed("Liking", await send("Swipe", swipe, from.token)),
+    );
+  }
+  // Chat opens the conversation when it consumes discovery's match.created.
+  const conversationId = await eventually("Opening the demo conversation", async () => {
+    const page = succeed("Conversations", await send("Conversations", { first: 1 }, first.token));
+    const edges = (page.conversations as { edges: { node: { id: string } }[] }).edges;
+    if (!edges[0]) throw new Error("not open yet");
+    return edges[0].node.id;
+  });
+  for (const [index, { from, body }] of demoMatch.messages.entries()) {
+    const input = { conversationId, body, clientMessageId: `demo-${index}` };
+    succeed(`Message ${index}`, await send("SendMessage", { input }, sessionOf(from).token));
+  }
+}
+
+/** Retries `attempt` every 200 ms for up to 15 s; then throws its last error. */
+async function eventually<Result>(what: string, attempt: () => Promise<Result>): Promise<Result> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (Date.now() > deadline) throw new Error(`${what}: ${(error as Error).message}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
 }
 
 async function postGraphQL(

@@ -1,0 +1,10 @@
+import { loadConfig, subgraphConfigSchema } from "@pulse/platform";
+import type { z } from "zod";
+
+/** Chat reads only the variables every subgraph reads. */
+export const chatConfigSchema = subgraphConfigSchema(4004, {});
+
+export type ChatConfig = z.infer<typeof chatConfigSchema>;
+
+export const loadChatConfig = (source?: Record<string, string | undefined>) =>
+  loadConfig(chatConfigSchema, source);

@@ -1,0 +1,20 @@
+import type { DomainEvent, PrismaTransaction } from "@pulse/platform";
+import { closeConversations } from "../conversation/conversation-lifecycle.ts";
+
+/**
+ * A deleted account closes its open conversations. Their messages stay: the other person keeps
+ * the conversation, read-only, with the deleted person still the messages' sender (by id).
+ */
+export async function closeDeletedUsersConversations(
+  event: DomainEvent<"user.deleted">,
+  tx: PrismaTransaction,
+): Promise<void> {
+  const { userId } = event.payload;
+  // `hiddenAt: null` matches the partial list index; every open conversation's sides have it.
+  await closeConversations(
+    tx,
+    { participants: { some: { userId, hiddenAt: null } } },
+    "USER_DELETED",
+    new Date(),
+  );
+}

@@ -1,0 +1,9 @@
+// Starts the chat subgraph: `pnpm --filter @pulse/chat start`.
+import { createLogger, runUntilSignal } from "@pulse/platform";
+import { loadChatConfig } from "./config.ts";
+import { createChatService } from "./server.ts";
+
+const config = loadChatConfig();
+const service = await createChatService(config);
+await service.subgraph.listen(config.PORT, config.HOST);
+runUntilSignal(createLogger("chat", config.LOG_LEVEL), () => service.close());

@@ -1,0 +1,230 @@
+import { randomUUID } from "node:crypto";
+import type { Message as MessageRow } from "@pulse/db";
+import type { Viewer } from "@pulse/platform";
+import { parse, subscribe, type ExecutionResult, type GraphQLSchema } from "graphql";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { buildChatSchema } from "../schema.ts";
+import {
+  newViewer,
+  openConversation,
+  send,
+  startChatHarness,
+  type ChatHarness,
+} from "../testing/chat-harness.ts";
+import { untilListening } from "./live-listening.ts";
+import { messageAddedTopic } from "./message-added.topic.ts";
+import { messageCursor } from "./message-cursor.ts";
+
+let harness: ChatHarness;
+let schema: GraphQLSchema;
+beforeAll(async () => {
+  harness = startChatHarness();
+  schema = await buildChatSchema();
+});
+afterAll(() => harness?.close());
+
+const MESSAGE_ADDED = parse(`subscription ($conversationId: ID, $after: String) {
+  messageAdded(conversationId: $conversationId, after: $after) {
+    id body cursor readAt sender { id } conversation { id }
+  }
+}`);
+
+type Events = AsyncIterableIterator<ExecutionResult>;
+
+function subscribeAs(
+  viewer: Viewer | null,
+  variables: { conversationId?: string; after?: string } = {},
+) {
+  return subscribe({
+    schema,
+    document: MESSAGE_ADDED,
+    variableValues: variables,
+    contextValue: harness.context(viewer),
+  });
+}
+
+/** Subscribes, expecting success. */
+async function feedOf(viewer: Viewer, variables: { conversationId?: string; after?: string } = {}) {
+  const result = await subscribeAs(viewer, variables);
+  if (!(Symbol.asyncIterator in result)) throw new Error(JSON.stringify(result.errors));
+  return result as Events;
+}
+
+/** The error codes a failed subscription answered with. */
+async function errorCodes(viewer: Viewer | null, variables: Record<string, string>) {
+  const result = await subscribeAs(viewer, variables);
+  if (Symbol.asyncIterator in result) throw new Error("expected the subscription to fail");
+  return (result as ExecutionResult).errors!.map((error) => error.extensions.code);
+}
+
+/** The ids of the next `count` messages of a feed. */
+async function nextIds(feed: Events, count: number): Promise<string[]> {
+  const ids: string[] = [];
+  while (ids.length < count) {
+    const result = await feed.next();
+    if (result.done) throw new Error("feed ended");
+    expect(result.value.errors).toBeUndefined();
+    ids.push((result.value.data as { messageAdded: { id: string } }).messageAdded.id);
+  }
+  return ids;
+}
+
+const ids = (messages: MessageRow[]) => messages.map((message) => message.id);
+
+describe("messageAdded", () => {
+  it("requires signing in, and may only follow a conversation the viewer can read", async () => {
+    const { conversation, matchId, a, b } = await openConversation(harness);
+    expect(await errorCodes(null, {})).toEqual(["UNAUTHENTICATED"]);
+    expect(await errorCodes(newViewer(), { conversationId: conversation.id })).toEqual([
+      "FORBIDDEN",
+    ]);
+    expect(await errorCodes(a, { conversationId: randomUUID() })).toEqual(["NOT_FOUND"]);
+    expect(await errorCodes(a, { after: "bogus" })).toEqual(["BAD_USER_INPUT"]);
+    await harness.deliver("match.ended", {
+      matchId,
+      userIds: [a.id, b.id],
+      endedAt: new Date().toISOString(),
+      reason: "UNMATCHED",
+    });
+    expect(await errorCodes(a, { conversationId: conversation.id })).toEqual(["NOT_FOUND"]);
+  });
+
+  it("delivers each new message to its two people alone, with its fields", async () => {
+    const { conversation, a, b } = await openConversation(harness);
+    const stranger = await openConversation(harness);
+    const feeds = await Promise.all([a, b, stranger.a].map((viewer) => feedOf(viewer)));
+    // Without `after` a feed does not wait to be live; this waits for all three.
+    await untilListening(harness.live);
+    const message = await send(harness, a, conversation.id, "hello");
+    for (const feed of feeds.slice(0, 2)) {
+      expect(await feed.next()).toEqual({
+        done: false,
+        value: {
+          data: {
+            messageAdded: {
+              id: message.id,
+              body: "hello",
+              cursor: messageCursor(message),
+              readAt: null,
+              sender: { id: a.id },
+              conversation: { id: conversation.id },
+            },
+          },
+        },
+      });
+    }
+    // The stranger's next message is from their own conversation, not the one above.
+    const own = await send(harness, stranger.b, stranger.conversation.id, "mine");
+    expect(await nextIds(feeds[2]!, 1)).toEqual([own.id]);
+    await Promise.all(feeds.map((feed) => feed.return!()));
+  });
+
+  it("resolves each event afresh, though the subscription's context lives on", async () => {
+    const { conversation, a, b } = await openConversation(harness);
+    const result = await subscribe({
+      schema,
+      document: parse(`subscription { messageAdded { conversation { unreadCount } } }`),
+      contextValue: harness.context(a),
+    });
+    const feed = result as Events;
+    await untilListening(harness.live);
+    const unread = async () =>
+      ((await feed.next()).value as ExecutionResult<{ messageAdded: any }>).data!.messageAdded
+        .conversation.unreadCount;
+    await send(harness, b, conversation.id, "one");
+    expect(await unread()).toBe(1);
+    await send(harness, b, conversation.id, "two");
+    expect(await unread()).toBe(2);
+    await feed.return!();
+  });
+
+  it("with conversationId, delivers that conversation's messages only", async () => {
+    const first = await openConversation(harness);
+    const { a } = first;
+    const other = newViewer();
+    const matchId = randomUUID();
+    await harness.deliver("match.created", {
+      matchId,
+      userIds: [a.id, other.id],
+      matchedAt: new Date().toISOString(),
+    });
+    const second = await harness.prisma.conversation.findUniqueOrThrow({ where: { matchId } });
+    const last = await send(harness, first.b, first.conversation.id, "before");
+    // `after` makes it wait until the feed is live, so nothing sent next can be missed.
+    const feed = await feedOf(a, {
+      conversationId: first.conversation.id,
+      after: messageCursor(last),
+    });
+    await send(harness, other, second.id, "elsewhere");
+    const here = await send(harness, first.b, first.conversation.id, "here");
+    expect(await nextIds(feed, 1)).toEqual([here.id]);
+    await feed.return!();
+  });
+
+  it("replays the messages after `after`, then continues live, with no gap and no duplicate", async () => {
+    for (let round = 0; round < 3; round += 1) {
+      const { conversation, a, b } = await openConversation(harness);
+      const earlier: MessageRow[] = [];
+      for (let i = 0; i < 3; i += 1) earlier.push(await send(harness, b, conversation.id, `e${i}`));
+      // Messages keep arriving while the subscription starts and replays.
+      const sending = (async () => {
+        const sent: MessageRow[] = [];
+        for (let i = 0; i < 10; i += 1) sent.push(await send(harness, b, conversation.id, `l${i}`));
+        return sent;
+      })();
+      const feed = await feedOf(a, {
+        conversationId: conversation.id,
+        after: messageCursor(earlier[0]!),
+      });
+      const during = await sending;
+      const expected = [...ids(earlier.slice(1)), ...ids(during)];
+      expect(await nextIds(feed, expected.length)).toEqual(expected);
+      const sentinel = await send(harness, a, conversation.id, "sentinel");
+      expect(await nextIds(feed, 1)).toEqual([sentinel.id]);
+      await feed.return!();
+    }
+  });
+
+  it("without conversationId, replays across the viewer's conversations by time", async () => {
+    const first = await openConversation(harness);
+    const { a } = first;
+    const carol = newViewer();
+    const matchId = randomUUID();
+    await harness.deliver("match.created", {
+      matchId,
+      userIds: [a.id, carol.id],
+      matchedAt: new Date().toISOString(),
+    });
+    const second = await harness.prisma.conversation.findUniqueOrThrow({ where: { matchId } });
+    const seen = await send(harness, first.b, first.conversation.id, "seen");
+    await new Promise((resolve) => setTimeout(resolve, 2)); // a later millisecond
+    const missed = [
+      await send(harness, carol, second.id, "missed 1"),
+      await send(harness, first.b, first.conversation.id, "missed 2"),
+    ];
+    const feed = await feedOf(a, { after: messageCursor(seen) });
+    const live = await send(harness, carol, second.id, "live");
+    expect(await nextIds(feed, 3)).toEqual([...ids(missed), live.id]);
+    await feed.return!();
+  });
+
+  it("unsubscribes from Redis when the client stops listening", async () => {
+    const { conversation, a } = await openConversation(harness);
+    const last = await send(harness, a, conversation.id, "hi");
+    const channel = harness.live.channel(messageAddedTopic(a.id));
+    const subscribers = async () =>
+      ((await harness.redis.call("PUBSUB", "NUMSUB", channel)) as [string, number])[1];
+    const feed = await feedOf(a, { after: messageCursor(last) });
+    expect(await subscribers()).toBe(1);
+    const waiting = feed.next();
+    await feed.return!();
+    expect(await waiting).toMatchObject({ done: true });
+    await vi.waitFor(async () => expect(await subscribers()).toBe(0));
+    const probes = (await harness.redis.call(
+      "PUBSUB",
+      "CHANNELS",
+      harness.live.channel("probe:*"),
+    )) as string[];
+    expect(probes).toEqual([]);
+  });
+});

@@ -1,0 +1,76 @@
+import type { Message as MessageRow } from "@pulse/db";
+import { badUserInput, type LivePubSub, type PrismaClient, type Viewer } from "@pulse/platform";
+import type { ConversationService } from "../conversation/conversation.service.ts";
+import { untilListening } from "./live-listening.ts";
+import { fromLive, messageAddedTopic, toLive, type LiveMessage } from "./message-added.topic.ts";
+import { decodeMessageCursor, isAfter, type MessagePosition } from "./message-cursor.ts";
+import { replayThenLive } from "./replay-then-live.ts";
+
+export interface MessageFeedDeps {
+  prisma: PrismaClient;
+  conversations: ConversationService;
+  live: LivePubSub;
+}
+
+/** `messageAdded`: new messages of the viewer's conversations, live, after an optional replay. */
+export class MessageFeed {
+  constructor(private readonly deps: MessageFeedDeps) {}
+
+  /**
+   * The viewer's new messages (of one conversation, or all of theirs). With `after`, first the
+   * messages after that cursor, then live ones, with no gap and no duplicate.
+   *
+   * @throws NOT_FOUND / FORBIDDEN for a conversation the viewer may not read (see
+   * `ConversationService.get`); BAD_USER_INPUT on `after` for a cursor we did not make or of
+   * another conversation than `conversationId`.
+   */
+  async subscribe(
+    viewer: Viewer,
+    conversationId: string | null | undefined,
+    after: string | null | undefined,
+  ): Promise<AsyncIterableIterator<LiveMessage>> {
+    if (conversationId) await this.deps.conversations.get(viewer, conversationId);
+    const position = after ? decodeMessageCursor(after) : undefined;
+    if (position && conversationId && position.conversationId !== conversationId) {
+      throw badUserInput("after", "The cursor belongs to another conversation");
+    }
+    const { live } = this.deps;
+    return replayThenLive({
+      live: live.asyncIterator<LiveMessage>(messageAddedTopic(viewer.id)),
+      // Without a replay there is nothing to close a gap with, so no need to wait.
+      subscribed: () => (position ? untilListening(live) : Promise.resolve()),
+      replay: async () =>
+        position ? (await this.replay(viewer, position, conversationId)).map(toLive) : [],
+      keyOf: (message) => message.id,
+      include: (message) =>
+        (!conversationId || message.conversationId === conversationId) &&
+        (!position || isAfter(position, fromLive(message))),
+    });
+  }
+
+  /** The messages after `position` in one of the viewer's readable conversations, or all. */
+  private replay(
+    viewer: Viewer,
+    position: MessagePosition,
+    conversationId: string | null | undefined,
+  ): Promise<MessageRow[]> {
+    if (conversationId) {
+      return this.deps.prisma.message.findMany({
+        where: { conversationId, seq: { gt: position.seq } },
+        orderBy: { seq: "asc" },
+      });
+    }
+    return this.deps.prisma.message.findMany({
+      where: {
+        conversation: {
+          participants: { some: { userId: viewer.id, hiddenAt: null } },
+        },
+        OR: [
+          { conversationId: position.conversationId, seq: { gt: position.seq } },
+          { conversationId: { not: position.conversationId }, sentAt: { gte: position.sentAt } },
+        ],
+      },
+      orderBy: [{ sentAt: "asc" }, { conversationId: "asc" }, { seq: "asc" }],
+    });
+  }
+}

@@ -1,0 +1,175 @@
+import { randomUUID } from "node:crypto";
+import type { Message as MessageRow } from "@pulse/db";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  newViewer,
+  nodeIds,
+  openConversation,
+  send,
+  startChatHarness,
+  type ChatHarness,
+} from "../testing/chat-harness.ts";
+import { untilListening } from "./live-listening.ts";
+import { fromLive, messageAddedTopic, type LiveMessage } from "./message-added.topic.ts";
+
+let harness: ChatHarness;
+beforeAll(() => {
+  harness = startChatHarness();
+});
+afterAll(() => harness?.close());
+
+describe("sendMessage", () => {
+  it("stores the trimmed body with the next seq, and counts it unread for the other person", async () => {
+    const { conversation, a, b } = await openConversation(harness);
+    const first = await harness.messages.send(a, {
+      conversationId: conversation.id,
+      body: "  Hello there!\n",
+      clientMessageId: "c-1",
+    });
+    expect(first).toEqual({
+      id: expect.any(String),
+      conversationId: conversation.id,
+      seq: 1n,
+      senderId: a.id,
+      clientMessageId: "c-1",
+      body: "Hello there!",
+      sentAt: expect.any(Date),
+    });
+    const second = await send(harness, b, conversation.id, "Hi!");
+    expect(second.seq).toBe(2n);
+    const sides = await harness.prisma.conversationParticipant.findMany({
+      where: { conversationId: conversation.id },
+    });
+    const unread = Object.fromEntries(sides.map((side) => [side.userId, side.unreadCount]));
+    expect(unread).toEqual({ [a.id]: 1, [b.id]: 1 });
+    expect(sides.map((side) => side.lastActivityAt)).toEqual([second.sentAt, second.sentAt]);
+  });
+
+  it("validates the body: 1..2000 characters once trimmed", async () => {
+    const { conversation, a } = await openConversation(harness);
+    for (const body of ["", "   \n ", "x".repeat(2001)]) {
+      await expect(send(harness, a, conversation.id, body)).rejects.toMatchObject({
+        extensions: { code: "BAD_USER_INPUT", field: "input.body" },
+      });
+    }
+    expect((await send(harness, a, conversation.id, ` ${"x".repeat(2000)} `)).body).toHaveLength(
+      2000,
+    );
+    // Characters, not UTF-16 units: 2000 emoji fit.
+    expect((await send(harness, a, conversation.id, "🏃".repeat(2000))).seq).toBe(2n);
+    await expect(
+      harness.messages.send(a, {
+        conversationId: conversation.id,
+        body: "hi",
+        clientMessageId: "",
+      }),
+    ).rejects.toMatchObject({
+      extensions: { code: "BAD_USER_INPUT", field: "input.clientMessageId" },
+    });
+  });
+
+  it("stores one message for a repeated clientMessageId and returns it each time", async () => {
+    const { conversation, a } = await openConversation(harness);
+    const request = { conversationId: conversation.id, body: "once", clientMessageId: "k-1" };
+    const first = await harness.messages.send(a, request);
+    expect(await harness.messages.send(a, { ...request, body: " once " })).toEqual(first);
+    expect(await harness.prisma.message.count({ where: { conversationId: conversation.id } })).toBe(
+      1,
+    );
+  });
+
+  it("stores one message when identical requests race", async () => {
+    for (let round = 0; round < 3; round += 1) {
+      const { conversation, a } = await openConversation(harness);
+      const request = { conversationId: conversation.id, body: "race", clientMessageId: "r" };
+      const results = await Promise.all(
+        Array.from({ length: 5 }, () => harness.messages.send(a, request)),
+      );
+      expect(new Set(results.map((message) => message.id)).size).toBe(1);
+      const stored = await harness.prisma.message.findMany({
+        where: { conversationId: conversation.id },
+      });
+      expect(stored).toEqual([results[0]]);
+      const after = await harness.prisma.conversation.findUniqueOrThrow({
+        where: { id: conversation.id },
+      });
+      expect(after.lastSeq).toBe(1n);
+    }
+  });
+
+  it("is a CONFLICT to reuse a clientMessageId for another body or conversation", async () => {
+    const first = await openConversation(harness);
+    const second = await openConversation(harness);
+    // The same person in a second conversation.
+    const { a } = first;
+    await harness.deliver("match.created", {
+      matchId: randomUUID(),
+      userIds: [a.id, second.a.id],
+      matchedAt: new Date().toISOString(),
+    });
+    const other = await harness.prisma.conversation.findFirstOrThrow({
+      where: { OR: [{ userLow: a.id }, { userHigh: a.id }], NOT: { id: first.conversation.id } },
+    });
+    const request = { conversationId: first.conversation.id, body: "hi", clientMessageId: "k" };
+    await harness.messages.send(a, request);
+    for (const changed of [{ body: "hello" }, { conversationId: other.id }]) {
+      await expect(harness.messages.send(a, { ...request, ...changed })).rejects.toMatchObject({
+        extensions: { code: "CONFLICT", field: "input.clientMessageId" },
+      });
+    }
+    // Keys are per sender: the other person may use the same one.
+    expect((await harness.messages.send(first.b, request)).senderId).toBe(first.b.id);
+  });
+
+  it("is FORBIDDEN for someone else's conversation and NOT_FOUND for an unknown one", async () => {
+    const { conversation } = await openConversation(harness);
+    const stranger = newViewer();
+    await expect(send(harness, stranger, conversation.id, "hi")).rejects.toMatchObject({
+      extensions: { code: "FORBIDDEN" },
+    });
+    for (const id of [randomUUID(), "nope"]) {
+      await expect(send(harness, stranger, id, "hi")).rejects.toMatchObject({
+        extensions: { code: "NOT_FOUND" },
+      });
+    }
+  });
+
+  it("publishes the committed message to both people's live topics", async () => {
+    const { conversation, a, b } = await openConversation(harness);
+    const feeds = [a, b].map((person) =>
+      harness.live.asyncIterator<LiveMessage>(messageAddedTopic(person.id)),
+    );
+    const received = feeds.map((feed) => feed.next());
+    await untilListening(harness.live);
+    const message = await send(harness, a, conversation.id, "live");
+    for (const result of await Promise.all(received)) {
+      expect(fromLive(result.value as LiveMessage)).toEqual(message);
+    }
+    await Promise.all(feeds.map((feed) => feed.return?.()));
+  });
+});
+
+describe("messages", () => {
+  it("pages newest first with `after`, and refuses another conversation's cursor", async () => {
+    const { conversation, a, b } = await openConversation(harness);
+    const sent: MessageRow[] = [];
+    for (const [index, sender] of [a, b, a, b, a].entries()) {
+      sent.push(await send(harness, sender, conversation.id, `m${index}`));
+    }
+    const newestFirst = sent.map((message) => message.id).reverse();
+    const first = await harness.messages.page(conversation, 2, undefined);
+    expect(nodeIds(first)).toEqual(newestFirst.slice(0, 2));
+    expect(first.pageInfo).toMatchObject({ hasNextPage: true, endCursor: first.edges[1]!.cursor });
+    const rest = await harness.messages.page(conversation, 10, first.pageInfo.endCursor);
+    expect(nodeIds(rest)).toEqual(newestFirst.slice(2));
+    expect(rest.pageInfo.hasNextPage).toBe(false);
+
+    const other = await openConversation(harness);
+    await expect(
+      harness.messages.page(other.conversation, 10, first.pageInfo.endCursor),
+    ).rejects.toMatchObject({ extensions: { code: "BAD_USER_INPUT", field: "after" } });
+    await expect(harness.messages.page(conversation, 10, "bogus")).rejects.toMatchObject({
+      extensions: { code: "BAD_USER_INPUT", field: "after" },
+    });
+  });
+});

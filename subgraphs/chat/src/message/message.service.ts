@@ -1,0 +1,171 @@
+import { randomUUID } from "node:crypto";
+import {
+  Prisma,
+  type Conversation as ConversationRow,
+  type Message as MessageRow,
+} from "@pulse/db";
+import {
+  badUserInput,
+  conflict,
+  forbidden,
+  pageSize,
+  toConnection,
+  type Connection,
+  type LivePubSub,
+  type Logger,
+  type PrismaClient,
+  type PrismaTransaction,
+  type Viewer,
+} from "@pulse/platform";
+import { requireWritable } from "../conversation/conversation-access.ts";
+import type { ConversationService } from "../conversation/conversation.service.ts";
+import { messageAddedTopic, toLive } from "./message-added.topic.ts";
+import { decodeMessageCursor, messagePosition } from "./message-cursor.ts";
+import { clientMessageId, messageBody } from "./message-input.ts";
+
+export interface SendMessageRequest {
+  conversationId: string;
+  body: string;
+  clientMessageId: string;
+}
+
+export interface MessageServiceDeps {
+  prisma: PrismaClient;
+  conversations: ConversationService;
+  live: LivePubSub;
+  logger: Logger;
+}
+
+/** Messages: sending them (idempotently, then live to both people) and paging through them. */
+export class MessageService {
+  constructor(private readonly deps: MessageServiceDeps) {}
+
+  /**
+   * Stores a message from the viewer and, once committed, publishes it live to both people.
+   * The same (sender, clientMessageId) again returns the stored message, also when both requests
+   * race; with another conversation or body it is a CONFLICT.
+   *
+   * @throws BAD_USER_INPUT on `input.body` (trimmed, 1..2000 characters) or
+   * `input.clientMessageId`; NOT_FOUND for an unknown conversation; FORBIDDEN for someone else's
+   * or a closed one; CONFLICT for a reused clientMessageId.
+   */
+  async send(viewer: Viewer, input: SendMessageRequest): Promise<MessageRow> {
+    const body = messageBody(input.body);
+    const request = { ...input, body, clientMessageId: clientMessageId(input.clientMessageId) };
+    const earlier = await this.findSent(viewer.id, request.clientMessageId);
+    if (earlier) return sameRequest(earlier, request);
+    const conversation = requireWritable(
+      await this.deps.conversations.find(request.conversationId),
+      viewer.id,
+    );
+    let message: MessageRow;
+    try {
+      message = await this.deps.prisma.$transaction((tx) =>
+        this.insert(tx, conversation, viewer.id, request),
+      );
+    } catch (error) {
+      // The same request raced us and committed first: answer with its message.
+      if (!(error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002")) {
+        throw error;
+      }
+      const winner = await this.findSent(viewer.id, request.clientMessageId);
+      if (!winner) throw error;
+      return sameRequest(winner, request);
+    }
+    await this.announce(conversation, message);
+    return message;
+  }
+
+  /**
+   * A page of a conversation's messages, newest first. The caller has checked that the viewer
+   * may read the conversation.
+   *
+   * @throws BAD_USER_INPUT on `after` for a cursor we did not make or of another conversation.
+   */
+  async page(
+    conversation: ConversationRow,
+    first: number | null | undefined,
+    after: string | null | undefined,
+  ): Promise<Connection<MessageRow>> {
+    const size = pageSize(first);
+    const position = after ? decodeMessageCursor(after) : undefined;
+    if (position && position.conversationId !== conversation.id) {
+      throw badUserInput("after", "The cursor belongs to another conversation");
+    }
+    const rows = await this.deps.prisma.message.findMany({
+      where: { conversationId: conversation.id, ...(position && { seq: { lt: position.seq } }) },
+      orderBy: { seq: "desc" },
+      take: size + 1,
+    });
+    return toConnection(rows, size, messagePosition);
+  }
+
+  private findSent(senderId: string, clientMessageId: string): Promise<MessageRow | null> {
+    return this.deps.prisma.message.findUnique({
+      where: { senderId_clientMessageId: { senderId, clientMessageId } },
+    });
+  }
+
+  /**
+   * Numbers the message after taking the conversation's row lock, which it holds until commit:
+   * the next sender waits, so seq order is commit order. The lock's update also refuses a
+   * conversation closed meanwhile. Bumps both people's activity and the other's unread counter.
+   */
+  private async insert(
+    tx: PrismaTransaction,
+    conversation: ConversationRow,
+    senderId: string,
+    request: SendMessageRequest,
+  ): Promise<MessageRow> {
+    const [numbered] = await tx.$queryRaw<{ seq: bigint; sentAt: Date }[]>`
+      UPDATE chat.conversation SET last_seq = last_seq + 1
+      WHERE id = ${conversation.id}::uuid AND closed_at IS NULL
+      RETURNING last_seq AS seq, clock_timestamp() AS "sentAt"`;
+    if (!numbered) throw forbidden("This conversation is closed");
+    const message = await tx.message.create({
+      data: {
+        id: randomUUID(),
+        conversationId: conversation.id,
+        seq: numbered.seq,
+        senderId,
+        clientMessageId: request.clientMessageId,
+        body: request.body,
+        sentAt: numbered.sentAt,
+      },
+    });
+    await tx.$executeRaw`
+      UPDATE chat.conversation_participant
+      SET last_activity_at = ${message.sentAt},
+          unread_count = unread_count + CASE WHEN user_id = ${senderId}::uuid THEN 0 ELSE 1 END
+      WHERE conversation_id = ${conversation.id}::uuid`;
+    return message;
+  }
+
+  /**
+   * Publishes a committed message to both people's live topics. Not durable: a failure is
+   * logged, the message stands (and a reconnecting client replays it with `after`).
+   */
+  private async announce(conversation: ConversationRow, message: MessageRow): Promise<void> {
+    const { live, logger } = this.deps;
+    const payload = toLive(message);
+    await Promise.all(
+      [conversation.userLow, conversation.userHigh].map((userId) =>
+        live.publish(messageAddedTopic(userId), payload),
+      ),
+    ).catch((error: unknown) =>
+      logger.warn({ err: error, messageId: message.id }, "live message failed"),
+    );
+  }
+}
+
+/**
+ * The stored message when a request repeats it exactly.
+ *
+ * @throws CONFLICT on `input.clientMessageId` when it named another conversation or body.
+ */
+function sameRequest(message: MessageRow, request: SendMessageRequest): MessageRow {
+  if (message.conversationId !== request.conversationId || message.body !== request.body) {
+    throw conflict("clientMessageId was already used for another message", "input.clientMessageId");
+  }
+  return message;
+}

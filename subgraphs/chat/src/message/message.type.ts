@@ -1,0 +1,60 @@
+import { DateTimeScalar, PageInfo } from "@pulse/platform";
+import { Directive, Field, ID, InputType, ObjectType } from "type-graphql";
+
+/** The `Message` entity; `readAt`, `sender`, `conversation` and `cursor` are field resolvers. */
+@Directive('@key(fields: "id")')
+@ObjectType("Message", { description: "A message in a conversation between two matched people." })
+export class Message {
+  @Field(() => ID, { description: "Stable unique id of the message." })
+  id!: string;
+
+  @Field(() => ID, {
+    description:
+      "The sender's idempotency key from `SendMessageInput`: sending it again returns this message.",
+  })
+  clientMessageId!: string;
+
+  @Field(() => String, { description: "The text, trimmed, 1 to 2000 characters." })
+  body!: string;
+
+  @Field(() => DateTimeScalar, { description: "When the message was stored." })
+  sentAt!: Date;
+}
+
+@ObjectType("MessageEdge", { description: "A message in a page of messages." })
+export class MessageEdge {
+  @Field(() => String, { description: "Opaque cursor of this message; pass it as `after`." })
+  cursor!: string;
+
+  @Field(() => Message, { description: "The message." })
+  node!: Message;
+}
+
+@ObjectType("MessageConnection", {
+  description: "A page of a conversation's messages, newest first.",
+})
+export class MessageConnection {
+  @Field(() => [MessageEdge], { description: "The messages of this page." })
+  edges!: MessageEdge[];
+
+  @Field(() => PageInfo, { description: "Where this page ends and whether more follow." })
+  pageInfo!: PageInfo;
+}
+
+@InputType("SendMessageInput", { description: "A message to send, and its idempotency key." })
+export class SendMessageInput {
+  @Field(() => ID, { description: "The conversation to write to: one of the viewer's, open." })
+  conversationId!: string;
+
+  @Field(() => String, {
+    description:
+      "The text; leading and trailing white space is removed, then 1 to 2000 characters.",
+  })
+  body!: string;
+
+  @Field(() => ID, {
+    description:
+      "A key the client makes up per message (1 to 100 characters, e.g. a UUID). Retrying with the same key stores nothing new and returns the first message; reusing it for another conversation or body is a CONFLICT.",
+  })
+  clientMessageId!: string;
+}

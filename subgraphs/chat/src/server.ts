@@ -1,0 +1,64 @@
+import {
+  closeInfrastructure,
+  connectInfrastructure,
+  LivePubSub,
+  Subgraph,
+  type Logger,
+  type ServiceOptions,
+  type SubgraphService,
+} from "@pulse/platform";
+import type { ChatConfig } from "./config.ts";
+import { createChatContext, type ChatContext, type ChatServices } from "./context.ts";
+import { ConversationService } from "./conversation/conversation.service.ts";
+import { chatEventHandlers } from "./events/event-handlers.ts";
+import { MessageFeed } from "./message/message-feed.service.ts";
+import { MessageService } from "./message/message.service.ts";
+import { buildChatSchema } from "./schema.ts";
+
+export interface ChatService extends SubgraphService {
+  subgraph: Subgraph<ChatContext>;
+}
+
+/** Chat's services over one database pool and one live pub/sub. */
+export function createChatServices(
+  deps: Pick<ChatServices, "prisma"> & { live: LivePubSub; logger: Logger },
+): ChatServices {
+  const { prisma, live, logger } = deps;
+  const conversations = new ConversationService(prisma);
+  return {
+    prisma,
+    conversations,
+    messages: new MessageService({ prisma, conversations, live, logger }),
+    feed: new MessageFeed({ prisma, conversations, live }),
+  };
+}
+
+/**
+ * Wires the chat subgraph: connections, services, event handlers and server. Nothing listens
+ * until `subgraph.listen`.
+ */
+export async function createChatService(
+  config: ChatConfig,
+  options: ServiceOptions = {},
+): Promise<ChatService> {
+  const infra = connectInfrastructure("chat", config, options);
+  const { prisma, redisPrefix, logger } = infra;
+  const live = new LivePubSub(config.REDIS_URL, redisPrefix, logger);
+  const services = createChatServices({ prisma, live, logger });
+
+  const subgraph = new Subgraph<ChatContext>({
+    infra,
+    schema: await buildChatSchema(),
+    gatewaySecret: config.GATEWAY_SECRET,
+    context: (identity) => createChatContext(identity, services),
+    eventHandlers: chatEventHandlers,
+  });
+  return {
+    subgraph,
+    async close() {
+      await subgraph.close();
+      await live.close();
+      await closeInfrastructure(infra);
+    },
+  };
+}

@@ -1,0 +1,110 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import type { Conversation as ConversationRow } from "@pulse/db";
+import {
+  createLogger,
+  createPrismaClient,
+  deleteKeysWithPrefix,
+  LivePubSub,
+  StatementCounter,
+  type DomainEvent,
+  type DomainEventPayload,
+  type DomainEventType,
+  type Viewer,
+} from "@pulse/platform";
+import { Redis } from "ioredis";
+import { inject } from "vitest";
+import { createChatContext, type ChatContext, type ChatServices } from "../context.ts";
+import { chatEventHandlers } from "../events/event-handlers.ts";
+import { createChatServices } from "../server.ts";
+
+/**
+ * Chat's services on this run's database and a Redis prefix of their own, for integration tests
+ * that open conversations with events (as discovery would) and call the services.
+ */
+export interface ChatHarness extends ChatServices {
+  redis: Redis;
+  redisPrefix: string;
+  live: LivePubSub;
+  /** SQL statements the services sent (the harness's pool is theirs alone). */
+  statements: StatementCounter;
+  /** A request's context, as the subgraph builds it for `viewer`. */
+  context(viewer: Viewer | null): ChatContext;
+  /** Handles an event the way the consumer does, in one transaction. */
+  deliver<Type extends DomainEventType>(
+    type: Type,
+    payload: DomainEventPayload<Type>,
+  ): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function startChatHarness(): ChatHarness {
+  const statements = new StatementCounter();
+  const prisma = createPrismaClient(inject("databaseUrl"), {
+    maxConnections: 8,
+    statementCounter: statements,
+  });
+  const redis = new Redis(inject("redisUrl"));
+  const redisPrefix = `${inject("redisPrefix")}chat-${randomBytes(4).toString("hex")}:`;
+  const logger = createLogger("chat", "silent");
+  const live = new LivePubSub(inject("redisUrl"), redisPrefix, logger);
+  const services = createChatServices({ prisma, live, logger });
+  return {
+    ...services,
+    redis,
+    redisPrefix,
+    live,
+    statements,
+    context: (viewer) =>
+      createChatContext({ viewer, clientIp: "127.0.0.1", requestId: randomUUID() }, services),
+    async deliver(type, payload) {
+      const event = { id: randomUUID(), type, source: "test", occurredAt: "", payload };
+      const handler = chatEventHandlers[type] as (event: DomainEvent, tx: unknown) => Promise<void>;
+      await prisma.$transaction((tx) => handler(event, tx));
+    },
+    async close() {
+      await live.close();
+      await deleteKeysWithPrefix(redis, redisPrefix);
+      redis.disconnect();
+      await prisma.$disconnect();
+    },
+  };
+}
+
+/** A new signed-in person. */
+export function newViewer(): Viewer {
+  return { id: randomUUID(), role: "USER", sessionId: randomUUID() };
+}
+
+export interface OpenedConversation {
+  conversation: ConversationRow;
+  matchId: string;
+  /** Its two people, in no particular order. */
+  a: Viewer;
+  b: Viewer;
+}
+
+/** Two new people whose match opened a conversation (through `match.created`). */
+export async function openConversation(
+  harness: ChatHarness,
+  matchedAt = new Date(),
+): Promise<OpenedConversation> {
+  const [a, b] = [newViewer(), newViewer()];
+  const matchId = randomUUID();
+  await harness.deliver("match.created", {
+    matchId,
+    userIds: [a.id, b.id],
+    matchedAt: matchedAt.toISOString(),
+  });
+  const conversation = await harness.prisma.conversation.findUniqueOrThrow({ where: { matchId } });
+  return { conversation, matchId, a, b };
+}
+
+/** Sends `body` from `sender` with a fresh clientMessageId. */
+export function send(harness: ChatHarness, sender: Viewer, conversationId: string, body: string) {
+  return harness.messages.send(sender, { conversationId, body, clientMessageId: randomUUID() });
+}
+
+/** The node ids of a connection's page, in order. */
+export function nodeIds(connection: { edges: { node: { id: string } }[] }): string[] {
+  return connection.edges.map((edge) => edge.node.id);
+}
