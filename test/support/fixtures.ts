@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { expect } from "vitest";
+import { expect, vi } from "vitest";
 import type { ApiClient } from "./api-client.ts";
 import type { Stack } from "./stack.ts";
 
@@ -123,4 +123,87 @@ export async function registerWithProfile(
 ): Promise<RegisteredUser & { profile: Record<string, any> }> {
   const user = await registerUser(stack);
   return { ...user, profile: await createProfile(user, options) };
+}
+
+/** A place of its own for one scenario, far from every other test's people. */
+export function randomPlace(): { latitude: number; longitude: number } {
+  return { latitude: -60 + Math.random() * 120, longitude: -180 + Math.random() * 360 };
+}
+
+export type PersonWithProfile = Awaited<ReturnType<typeof registerWithProfile>>;
+
+/** Waits until discovery's read model holds each person's latest profile snapshot. */
+export async function untilDiscoverable(
+  stack: Stack,
+  ...people: PersonWithProfile[]
+): Promise<void> {
+  const ids = people.map((person) => person.id);
+  await vi.waitFor(
+    async () => {
+      const [profiles, candidates] = await Promise.all([
+        stack.prisma.profile.findMany({ where: { userId: { in: ids } } }),
+        stack.prisma.candidate.findMany({
+          where: { userId: { in: ids } },
+          select: { userId: true, profileVersion: true },
+        }),
+      ]);
+      const applied = new Map(candidates.map((row) => [row.userId, row.profileVersion]));
+      expect(profiles.map((p) => applied.get(p.userId) === p.version)).toEqual(ids.map(() => true));
+    },
+    { timeout: 15_000, interval: 50 },
+  );
+}
+
+export interface MatchedPair {
+  /** A 30-year-old woman, displayed as "Alice". */
+  alice: PersonWithProfile;
+  /** A 30-year-old man 5 km north of her, displayed as "Bob". */
+  bob: PersonWithProfile;
+  /** Where Alice is. */
+  place: { latitude: number; longitude: number };
+  matchId: string;
+  /** The conversation chat opened for the match. */
+  conversationId: string;
+}
+
+const preferences = { minAge: 25, maxAge: 40, maxDistanceKm: 50 };
+
+/**
+ * Registers Alice and Bob with profiles near each other, makes them a match by liking each other
+ * through the gateway (`Swipe`), and waits until chat has opened their conversation. Given an
+ * earlier pair, matches its Alice with a new Bob.
+ */
+export async function matchedPair(stack: Stack, earlier?: MatchedPair): Promise<MatchedPair> {
+  const place = earlier?.place ?? randomPlace();
+  const [alice, bob] = await Promise.all([
+    earlier?.alice ??
+      registerWithProfile(stack, {
+        displayName: "Alice",
+        location: place,
+        preferences: { ...preferences, genders: ["MALE"] },
+      }),
+    registerWithProfile(stack, {
+      displayName: "Bob",
+      gender: "MALE",
+      interestedIn: ["FEMALE"],
+      location: { latitude: place.latitude + 5 / 111.195, longitude: place.longitude },
+      preferences: { ...preferences, genders: ["FEMALE"] },
+    }),
+  ]);
+  await untilDiscoverable(stack, alice, bob);
+  const like = (from: PersonWithProfile, to: PersonWithProfile) =>
+    from.client.op("Swipe", { input: { targetUserId: to.id, action: "LIKE" } });
+  expect((await like(alice, bob)).errors).toBeUndefined();
+  const matched = await like(bob, alice);
+  expect(matched.errors).toBeUndefined();
+  const matchId = matched.data!.swipe.match.id as string;
+  const conversation = await vi.waitFor(
+    async () => {
+      const found = await stack.prisma.conversation.findUnique({ where: { matchId } });
+      expect(found).not.toBeNull();
+      return found!;
+    },
+    { timeout: 15_000, interval: 50 },
+  );
+  return { alice, bob, place, matchId, conversationId: conversation.id };
 }

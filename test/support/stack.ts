@@ -55,7 +55,7 @@ export interface Stack {
   stopSubgraph(name: string): Promise<void>;
   /** Starts stopped subgraph `name` again, on the same port. */
   startSubgraph(name: string): Promise<void>;
-  /** Starts another replica of subgraph `name` on the same database and Redis. */
+  /** Starts another replica of subgraph `name` on the same database and Redis (closed with the stack). */
   startReplica(name: string): Promise<{ url: string; close(): Promise<void> }>;
   close(): Promise<void>;
 }
@@ -172,7 +172,13 @@ export async function startStack(overrides: Record<string, string> = {}): Promis
       const service = await create(name);
       replicas.push(service);
       const url = await service.subgraph.listen(0, "127.0.0.1");
-      return { url, close: () => service.close() };
+      return {
+        url,
+        async close() {
+          replicas.splice(replicas.indexOf(service), 1);
+          await service.close();
+        },
+      };
     },
     async close() {
       await gateway.close();

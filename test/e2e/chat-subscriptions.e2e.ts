@@ -1,0 +1,161 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { matchedPair, registerWithProfile, type MatchedPair } from "../support/fixtures.ts";
+import { startGateway, startStack, type RunningGateway, type Stack } from "../support/stack.ts";
+import { WsTestClient, type TestSubscription } from "../support/ws-client.ts";
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(() => stack?.close());
+
+type Person = MatchedPair["alice"];
+
+/** Waits until an upstream subscription listens on `userId`'s message topic. */
+async function untilListening(userId: string) {
+  const channel = `${stack.redisPrefix}live:message-added:${userId}`;
+  await vi.waitFor(
+    async () => {
+      const [, listeners] = (await stack.redis.pubsub("NUMSUB", channel)) as [string, number];
+      expect(listeners).toBeGreaterThan(0);
+    },
+    { timeout: 15_000, interval: 20 },
+  );
+}
+
+async function send(from: Person, conversationId: string, body: string) {
+  const response = await from.client.op("SendMessage", {
+    input: { conversationId, body, clientMessageId: randomUUID() },
+  });
+  expect(response.errors).toBeUndefined();
+  return response.data!.sendMessage as { id: string };
+}
+
+const bodiesOf = (subscription: TestSubscription) =>
+  subscription.results.map(
+    (result) => (result.data as { messageAdded: { body: string } }).messageAdded.body,
+  );
+
+describe("messageAdded through the gateway", () => {
+  it("delivers each new message to both people with the sender's profile from profiles", async () => {
+    const { alice, bob, conversationId } = await matchedPair(stack);
+    const aliceSocket = await WsTestClient.connect(stack.gatewayUrl, alice.accessToken);
+    const bobSocket = await WsTestClient.connect(stack.gatewayUrl, bob.accessToken);
+    const forAlice = aliceSocket.subscribe("OnMessageAdded", {});
+    const forBob = bobSocket.subscribe("OnMessageAdded", { conversationId });
+    await Promise.all([untilListening(alice.id), untilListening(bob.id)]);
+
+    const sent = await send(bob, conversationId, "  Hi Alice!  ");
+    const [[toAlice], [toBob]] = await Promise.all([forAlice.results$(1), forBob.results$(1)]);
+    expect(toAlice).toEqual({
+      data: {
+        messageAdded: {
+          id: sent.id,
+          clientMessageId: expect.any(String),
+          body: "Hi Alice!",
+          sentAt: expect.any(String),
+          readAt: null,
+          sender: { id: bob.id, profile: { displayName: "Bob", photos: [] } },
+          conversation: { id: conversationId },
+        },
+      },
+    });
+    expect(toBob).toEqual(toAlice);
+    await aliceSocket.close();
+    await bobSocket.close();
+  });
+
+  it("tells a third person subscribing to someone else's conversation no and gives them nothing", async () => {
+    const { alice, bob, conversationId } = await matchedPair(stack);
+    const carol = await registerWithProfile(stack, { displayName: "Carol" });
+    const carolSocket = await WsTestClient.connect(stack.gatewayUrl, carol.accessToken);
+    const theirs = carolSocket.subscribe("OnMessageAdded", { conversationId });
+    const [refused] = await theirs.results$(1);
+    expect(refused!.errors?.map((error) => error.extensions?.code)).toEqual(["FORBIDDEN"]);
+    expect(refused!.data ?? null).toBeNull();
+    expect(await theirs.end()).toEqual({});
+
+    // Subscribed to all of her own conversations, she still hears nothing of theirs.
+    const hers = carolSocket.subscribe("OnMessageAdded", {});
+    const aliceSocket = await WsTestClient.connect(stack.gatewayUrl, alice.accessToken);
+    const forAlice = aliceSocket.subscribe("OnMessageAdded", {});
+    await Promise.all([untilListening(carol.id), untilListening(alice.id)]);
+    await send(bob, conversationId, "only for Alice");
+    await forAlice.results$(1);
+    expect(hers.results).toEqual([]);
+    await carolSocket.close();
+    await aliceSocket.close();
+  });
+
+  it("replays with `after` then continues live, with no gap and no duplicate", async () => {
+    const { alice, bob, conversationId } = await matchedPair(stack);
+    let socket = await WsTestClient.connect(stack.gatewayUrl, alice.accessToken);
+    let subscription = socket.subscribe("OnMessageAdded", { conversationId });
+    await untilListening(alice.id);
+    await send(bob, conversationId, "one");
+    await send(bob, conversationId, "two");
+    await subscription.results$(2);
+    await socket.close();
+
+    // While Alice is away.
+    await send(bob, conversationId, "three");
+    await send(bob, conversationId, "four");
+
+    const page = await alice.client.op("ConversationMessages", { id: conversationId, first: 10 });
+    const edges = page.data!.conversation.messages.edges as {
+      cursor: string;
+      node: { body: string };
+    }[];
+    const lastSeen = edges.find((edge) => edge.node.body === "two")!.cursor;
+    socket = await WsTestClient.connect(stack.gatewayUrl, alice.accessToken);
+    subscription = socket.subscribe("OnMessageAdded", { conversationId, after: lastSeen });
+    await subscription.results$(2);
+    await untilListening(alice.id);
+    await send(bob, conversationId, "five");
+    await subscription.results$(3);
+    expect(bodiesOf(subscription)).toEqual(["three", "four", "five"]);
+    expect(subscription.results[0]!.data).toMatchObject({
+      messageAdded: { sender: { id: bob.id, profile: { displayName: "Bob" } } },
+    });
+    await socket.close();
+  });
+});
+
+describe("two gateways in front of two chat replicas", () => {
+  let secondGateway: RunningGateway;
+  let secondChat: { url: string; close(): Promise<void> };
+  beforeAll(async () => {
+    secondChat = await stack.startReplica("chat");
+    secondGateway = await startGateway(stack, { SUBGRAPH_CHAT_URL: `${secondChat.url}/graphql` });
+  });
+  afterAll(async () => {
+    await secondGateway?.close();
+    await secondChat?.close();
+  });
+
+  it("delivers a message sent through gateway A to its subscribers on gateway B, profile resolved", async () => {
+    const { alice, bob, conversationId } = await matchedPair(stack);
+    // Alice listens on gateway B, whose chat is the second replica.
+    const aliceSocket = await WsTestClient.connect(secondGateway.url, alice.accessToken);
+    const forAlice = aliceSocket.subscribe("OnMessageAdded", {});
+    const bobSocket = await WsTestClient.connect(stack.gatewayUrl, bob.accessToken);
+    const forBob = bobSocket.subscribe("OnMessageAdded", {});
+    await Promise.all([untilListening(alice.id), untilListening(bob.id)]);
+
+    // Bob sends through gateway A, whose chat is the first replica.
+    const sent = await send(bob, conversationId, "across replicas");
+    const [[toAlice], [toBob]] = await Promise.all([forAlice.results$(1), forBob.results$(1)]);
+    expect(toAlice!.data).toMatchObject({
+      messageAdded: {
+        id: sent.id,
+        body: "across replicas",
+        sender: { id: bob.id, profile: { displayName: "Bob" } },
+        conversation: { id: conversationId },
+      },
+    });
+    expect(toBob).toEqual(toAlice);
+    await aliceSocket.close();
+    await bobSocket.close();
+  });
+});
