@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { PASSWORD, registerWithProfile, type ProfileOptions } from "../support/fixtures.ts";
+import {
+  PASSWORD,
+  randomPlace,
+  registerWithProfile,
+  untilDiscoverable,
+  type ProfileOptions,
+} from "../support/fixtures.ts";
 import { startStack, type Stack } from "../support/stack.ts";
 
 let stack: Stack;
@@ -16,8 +22,8 @@ function errorOf(response: { errors?: readonly { extensions?: Record<string, unk
 }
 
 /**
- * The contract's `Matches` selects `Match.conversation`, which chat will add; until then the
- * same selection without it.
+ * The contract's `Matches` without `Match.conversation`, which chat opens asynchronously after
+ * the match (`chat.e2e.ts` runs the contract's own `Matches`).
  */
 const MATCHES = `query Matches($first: Int, $after: String) {
   matches(first: $first, after: $after) {
@@ -25,11 +31,6 @@ const MATCHES = `query Matches($first: Int, $after: String) {
     pageInfo { hasNextPage endCursor }
   }
 }`;
-
-/** A place of its own for one scenario, far from every other test's people. */
-function randomPlace() {
-  return { latitude: -60 + Math.random() * 120, longitude: -180 + Math.random() * 360 };
-}
 
 const woman = (place: { latitude: number; longitude: number }): ProfileOptions => ({
   displayName: "Alice",
@@ -44,25 +45,6 @@ const man = (place: { latitude: number; longitude: number }, km = 5): ProfileOpt
   preferences: { minAge: 25, maxAge: 40, maxDistanceKm: 50, genders: ["FEMALE"] },
 });
 
-/** Waits until discovery's read model holds each person's latest profile snapshot. */
-async function untilDiscoverable(...people: Person[]): Promise<void> {
-  await vi.waitFor(
-    async () => {
-      const ids = people.map((person) => person.id);
-      const [profiles, candidates] = await Promise.all([
-        stack.prisma.profile.findMany({ where: { userId: { in: ids } } }),
-        stack.prisma.candidate.findMany({
-          where: { userId: { in: ids } },
-          select: { userId: true, profileVersion: true },
-        }),
-      ]);
-      const applied = new Map(candidates.map((row) => [row.userId, row.profileVersion]));
-      expect(profiles.map((p) => applied.get(p.userId) === p.version)).toEqual(ids.map(() => true));
-    },
-    { timeout: 15_000, interval: 50 },
-  );
-}
-
 /** A woman and a man 5 km apart, each in the other's preferences, both in the read model. */
 async function couple(): Promise<[Person, Person]> {
   const place = randomPlace();
@@ -70,7 +52,7 @@ async function couple(): Promise<[Person, Person]> {
     registerWithProfile(stack, woman(place)),
     registerWithProfile(stack, man(place)),
   ]);
-  await untilDiscoverable(...pair);
+  await untilDiscoverable(stack, ...pair);
   return pair;
 }
 
@@ -114,7 +96,7 @@ describe("Discover", () => {
     const others = await Promise.all(
       Array.from({ length: 10 }, (_, i) => registerWithProfile(stack, man(place, i + 1))),
     );
-    await untilDiscoverable(viewer, ...others);
+    await untilDiscoverable(stack, viewer, ...others);
     const once = async (first: number) => {
       for (const counter of Object.values(stack.statements)) counter.reset();
       const response = await viewer.client.op("Discover", { first });

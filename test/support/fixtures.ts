@@ -169,11 +169,14 @@ export interface MatchedPair {
 const preferences = { minAge: 25, maxAge: 40, maxDistanceKm: 50 };
 
 /**
- * Registers Alice and Bob with profiles near each other, makes them a match by liking each other
- * through the gateway (`Swipe`), and waits until chat has opened their conversation. Given an
- * earlier pair, matches its Alice with a new Bob.
+ * Registers Alice and Bob with profiles near each other, each in the other's preferences, and
+ * waits until discovery can show them to each other. Given an earlier pair, a new Bob for its
+ * Alice.
  */
-export async function matchedPair(stack: Stack, earlier?: MatchedPair): Promise<MatchedPair> {
+export async function discoverablePair(
+  stack: Stack,
+  earlier?: Pick<MatchedPair, "alice" | "place">,
+): Promise<Omit<MatchedPair, "matchId" | "conversationId">> {
   const place = earlier?.place ?? randomPlace();
   const [alice, bob] = await Promise.all([
     earlier?.alice ??
@@ -191,6 +194,15 @@ export async function matchedPair(stack: Stack, earlier?: MatchedPair): Promise<
     }),
   ]);
   await untilDiscoverable(stack, alice, bob);
+  return { alice, bob, place };
+}
+
+/**
+ * A {@link discoverablePair} made a match by liking each other through the gateway (`Swipe`),
+ * once chat has opened their conversation. Given an earlier pair, matches its Alice with a new Bob.
+ */
+export async function matchedPair(stack: Stack, earlier?: MatchedPair): Promise<MatchedPair> {
+  const { alice, bob, place } = await discoverablePair(stack, earlier);
   const like = (from: PersonWithProfile, to: PersonWithProfile) =>
     from.client.op("Swipe", { input: { targetUserId: to.id, action: "LIKE" } });
   expect((await like(alice, bob)).errors).toBeUndefined();

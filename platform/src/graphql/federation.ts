@@ -13,6 +13,20 @@ const FEDERATION_LINK = `extend schema @link(
   import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible", "@tag", "@interfaceObject"]
 )`;
 
+/**
+ * type-graphql requires a pubSub as soon as a subscription exists, even when every subscription
+ * brings its own `subscribe`. Ours subscribe through the request context's LivePubSub, so that
+ * building a schema opens no connection; this one only satisfies the check and is never used.
+ */
+const subscribeThroughContext: NonNullable<BuildSchemaOptions["pubSub"]> = {
+  publish: () => {
+    throw new Error("Publish live notifications through LivePubSub");
+  },
+  subscribe: () => {
+    throw new Error("Subscriptions subscribe through the context's LivePubSub");
+  },
+};
+
 export interface FederatedSchemaOptions extends Omit<BuildSchemaOptions, "skipCheck"> {
   /** `__resolveReference` (and any other hand-written) resolvers, keyed by type name. */
   referenceResolvers?: IResolvers;
@@ -28,6 +42,7 @@ export async function buildFederatedSchema({
 }: FederatedSchemaOptions): Promise<GraphQLSchema> {
   const schema = await buildSchema({
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
+    pubSub: subscribeThroughContext,
     ...options,
     skipCheck: true,
   });
