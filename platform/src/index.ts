@@ -23,6 +23,7 @@ export * from "./events/consumer.ts";
 export * from "./http/apollo-handler.ts";
 export * from "./http/service-server.ts";
 export * from "./metrics/metrics.ts";
+export * from "./pubsub/event-queue.ts";
 export * from "./pubsub/live-pubsub.ts";
 export * from "./subscriptions/upstream-protocol.ts";
 export * from "./subgraph/infrastructure.ts";

@@ -1,9 +1,8 @@
-import { SUBSCRIBER_IDENTITY_EXTENSION, type Logger } from "@pulse/platform";
+import { EventQueue, SUBSCRIBER_IDENTITY_EXTENSION, type Logger } from "@pulse/platform";
 import type { ExecutionResult } from "graphql-ws";
 import { GraphQLError } from "graphql";
 import type { GatewayContext } from "../context.ts";
 import type { EventExecutor } from "./event-executor.ts";
-import { EventQueue } from "./event-queue.ts";
 import { samePrimary, type SupergraphPlans, type SubscriptionPlan } from "./supergraph-plans.ts";
 import type { UpstreamConnections } from "./upstream.ts";
 

@@ -2,6 +2,7 @@ import { RedisPubSub } from "graphql-redis-subscriptions";
 import type { Redis } from "ioredis";
 import { createRedis } from "../data/redis.ts";
 import type { Logger } from "../logging/logger.ts";
+import { EventQueue } from "./event-queue.ts";
 
 /**
  * Live notifications for subscriptions (new message, new match, rank change) over Redis pub/sub,
@@ -32,12 +33,33 @@ export class LivePubSub {
     return this.pubsub.publish(this.channel(topic), payload);
   }
 
-  /** An async iterator of the payloads published on any of `topics`. */
-  asyncIterator<Payload>(topics: string | string[]): AsyncIterableIterator<Payload> {
-    const channels = (Array.isArray(topics) ? topics : [topics]).map((topic) =>
-      this.channel(topic),
-    );
-    return this.pubsub.asyncIterableIterator<Payload>(channels);
+  /**
+   * The payloads published on any of `topics` from now on: resolves once Redis confirmed the
+   * subscription, so whatever is published after it resolves is received (a replay read then
+   * leaves no gap). Returning the iterator unsubscribes.
+   */
+  async subscribe<Payload>(topics: string | string[]): Promise<AsyncIterableIterator<Payload>> {
+    const ids: number[] = [];
+    let ended = false;
+    const payloads = new EventQueue<Payload>(() => {
+      ended = true;
+      for (const id of ids) this.pubsub.unsubscribe(id);
+    });
+    const subscribed = (Array.isArray(topics) ? topics : [topics]).map(async (topic) => {
+      const id = await this.pubsub.subscribe<Payload>(this.channel(topic), (payload) =>
+        payloads.push(payload),
+      );
+      // Returned while Redis was still confirming: nobody will unsubscribe this one later.
+      if (ended) this.pubsub.unsubscribe(id);
+      else ids.push(id);
+    });
+    try {
+      await Promise.all(subscribed);
+    } catch (error) {
+      await payloads.return();
+      throw error;
+    }
+    return payloads;
   }
 
   async close(): Promise<void> {

@@ -11,7 +11,6 @@ import {
   startChatHarness,
   type ChatHarness,
 } from "../testing/chat-harness.ts";
-import { untilListening } from "./live-listening.ts";
 import { messageAddedTopic } from "./message-added.topic.ts";
 import { messageCursor } from "./message-cursor.ts";
 
@@ -93,8 +92,6 @@ describe("messageAdded", () => {
     const { conversation, a, b } = await openConversation(harness);
     const stranger = await openConversation(harness);
     const feeds = await Promise.all([a, b, stranger.a].map((viewer) => feedOf(viewer)));
-    // Without `after` a feed does not wait to be live; this waits for all three.
-    await untilListening(harness.live);
     const message = await send(harness, a, conversation.id, "hello");
     for (const feed of feeds.slice(0, 2)) {
       expect(await feed.next()).toEqual({
@@ -127,7 +124,6 @@ describe("messageAdded", () => {
       contextValue: harness.context(a),
     });
     const feed = result as Events;
-    await untilListening(harness.live);
     const unread = async () =>
       ((await feed.next()).value as ExecutionResult<{ messageAdded: any }>).data!.messageAdded
         .conversation.unreadCount;

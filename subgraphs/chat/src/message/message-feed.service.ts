@@ -1,7 +1,6 @@
 import type { Message as MessageRow } from "@pulse/db";
 import { badUserInput, type LivePubSub, type PrismaClient, type Viewer } from "@pulse/platform";
 import type { ConversationService } from "../conversation/conversation.service.ts";
-import { untilListening } from "./live-listening.ts";
 import { fromLive, messageAddedTopic, toLive, type LiveMessage } from "./message-added.topic.ts";
 import { decodeMessageCursor, isAfter, type MessagePosition } from "./message-cursor.ts";
 import { replayThenLive } from "./replay-then-live.ts";
@@ -36,9 +35,8 @@ export class MessageFeed {
     }
     const { live } = this.deps;
     return replayThenLive({
-      live: live.asyncIterator<LiveMessage>(messageAddedTopic(viewer.id)),
-      // Without a replay there is nothing to close a gap with, so no need to wait.
-      subscribed: () => (position ? untilListening(live) : Promise.resolve()),
+      // Subscribed (Redis confirmed) before the replay is read: no gap between the two.
+      live: await live.subscribe<LiveMessage>(messageAddedTopic(viewer.id)),
       replay: async () =>
         position ? (await this.replay(viewer, position, conversationId)).map(toLive) : [],
       keyOf: (message) => message.id,

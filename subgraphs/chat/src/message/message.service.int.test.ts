@@ -9,7 +9,6 @@ import {
   startChatHarness,
   type ChatHarness,
 } from "../testing/chat-harness.ts";
-import { untilListening } from "./live-listening.ts";
 import { fromLive, messageAddedTopic, type LiveMessage } from "./message-added.topic.ts";
 
 let harness: ChatHarness;
@@ -136,11 +135,10 @@ describe("sendMessage", () => {
 
   it("publishes the committed message to both people's live topics", async () => {
     const { conversation, a, b } = await openConversation(harness);
-    const feeds = [a, b].map((person) =>
-      harness.live.asyncIterator<LiveMessage>(messageAddedTopic(person.id)),
+    const feeds = await Promise.all(
+      [a, b].map((person) => harness.live.subscribe<LiveMessage>(messageAddedTopic(person.id))),
     );
     const received = feeds.map((feed) => feed.next());
-    await untilListening(harness.live);
     const message = await send(harness, a, conversation.id, "live");
     for (const result of await Promise.all(received)) {
       expect(fromLive(result.value as LiveMessage)).toEqual(message);

@@ -1,9 +1,10 @@
 export interface ReplayThenLiveOptions<Item> {
-  /** The live source. Its first `next()` starts its subscription; `return()` ends it. */
+  /**
+   * The live source, already subscribed and buffering (what `LivePubSub.subscribe` resolves to),
+   * so nothing published while the replay is read is lost. `return()` ends it.
+   */
   live: AsyncIterator<Item>;
-  /** Resolves once the live source receives everything published from then on. */
-  subscribed: () => Promise<void>;
-  /** Reads what happened before: called once the live source is subscribed. */
+  /** Reads what happened before. */
   replay: () => Promise<Item[]>;
   /** Identifies an item, so one both replayed and heard live is emitted once. */
   keyOf: (item: Item) => string;
@@ -11,82 +12,43 @@ export interface ReplayThenLiveOptions<Item> {
   include?: (item: Item) => boolean;
 }
 
-const DONE = { value: undefined, done: true } as const;
-
 /**
- * Replays what a subscriber missed, then continues live, with no gap and no duplicate: it
- * subscribes to the live source first and buffers what arrives, then reads the replay, emits it,
- * then the buffered and later live items, skipping those already replayed.
+ * Replays what a subscriber missed, then continues live, with no gap and no duplicate: the live
+ * source was subscribed before the replay is read, so everything after it is either in the
+ * replay or buffered live; live items already replayed are skipped.
  *
  * `return()` ends the live subscription at once, even while waiting for the next item.
  *
- * @throws what `subscribed` or `replay` throw, after ending the live subscription.
+ * @throws what `replay` throws, after ending the live subscription.
  */
 export async function replayThenLive<Item>({
   live,
-  subscribed,
   replay,
   keyOf,
   include = () => true,
 }: ReplayThenLiveOptions<Item>): Promise<AsyncIterableIterator<Item>> {
-  const buffer: Item[] = [];
-  let liveEnded = false;
-  let liveFailure: unknown;
-  let wake: (() => void) | undefined;
-  const notify = () => {
-    wake?.();
-    wake = undefined;
-  };
-  // Pulling starts the subscription and buffers from then on, while the replay is read.
-  void (async () => {
-    try {
-      for (let result = await live.next(); !result.done; result = await live.next()) {
-        buffer.push(result.value);
-        notify();
-      }
-    } catch (error) {
-      liveFailure = error;
-    } finally {
-      liveEnded = true;
-      notify();
-    }
-  })();
-
   let pending: Item[];
   try {
-    await subscribed();
     pending = await replay();
   } catch (error) {
     await live.return?.();
     throw error;
   }
   const replayed = new Set(pending.map(keyOf));
-  let closed = false;
-
   const iterator: AsyncIterableIterator<Item> = {
     async next() {
+      const replayedItem = pending.shift();
+      if (replayedItem !== undefined) return { value: replayedItem, done: false };
       for (;;) {
-        if (closed) return DONE;
-        if (pending.length > 0) return { value: pending.shift()!, done: false };
-        if (buffer.length > 0) {
-          const item = buffer.shift()!;
-          // Each message is published once, so a key matches at most one live item.
-          if (!replayed.delete(keyOf(item)) && include(item)) return { value: item, done: false };
-          continue;
-        }
-        if (liveEnded) {
-          closed = true;
-          if (liveFailure !== undefined) throw liveFailure;
-          return DONE;
-        }
-        await new Promise<void>((resolve) => (wake = resolve));
+        const result = await live.next();
+        if (result.done) return result;
+        // Each message is published once, so a key matches at most one live item.
+        if (!replayed.delete(keyOf(result.value)) && include(result.value)) return result;
       }
     },
     async return() {
-      closed = true;
-      notify();
-      await live.return?.();
-      return DONE;
+      pending = [];
+      return (await live.return?.()) ?? { value: undefined, done: true };
     },
     async throw(error?: unknown) {
       await iterator.return!();

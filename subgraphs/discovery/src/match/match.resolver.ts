@@ -40,7 +40,7 @@ export class MatchResolver {
     description: "Each new match of the viewer, with the other person as `user`.",
     subscribe: ({ context }) => {
       const ctx = context as DiscoveryContext;
-      return ctx.live.asyncIterator(matchCreatedTopic(requireViewer(ctx).id));
+      return ctx.live.subscribe(matchCreatedTopic(requireViewer(ctx).id));
     },
   })
   matchCreated(@Root() payload: LiveMatch): Match {

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DAILY_LIMITS } from "./daily-limits.ts";
 import {
   addCouple,
@@ -74,16 +74,12 @@ describe("swipe", () => {
 
   it("tells both people of the match live, each seeing the other", async () => {
     const [alice, bob] = await addCouple(harness);
-    const forAlice = harness.live.asyncIterator<LiveMatch>(matchCreatedTopic(alice.id));
-    const forBob = harness.live.asyncIterator<LiveMatch>(matchCreatedTopic(bob.id));
-    const nextForAlice = forAlice.next();
-    const nextForBob = forBob.next();
-    // Live messages are not stored: wait until both subscriptions are listening.
-    await vi.waitFor(async () => {
-      const channels = [alice, bob].map(({ id }) => harness.live.channel(matchCreatedTopic(id)));
-      const counts = (await harness.redis.pubsub("NUMSUB", ...channels)) as (string | number)[];
-      expect(counts.filter((_, i) => i % 2 === 1).map(Number)).toEqual([1, 1]);
-    });
+    // Live messages are not stored: both listen (Redis confirmed) before the likes.
+    const [forAlice, forBob] = await Promise.all(
+      [alice, bob].map(({ id }) => harness.live.subscribe<LiveMatch>(matchCreatedTopic(id))),
+    );
+    const nextForAlice = forAlice!.next();
+    const nextForBob = forBob!.next();
     await harness.swipes.swipe(alice, { targetUserId: bob.id, action: "LIKE" });
     const { match } = await harness.swipes.swipe(bob, { targetUserId: alice.id, action: "LIKE" });
     expect((await nextForAlice).value).toEqual({
@@ -92,8 +88,8 @@ describe("swipe", () => {
       user: { id: bob.id },
     });
     expect((await nextForBob).value).toMatchObject({ id: match!.id, user: { id: alice.id } });
-    await forAlice.return?.();
-    await forBob.return?.();
+    await forAlice!.return?.();
+    await forBob!.return?.();
   });
 
   it("is idempotent for the same action and refuses another action with CONFLICT", async () => {

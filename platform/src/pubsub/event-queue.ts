@@ -1,7 +1,7 @@
 /**
- * The events of one subscription waiting for its socket, in order. graphql-ws pulls the next one
- * only once the previous was written, so a client that reads slowly makes this queue grow: its
- * owner checks `size` against the limit and disconnects the client instead of buffering forever.
+ * An async iterator fed by pushes: the events of one subscription waiting for their consumer, in
+ * order. Unbounded by itself: the owner watches `size` (graphql-ws pulls the next event only once
+ * the previous one was written, so a client that reads slowly makes it grow).
  */
 export class EventQueue<T> implements AsyncIterableIterator<T> {
   private readonly items: T[] = [];
