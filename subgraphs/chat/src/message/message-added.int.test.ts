@@ -116,6 +116,21 @@ describe("messageAdded", () => {
     await Promise.all(feeds.map((feed) => feed.return!()));
   });
 
+  it("resolves a new message without a query: its conversation travels with it", async () => {
+    const { conversation, a, b } = await openConversation(harness);
+    const feed = await feedOf(b);
+    const message = await send(harness, a, conversation.id, "no query");
+    // graphql-js resolves an event's fields when it is pulled.
+    const before = harness.statements.count;
+    expect((await feed.next()).value).toMatchObject({
+      data: {
+        messageAdded: { id: message.id, readAt: null, conversation: { id: conversation.id } },
+      },
+    });
+    expect(harness.statements.count - before).toBe(0);
+    await feed.return!();
+  });
+
   it("resolves each event afresh, though the subscription's context lives on", async () => {
     const { conversation, a, b } = await openConversation(harness);
     const result = await subscribe({

@@ -1,18 +1,59 @@
-import type { Message as MessageRow } from "@pulse/db";
+import type { Conversation as ConversationRow, Message as MessageRow } from "@pulse/db";
 
 /** The live topic on which `userId` hears of every new message of their conversations. */
 export function messageAddedTopic(userId: string): string {
   return `message-added:${userId}`;
 }
 
-/** A message as it travels on a live topic: JSON, so its seq and date are strings. */
-export type LiveMessage = Omit<MessageRow, "seq" | "sentAt"> & { seq: string; sentAt: string };
+/** A conversation row as JSON: bigint and dates as strings. */
+type LiveConversation = Omit<ConversationRow, "lastSeq" | "createdAt" | "closedAt"> & {
+  lastSeq: string;
+  createdAt: string;
+  closedAt: string | null;
+};
 
-export function toLive(message: MessageRow): LiveMessage {
-  return { ...message, seq: message.seq.toString(), sentAt: message.sentAt.toISOString() };
+/**
+ * A message as it travels on a live topic: JSON, so its seq and date are strings. A new message
+ * carries its conversation as it was when sent, so delivering it to a subscriber needs no query.
+ */
+export type LiveMessage = Omit<MessageRow, "seq" | "sentAt"> & {
+  seq: string;
+  sentAt: string;
+  conversation?: LiveConversation;
+};
+
+export function toLive(message: MessageRow, conversation?: ConversationRow): LiveMessage {
+  return {
+    ...message,
+    seq: message.seq.toString(),
+    sentAt: message.sentAt.toISOString(),
+    ...(conversation
+      ? {
+          conversation: {
+            ...conversation,
+            lastSeq: conversation.lastSeq.toString(),
+            createdAt: conversation.createdAt.toISOString(),
+            closedAt: conversation.closedAt?.toISOString() ?? null,
+          },
+        }
+      : {}),
+  };
 }
 
 /** The message a live payload stands for. */
 export function fromLive(payload: LiveMessage): MessageRow {
-  return { ...payload, seq: BigInt(payload.seq), sentAt: new Date(payload.sentAt) };
+  const { conversation: _conversation, ...message } = payload;
+  return { ...message, seq: BigInt(payload.seq), sentAt: new Date(payload.sentAt) };
+}
+
+/** The conversation a new message's payload carries, as it was when the message was sent. */
+export function conversationOf(payload: LiveMessage): ConversationRow | undefined {
+  const { conversation } = payload;
+  if (!conversation) return undefined;
+  return {
+    ...conversation,
+    lastSeq: BigInt(conversation.lastSeq),
+    createdAt: new Date(conversation.createdAt),
+    closedAt: conversation.closedAt ? new Date(conversation.closedAt) : null,
+  };
 }

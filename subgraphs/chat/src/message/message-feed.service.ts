@@ -38,7 +38,9 @@ export class MessageFeed {
       // Subscribed (Redis confirmed) before the replay is read: no gap between the two.
       live: await live.subscribe<LiveMessage>(messageAddedTopic(viewer.id)),
       replay: async () =>
-        position ? (await this.replay(viewer, position, conversationId)).map(toLive) : [],
+        position
+          ? (await this.replay(viewer, position, conversationId)).map((message) => toLive(message))
+          : [],
       keyOf: (message) => message.id,
       include: (message) =>
         (!conversationId || message.conversationId === conversationId) &&

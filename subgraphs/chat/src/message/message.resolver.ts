@@ -4,7 +4,7 @@ import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root, Subscription } f
 import { clearLoaders, type ChatContext } from "../context.ts";
 import { Conversation } from "../conversation/conversation.type.ts";
 import { User, type UserRef } from "../user/user.type.ts";
-import { fromLive, type LiveMessage } from "./message-added.topic.ts";
+import { conversationOf, fromLive, type LiveMessage } from "./message-added.topic.ts";
 import { messageCursor } from "./message-cursor.ts";
 import { Message, SendMessageInput } from "./message.type.ts";
 
@@ -52,6 +52,12 @@ export class MessageResolver {
     @Ctx() ctx: ChatContext,
   ): MessageRow {
     clearLoaders(ctx);
+    const conversation = conversationOf(payload);
+    if (conversation) {
+      // A message just sent: its conversation came with it, and nobody has read it yet.
+      ctx.loaders.conversation.prime(conversation.id, conversation);
+      ctx.loaders.readAt.prime(payload.id, null);
+    }
     return fromLive(payload);
   }
 

@@ -147,7 +147,7 @@ export class MessageService {
    */
   private async announce(conversation: ConversationRow, message: MessageRow): Promise<void> {
     const { live, logger } = this.deps;
-    const payload = toLive(message);
+    const payload = toLive(message, conversation);
     await Promise.all(
       [conversation.userLow, conversation.userHigh].map((userId) =>
         live.publish(messageAddedTopic(userId), payload),
