@@ -78,11 +78,17 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
   // Bounded, since every signed-in request asks it whether the session was signed out.
   const redis = createRedis(config.REDIS_URL, "gateway", logger, { commandTimeout: 500 });
   let started = false;
+  const revocations = new SessionRevocations(redis, config.REDIS_PREFIX);
+  // Subscriber mode takes a connection of its own, which waits for Redis however long it is down
+  // (ioredis subscribes again after reconnecting).
+  const revocationSubscriber = createRedis(config.REDIS_URL, "gateway-revocations", logger, {
+    maxRetriesPerRequest: null,
+  });
   const verifier = new AccessTokenVerifier({
     jwksUrl: config.JWKS_URL,
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
-    revocations: new SessionRevocations(redis, config.REDIS_PREFIX),
+    revocations,
     logger,
   });
   const server = createServiceServer({
@@ -129,6 +135,14 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
   return {
     server,
     async listen(port, host) {
+      // Sockets of a session signed out elsewhere end at once, not when their token expires.
+      // Not awaited: like the revocation check itself, this must not keep the gateway down
+      // while Redis is.
+      revocations
+        .listen(revocationSubscriber, (sessionIds) => subscriptions.endSessions(sessionIds))
+        .catch((error: unknown) =>
+          logger.warn({ err: error }, "not listening for signed-out sessions"),
+        );
       await apollo.start();
       started = true;
       const url = await listen(server, port, host);
@@ -140,6 +154,7 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
       await closeServer(server);
       await apollo.stop();
       redis.disconnect();
+      revocationSubscriber.disconnect();
     },
   };
 }

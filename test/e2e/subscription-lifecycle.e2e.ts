@@ -86,6 +86,20 @@ describe("authentication", () => {
   });
 });
 
+describe("signing out", () => {
+  it("ends the session's subscriptions at once with UNAUTHENTICATED, then closes with 4401", async () => {
+    const user = await registerUser(stack);
+    const socket = await WsTestClient.connect(stack.gatewayUrl, user.accessToken);
+    const matches = socket.subscribe("OnMatchCreated");
+    await untilListening(user.id);
+    const loggedOut = await user.client.op("Logout", { refreshToken: user.refreshToken });
+    expect(loggedOut.errors).toBeUndefined();
+    const [ended] = await matches.results$(1);
+    expect(codeOf(ended!)).toEqual(["UNAUTHENTICATED"]);
+    expect(await socket.closed).toEqual({ code: 4401, reason: "This session has been signed out" });
+  });
+});
+
 describe("limits", () => {
   it("caps subscriptions per socket and sockets per person", async () => {
     const gateway = await startGateway(stack, {

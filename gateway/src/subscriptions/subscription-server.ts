@@ -173,7 +173,8 @@ export class SubscriptionServer {
         onClose: ({ extra }) => this.forget(extra.socket),
         onSubscribe: (ctx, _id, payload) => {
           const state = this.states.get(ctx.extra.socket);
-          if (!state || state.closing) return [unauthenticated("Access token expired")];
+          if (!state) return [unauthenticated()];
+          if (state.closing) return [unauthenticated(state.closing.reason)];
           if (state.subscriptions.size + state.starting >= options.limits.subscriptionsPerSocket) {
             return [rateLimited(1)];
           }
@@ -253,7 +254,7 @@ export class SubscriptionServer {
     if (session) {
       // setTimeout holds at most ~24.8 days; access tokens live minutes.
       const delay = Math.min(session.expiresAt.getTime() - Date.now(), 2 ** 31 - 1);
-      state.expiry = setTimeout(() => this.expire(socket, state), delay);
+      state.expiry = setTimeout(() => this.endSocket(socket, state, "Access token expired"), delay);
       state.expiry.unref();
     }
     this.states.set(socket, state);
@@ -305,19 +306,31 @@ export class SubscriptionServer {
     return subscription.results;
   }
 
-  /** The access token expired: each subscription ends with UNAUTHENTICATED, then the socket. */
-  private expire(socket: WebSocket, state: SocketState): void {
-    state.closing = { code: SubscriptionCloseCode.Unauthorized, reason: "Access token expired" };
+  /** Sessions were signed out: their sockets end as if their tokens had expired. */
+  endSessions(sessionIds: readonly string[]): void {
+    const ended = new Set(sessionIds);
+    for (const [socket, state] of this.states) {
+      if (state.viewer && ended.has(state.viewer.sessionId)) {
+        this.endSocket(socket, state, "This session has been signed out");
+      }
+    }
+  }
+
+  /** Each subscription of the socket ends with UNAUTHENTICATED (`reason`), then the socket. */
+  private endSocket(socket: WebSocket, state: SocketState, reason: string): void {
+    if (state.closing) return;
+    if (state.expiry) clearTimeout(state.expiry);
+    state.closing = { code: SubscriptionCloseCode.Unauthorized, reason };
     if (state.subscriptions.size === 0) {
-      this.closeWhenQuiet(socket, state.closing.code, state.closing.reason);
+      this.closeWhenQuiet(socket, state.closing.code, reason);
       return;
     }
     for (const subscription of state.subscriptions) {
-      subscription.end({ errors: [unauthenticated("Access token expired")] });
+      subscription.end({ errors: [unauthenticated(reason)] });
     }
     // A client that stopped reading does not get to keep the socket.
     setTimeout(
-      () => socket.close(SubscriptionCloseCode.Unauthorized, "Access token expired"),
+      () => socket.close(SubscriptionCloseCode.Unauthorized, reason),
       CLOSE_AFTER_LAST_WORD_MS,
     ).unref();
   }

@@ -3,7 +3,8 @@ import type { Redis } from "ioredis";
 /**
  * Sessions signed out before their access tokens expire. Identity records them after the
  * revoking transaction commits; the gateway refuses access tokens of a recorded session. Entries
- * live as long as an access token can, after which expiry refuses the token anyway.
+ * live as long as an access token can, after which expiry refuses the token anyway. Each
+ * revocation is also announced, so sockets already open on a signed-out session end at once.
  */
 export class SessionRevocations {
   constructor(
@@ -15,11 +16,16 @@ export class SessionRevocations {
     return `${this.prefix}auth:revoked-session:${sessionId}`;
   }
 
+  private get channel(): string {
+    return `${this.prefix}auth:sessions-revoked`;
+  }
+
   /** Records `sessionIds` as signed out for `ttlSeconds` (the access-token lifetime). */
   async revoke(sessionIds: readonly string[], ttlSeconds: number): Promise<void> {
     if (sessionIds.length === 0) return;
     const pipeline = this.redis.pipeline();
     for (const id of sessionIds) pipeline.set(this.key(id), "1", "EX", ttlSeconds);
+    pipeline.publish(this.channel, JSON.stringify(sessionIds));
     const results = (await pipeline.exec()) ?? [];
     const failure = results.find(([error]) => error)?.[0];
     if (failure) throw failure;
@@ -27,5 +33,16 @@ export class SessionRevocations {
 
   async isRevoked(sessionId: string): Promise<boolean> {
     return (await this.redis.exists(this.key(sessionId))) === 1;
+  }
+
+  /**
+   * Calls `listener` with the session ids of every revocation announced from now on. Resolves
+   * once Redis listens. `subscriber` must be a connection of its own (it enters subscriber mode).
+   */
+  async listen(subscriber: Redis, listener: (sessionIds: string[]) => void): Promise<void> {
+    subscriber.on("message", (channel: string, message: string) => {
+      if (channel === this.channel) listener(JSON.parse(message) as string[]);
+    });
+    await subscriber.subscribe(this.channel);
   }
 }
