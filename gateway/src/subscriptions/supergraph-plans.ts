@@ -9,7 +9,7 @@ import {
   type GraphQLSchema,
   type OperationDefinitionNode,
 } from "graphql";
-import { badUserInput, ErrorCode } from "@pulse/platform";
+import { badUserInput, boundedMemo, ErrorCode } from "@pulse/platform";
 
 /** The service name under which a subscription event's primary data enters its plan. */
 export const EVENT_SOURCE = "__subscription_event__";
@@ -41,7 +41,11 @@ export class SupergraphPlans {
   /** The URL of each subgraph, by name. */
   readonly subgraphUrls: ReadonlyMap<string, string>;
   private readonly planner: QueryPlanner;
-  private readonly cache = new Map<string, SubscriptionPlan | readonly GraphQLError[]>();
+  /** Plans by operation name and text. */
+  private readonly plans = boundedMemo(PLAN_CACHE_SIZE, (key: string) => {
+    const newline = key.indexOf("\n");
+    return this.build(key.slice(newline + 1), key.slice(0, newline) || undefined);
+  });
 
   constructor(supergraphSdl: string) {
     const supergraph = Supergraph.build(supergraphSdl);
@@ -62,15 +66,7 @@ export class SupergraphPlans {
     query: string,
     operationName: string | undefined,
   ): SubscriptionPlan | readonly GraphQLError[] {
-    const key = `${operationName ?? ""}\n${query}`;
-    const cached = this.cache.get(key);
-    if (cached) return cached;
-    const planned = this.build(query, operationName);
-    if (this.cache.size >= PLAN_CACHE_SIZE) {
-      this.cache.delete(this.cache.keys().next().value!);
-    }
-    this.cache.set(key, planned);
-    return planned;
+    return this.plans(`${operationName ?? ""}\n${query}`);
   }
 
   private build(

@@ -5,13 +5,17 @@ import {
   validate,
   type GraphQLFormattedError,
   type GraphQLSchema,
+  type DocumentNode,
+  type FormattedExecutionResult,
 } from "graphql";
-import type { FormattedExecutionResult } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
 import { verifyForwardedIdentity, type ForwardedIdentity } from "../auth/forwarded-identity.ts";
+import { boundedMemo } from "../data/memo.ts";
 import type { Logger } from "../logging/logger.ts";
 import { GATEWAY_CONNECTION_PARAM, SUBSCRIBER_IDENTITY_EXTENSION } from "./upstream-protocol.ts";
+
+const DOCUMENT_CACHE_SIZE = 1000;
 
 type ErrorFormatter = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 
@@ -49,6 +53,17 @@ export function serveSubscriptions<Context>(
     sockets.handleUpgrade(request, socket, head, (ws) => sockets.emit("connection", ws, request));
   });
   const format = (error: GraphQLError) => formatError(error.toJSON(), error);
+  // Every subscriber of one screen sends the same primary operation: parse and validate it once.
+  const prepare = boundedMemo(DOCUMENT_CACHE_SIZE, (query: string) => {
+    let document: DocumentNode;
+    try {
+      document = parse(query);
+    } catch (error) {
+      return [asGraphQLError(error)];
+    }
+    const errors = validate(schema, document);
+    return errors.length > 0 ? errors : document;
+  });
   const served = useServer(
     {
       schema,
@@ -74,17 +89,11 @@ export function serveSubscriptions<Context>(
         } catch (error) {
           return [asGraphQLError(error)];
         }
-        let document;
-        try {
-          document = parse(payload.query);
-        } catch (error) {
-          return [asGraphQLError(error)];
-        }
-        const errors = validate(schema, document);
-        if (errors.length > 0) return errors;
+        const document = prepare(payload.query);
+        if (Array.isArray(document)) return document;
         return {
           schema,
-          document,
+          document: document as DocumentNode,
           variableValues: payload.variables ?? null,
           operationName: payload.operationName ?? null,
           contextValue: options.context(identity),
