@@ -1,0 +1,37 @@
+// The child side of the parent's IPC channel: a role process says it is listening, answers
+// memory readings, and shuts down on request.
+
+/** Messages a role process sends its parent. */
+export type ChildMessage =
+  { type: "ready"; url: string } | { type: "memory"; id: number; rss: number; heapUsed: number };
+
+/** Messages the parent sends a role process. */
+export type ParentMessage = { type: "memory"; id: number } | { type: "stop" };
+
+function send(message: ChildMessage): void {
+  process.send?.(message);
+}
+
+/**
+ * Announces `url`, then serves the parent: memory readings (after a full collection when Node
+ * runs with --expose-gc, so garbage not yet collected does not count as held memory) and a
+ * graceful `close` on "stop" or SIGTERM.
+ */
+export function serveParent(url: string, close: () => Promise<void>): void {
+  let closing: Promise<void> | undefined;
+  const stop = () => {
+    closing ??= close()
+      .catch((error: unknown) => console.error("close failed", error))
+      .finally(() => process.exit(0));
+  };
+  process.on("message", (message: ParentMessage) => {
+    if (message.type === "stop") return stop();
+    globalThis.gc?.();
+    const { rss, heapUsed } = process.memoryUsage();
+    send({ type: "memory", id: message.id, rss, heapUsed });
+  });
+  process.on("SIGTERM", stop);
+  // The parent died without stopping us: do not linger holding ports and connections.
+  process.on("disconnect", stop);
+  send({ type: "ready", url });
+}

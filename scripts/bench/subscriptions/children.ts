@@ -1,0 +1,89 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { openSync, closeSync } from "node:fs";
+import path from "node:path";
+import type { ChildMessage, ParentMessage } from "./child-ipc.ts";
+
+const repoRoot = path.resolve(import.meta.dirname, "../../..");
+const START_TIMEOUT_MS = 120_000;
+const STOP_TIMEOUT_MS = 15_000;
+
+/** A role process (a subgraph, the gateway, the baseline) on a port of its own. */
+export interface RoleProcess {
+  name: string;
+  url: string;
+  pid: number;
+  /** Whether the process is still alive. */
+  readonly running: boolean;
+  /** Resident set size in bytes, read in the child after a full garbage collection. */
+  memory(): Promise<{ rss: number; heapUsed: number }>;
+  /** Graceful stop (SIGTERM-like), then SIGKILL if it takes too long. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `node --import tsx --expose-gc scripts/bench/subscriptions/<file>` with `env` on top of
+ * ours, its output appended to `logFile`, and resolves once it reports its URL.
+ */
+export async function startRole(
+  name: string,
+  file: string,
+  env: Record<string, string>,
+  logFile: string,
+): Promise<RoleProcess> {
+  const log = openSync(logFile, "a");
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", "--expose-gc", path.join(import.meta.dirname, file)],
+    { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ["ignore", log, log, "ipc"] },
+  );
+  closeSync(log);
+  const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`${name} did not start within ${START_TIMEOUT_MS / 1000} s (${logFile})`));
+    }, START_TIMEOUT_MS);
+    child.on("message", (message: ChildMessage) => {
+      if (message.type !== "ready") return;
+      clearTimeout(timer);
+      resolve(message.url);
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited with ${code} while starting (${logFile})`));
+    });
+  });
+  return {
+    name,
+    url,
+    pid: child.pid!,
+    get running() {
+      return child.exitCode === null && child.signalCode === null;
+    },
+    memory: () => requestMemory(child),
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.send({ type: "stop" } satisfies ParentMessage);
+      const timer = setTimeout(() => child.kill("SIGKILL"), STOP_TIMEOUT_MS);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+let nextRequest = 0;
+
+function requestMemory(child: ChildProcess): Promise<{ rss: number; heapUsed: number }> {
+  const id = ++nextRequest;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("no memory reading within 30 s")), 30_000);
+    const onMessage = (message: ChildMessage) => {
+      if (message.type !== "memory" || message.id !== id) return;
+      clearTimeout(timer);
+      child.off("message", onMessage);
+      resolve({ rss: message.rss, heapUsed: message.heapUsed });
+    };
+    child.on("message", onMessage);
+    child.send({ type: "memory", id } satisfies ParentMessage);
+  });
+}

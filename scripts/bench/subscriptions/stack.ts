@@ -1,0 +1,103 @@
+// The federated stack as separate processes: each subgraph of the registry, then the gateway
+// (restarted per connection count, so each count's memory starts from a fresh process).
+import { generateKeyPairSync, randomBytes } from "node:crypto";
+import path from "node:path";
+import { subgraphRegistry } from "../../../subgraphs/registry.ts";
+import type { BenchEnvironment } from "../discovery/environment.ts";
+import { startRole, type RoleProcess } from "./children.ts";
+
+export interface Secrets {
+  gatewaySecret: string;
+  signingKeyPem: string;
+  publicKeyPem: string;
+}
+
+export function makeSecrets(): Secrets {
+  const { privateKey, publicKey } = generateKeyPairSync("ed25519");
+  return {
+    gatewaySecret: randomBytes(32).toString("base64url"),
+    signingKeyPem: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+    publicKeyPem: publicKey.export({ type: "spki", format: "pem" }).toString(),
+  };
+}
+
+/** What every service process gets, as `test/support/stack.ts` gives it. */
+export function serviceEnv(
+  environment: BenchEnvironment,
+  secrets: Secrets,
+): Record<string, string> {
+  return {
+    NODE_ENV: "test",
+    LOG_LEVEL: "warn",
+    DATABASE_URL: environment.databaseUrl,
+    REDIS_URL: environment.redisUrl,
+    REDIS_PREFIX: environment.redisPrefix,
+    GATEWAY_SECRET: secrets.gatewaySecret,
+    JWT_PRIVATE_KEY: secrets.signingKeyPem,
+    ...environment.s3,
+  };
+}
+
+/** Starts every registered subgraph, one process each, in parallel. */
+export async function startSubgraphs(
+  env: Record<string, string>,
+  logDir: string,
+  started: RoleProcess[],
+): Promise<Record<string, RoleProcess>> {
+  const processes = await Promise.all(
+    subgraphRegistry.map(async ({ name }) => {
+      const child = await startRole(
+        name,
+        "subgraph-process.ts",
+        { ...env, BENCH_SUBGRAPH: name },
+        path.join(logDir, `${name}.log`),
+      );
+      started.push(child);
+      return child;
+    }),
+  );
+  return Object.fromEntries(processes.map((child) => [child.name, child]));
+}
+
+export function startGatewayProcess(
+  env: Record<string, string>,
+  subgraphs: Record<string, RoleProcess>,
+  logFile: string,
+): Promise<RoleProcess> {
+  return startRole(
+    "gateway",
+    "gateway-process.ts",
+    {
+      ...env,
+      JWKS_URL: `${subgraphs.identity!.url}/.well-known/jwks.json`,
+      SUPERGRAPH_WATCH: "false",
+      ...Object.fromEntries(
+        Object.values(subgraphs).map((child) => [
+          `SUBGRAPH_${child.name.toUpperCase()}_URL`,
+          `${child.url}/graphql`,
+        ]),
+      ),
+    },
+    logFile,
+  );
+}
+
+/** The baseline server, which needs only Redis, the public key and the profiles' names. */
+export function startBaselineProcess(
+  environment: BenchEnvironment,
+  secrets: Secrets,
+  profilesFile: string,
+  logFile: string,
+): Promise<RoleProcess> {
+  return startRole(
+    "baseline",
+    "baseline-process.ts",
+    {
+      REDIS_URL: environment.redisUrl,
+      REDIS_PREFIX: environment.redisPrefix,
+      BENCH_JWT_PUBLIC_KEY: secrets.publicKeyPem,
+      BENCH_PROFILES_FILE: profilesFile,
+    },
+    logFile,
+  );
+}
