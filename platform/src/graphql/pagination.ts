@@ -1,5 +1,5 @@
 import "reflect-metadata";
-import { Directive, Field, ObjectType } from "type-graphql";
+import { Arg, Directive, Field, Int, ObjectType } from "type-graphql";
 import type { z } from "zod";
 import { badUserInput } from "../errors/errors.ts";
 
@@ -98,3 +98,18 @@ export function toConnection<Node>(
     },
   };
 }
+
+/** A connection's `first` argument: its page size (see {@link pageSize}). */
+export const PageSizeArg = () =>
+  Arg("first", () => Int, {
+    nullable: true,
+    description: "Page size: 20 by default, at most 100.",
+  });
+
+/**
+ * A connection's `after` argument: the cursor its page continues after.
+ *
+ * @param description how a client comes by such a cursor.
+ */
+export const AfterCursorArg = (description: string) =>
+  Arg("after", () => String, { nullable: true, description });

@@ -1,5 +1,5 @@
 import type { Conversation as ConversationRow, Message as MessageRow } from "@pulse/db";
-import { requireViewer, type Connection } from "@pulse/platform";
+import { AfterCursorArg, PageSizeArg, requireViewer, type Connection } from "@pulse/platform";
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { ChatContext } from "../context.ts";
 import { Match, type MatchRef } from "../match/match.type.ts";
@@ -14,15 +14,9 @@ export class ConversationResolver {
       "The viewer's conversations, most recently active first. Requires signing in. Conversations closed by unmatch or block are not listed.",
   })
   conversations(
-    @Arg("first", () => Int, {
-      nullable: true,
-      description: "Page size: 20 by default, at most 100.",
-    })
+    @PageSizeArg()
     first: number | null | undefined,
-    @Arg("after", () => String, {
-      nullable: true,
-      description: "Cursor of the last conversation of the previous page (`pageInfo.endCursor`).",
-    })
+    @AfterCursorArg("Cursor of the last conversation of the previous page (`pageInfo.endCursor`).")
     after: string | null | undefined,
     @Ctx() ctx: ChatContext,
   ): Promise<Connection<ConversationRow>> {
@@ -88,16 +82,11 @@ export class ConversationResolver {
   })
   messages(
     @Root() conversation: ConversationRow,
-    @Arg("first", () => Int, {
-      nullable: true,
-      description: "Page size: 20 by default, at most 100.",
-    })
+    @PageSizeArg()
     first: number | null | undefined,
-    @Arg("after", () => String, {
-      nullable: true,
-      description:
-        "Cursor of the last (oldest) message of the previous page, or any message's `cursor`.",
-    })
+    @AfterCursorArg(
+      "Cursor of the last (oldest) message of the previous page, or any message's `cursor`.",
+    )
     after: string | null | undefined,
     @Ctx() ctx: ChatContext,
   ): Promise<Connection<MessageRow>> {

@@ -1,5 +1,5 @@
-import { requireViewer, type Connection } from "@pulse/platform";
-import { Arg, Ctx, ID, Int, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
+import { AfterCursorArg, PageSizeArg, requireViewer, type Connection } from "@pulse/platform";
+import { Arg, Ctx, ID, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
 import type { DiscoveryContext } from "../context.ts";
 import { fromLive, matchCreatedTopic, type LiveMatch } from "./match-created.topic.ts";
 import { Match, MatchConnection } from "./match.type.ts";
@@ -10,15 +10,9 @@ export class MatchResolver {
     description: "The viewer's current matches, newest first. Requires signing in.",
   })
   matches(
-    @Arg("first", () => Int, {
-      nullable: true,
-      description: "Page size: 20 by default, at most 100.",
-    })
+    @PageSizeArg()
     first: number | null | undefined,
-    @Arg("after", () => String, {
-      nullable: true,
-      description: "Cursor of the last match of the previous page (`pageInfo.endCursor`).",
-    })
+    @AfterCursorArg("Cursor of the last match of the previous page (`pageInfo.endCursor`).")
     after: string | null | undefined,
     @Ctx() ctx: DiscoveryContext,
   ): Promise<Connection<Match>> {
