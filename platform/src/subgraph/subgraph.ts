@@ -7,7 +7,7 @@ import {
 import type { GraphQLSchema } from "graphql";
 import {
   FORWARDED_IDENTITY_HEADER,
-  verifyForwardedIdentity,
+  ForwardedIdentityVerifier,
   type ForwardedIdentity,
 } from "../auth/forwarded-identity.ts";
 import { createErrorFormatter } from "../errors/format-error.ts";
@@ -71,6 +71,7 @@ export class Subgraph<Context extends SubgraphContext> {
 
   constructor(private readonly options: SubgraphOptions<Context>) {
     const { infra } = options;
+    const identities = new ForwardedIdentityVerifier(options.gatewaySecret);
     this.apollo = new ApolloServer<Context>({
       schema: options.schema,
       formatError: createErrorFormatter(infra.logger),
@@ -90,10 +91,7 @@ export class Subgraph<Context extends SubgraphContext> {
       metrics: infra.metrics,
       graphql: apolloRequestHandler(this.apollo, async (req) => {
         const header = req.headers[FORWARDED_IDENTITY_HEADER];
-        const identity = await verifyForwardedIdentity(
-          typeof header === "string" ? header : undefined,
-          options.gatewaySecret,
-        );
+        const identity = await identities.verify(typeof header === "string" ? header : undefined);
         return options.context(identity);
       }),
       ...(options.routes ? { routes: options.routes } : {}),
@@ -105,7 +103,7 @@ export class Subgraph<Context extends SubgraphContext> {
     this.subscriptions = serveSubscriptions({
       server: this.server,
       schema: options.schema,
-      gatewaySecret: options.gatewaySecret,
+      identities,
       context: options.context,
       formatError: createErrorFormatter(infra.logger),
       logger: infra.logger,

@@ -10,7 +10,7 @@ import {
 } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
-import { verifyForwardedIdentity, type ForwardedIdentity } from "../auth/forwarded-identity.ts";
+import type { ForwardedIdentity, ForwardedIdentityVerifier } from "../auth/forwarded-identity.ts";
 import { boundedMemo } from "../data/memo.ts";
 import type { Logger } from "../logging/logger.ts";
 import { GATEWAY_CONNECTION_PARAM, SUBSCRIBER_IDENTITY_EXTENSION } from "./upstream-protocol.ts";
@@ -23,7 +23,8 @@ export interface SubscriptionEndpointOptions<Context> {
   /** The HTTP server whose `/graphql` upgrades become graphql-ws sockets. */
   server: Server;
   schema: GraphQLSchema;
-  gatewaySecret: string;
+  /** Verifies the gateway's signature on sockets and on each subscription's subscriber. */
+  identities: ForwardedIdentityVerifier;
   /** Builds a subscription's context from the subscriber's identity, as for HTTP requests. */
   context: (identity: ForwardedIdentity) => Context;
   formatError: ErrorFormatter;
@@ -43,7 +44,7 @@ export interface SubscriptionEndpoint {
 export function serveSubscriptions<Context>(
   options: SubscriptionEndpointOptions<Context>,
 ): SubscriptionEndpoint {
-  const { schema, gatewaySecret, formatError } = options;
+  const { schema, identities, formatError } = options;
   const sockets = new WebSocketServer({ noServer: true });
   options.server.on("upgrade", (request, socket, head) => {
     if ((request.url ?? "").split("?")[0] !== "/graphql") {
@@ -69,10 +70,7 @@ export function serveSubscriptions<Context>(
       schema,
       onConnect: async ({ connectionParams }) => {
         try {
-          await verifyForwardedIdentity(
-            stringField(connectionParams, GATEWAY_CONNECTION_PARAM),
-            gatewaySecret,
-          );
+          await identities.verify(stringField(connectionParams, GATEWAY_CONNECTION_PARAM));
           return true;
         } catch {
           options.logger.warn("refused a subscription socket not opened by the gateway");
@@ -82,9 +80,8 @@ export function serveSubscriptions<Context>(
       onSubscribe: async (_ctx, _id, payload) => {
         let identity: ForwardedIdentity;
         try {
-          identity = await verifyForwardedIdentity(
+          identity = await identities.verify(
             stringField(payload.extensions, SUBSCRIBER_IDENTITY_EXTENSION),
-            gatewaySecret,
           );
         } catch (error) {
           return [asGraphQLError(error)];

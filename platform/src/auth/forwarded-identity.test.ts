@@ -1,0 +1,54 @@
+import { randomUUID } from "node:crypto";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import {
+  ForwardedIdentityVerifier,
+  signForwardedIdentity,
+  type ForwardedIdentity,
+} from "./forwarded-identity.ts";
+
+const secret = "s".repeat(32);
+const identity: ForwardedIdentity = {
+  viewer: { id: randomUUID(), role: "USER", sessionId: randomUUID() },
+  clientIp: "10.0.0.1",
+  requestId: randomUUID(),
+};
+const refused = { extensions: { code: "UNAUTHENTICATED" } };
+
+afterEach(() => vi.useRealTimers());
+
+describe("ForwardedIdentityVerifier", () => {
+  it("accepts the gateway's statement, again and again while it holds", async () => {
+    const verifier = new ForwardedIdentityVerifier(secret);
+    const token = await signForwardedIdentity(identity, secret);
+    expect(await verifier.verify(token)).toEqual(identity);
+    expect(await verifier.verify(token)).toEqual(identity);
+  });
+
+  it("refuses a missing statement, one signed with another secret, and an altered one", async () => {
+    const verifier = new ForwardedIdentityVerifier(secret);
+    await expect(verifier.verify(undefined)).rejects.toMatchObject(refused);
+    const forged = await signForwardedIdentity(identity, "f".repeat(32));
+    await expect(verifier.verify(forged)).rejects.toMatchObject(refused);
+    // A remembered statement is no key to a similar one.
+    const genuine = await signForwardedIdentity(identity, secret);
+    await verifier.verify(genuine);
+    const [header, payload] = genuine.split(".");
+    const otherViewer = Buffer.from(
+      JSON.stringify({
+        ...JSON.parse(Buffer.from(payload!, "base64url").toString()),
+        sub: randomUUID(),
+      }),
+    ).toString("base64url");
+    const altered = [header, otherViewer, genuine.split(".")[2]].join(".");
+    await expect(verifier.verify(altered)).rejects.toMatchObject(refused);
+  });
+
+  it("stops accepting a remembered statement once it expired", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const verifier = new ForwardedIdentityVerifier(secret);
+    const token = await signForwardedIdentity(identity, secret, new Date(Date.now() + 5_000));
+    expect(await verifier.verify(token)).toEqual(identity);
+    vi.setSystemTime(Date.now() + 6_000);
+    await expect(verifier.verify(token)).rejects.toMatchObject(refused);
+  });
+});
