@@ -33,7 +33,7 @@ export async function startRole(
   const log = openSync(logFile, "a");
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", "--expose-gc", path.join(import.meta.dirname, file)],
+    [...roleNodeFlags(), "--import", "tsx", "--expose-gc", path.join(import.meta.dirname, file)],
     { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ["ignore", log, log, "ipc"] },
   );
   closeSync(log);
@@ -69,6 +69,14 @@ export async function startRole(
       clearTimeout(timer);
     },
   };
+}
+
+/**
+ * Extra Node flags for every role process, from BENCH_NODE_FLAGS (space-separated), e.g.
+ * "--cpu-prof --cpu-prof-dir=/tmp/profiles" to see where a role spends its time.
+ */
+function roleNodeFlags(): string[] {
+  return (process.env.BENCH_NODE_FLAGS ?? "").split(" ").filter(Boolean);
 }
 
 let nextRequest = 0;
