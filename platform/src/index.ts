@@ -16,6 +16,7 @@ export * from "./data/redis.ts";
 export * from "./data/loaders.ts";
 export * from "./data/ids.ts";
 export * from "./data/memo.ts";
+export * from "./data/replicated-cache.ts";
 export * from "./data/rate-limit.ts";
 export * from "./events/catalog.ts";
 export * from "./events/outbox.ts";

@@ -100,7 +100,12 @@ async function objectKeys(prefix: string): Promise<string[]> {
 }
 
 /** Sends `query` straight to the profiles subgraph, signed as the gateway signs for `viewerId`. */
-async function asGateway(viewerId: string, query: string, variables: Record<string, unknown>) {
+async function asGateway(
+  viewerId: string,
+  query: string,
+  variables: Record<string, unknown>,
+  subgraphUrl = stack.urls.profiles!,
+) {
   const identity = await signForwardedIdentity(
     {
       viewer: { id: viewerId, role: "USER", sessionId: randomUUID() },
@@ -109,7 +114,7 @@ async function asGateway(viewerId: string, query: string, variables: Record<stri
     },
     stack.gatewaySecret,
   );
-  const response = await fetch(`${stack.urls.profiles}/graphql`, {
+  const response = await fetch(`${subgraphUrl}/graphql`, {
     method: "POST",
     headers: { "content-type": "application/json", [FORWARDED_IDENTITY_HEADER]: identity },
     body: JSON.stringify({ query, variables }),
@@ -423,23 +428,6 @@ describe("SearchUsers", () => {
     await vi.waitFor(async () =>
       expect(await statementsFor(search(6))).toBe(await statementsFor(search(1))),
     );
-    // How the gateway asks for the profiles of a list of people another subgraph returned (as
-    // discovery's `discover` does): one `_entities` fetch, answered with one query per loader.
-    const people = await stack.prisma.profile.findMany({
-      where: { username: { startsWith: tag } },
-    });
-    const entities = () =>
-      asGateway(
-        viewer.id,
-        `query ($representations: [_Any!]!) {
-          _entities(representations: $representations) {
-            ... on User { profile { displayName photos { url } } }
-          }
-        }`,
-        { representations: people.map((p) => ({ __typename: "User", id: p.userId })) },
-      );
-    expect((await entities()).data!._entities).toHaveLength(6);
-    await vi.waitFor(async () => expect(await statementsFor(entities)).toBe(2));
   });
 
   it("requires signing in", async () => {
@@ -742,5 +730,75 @@ describe("createProfile fixture", () => {
       maxDistanceKm: 10,
       genders: ["FEMALE"],
     });
+  });
+});
+
+describe("people's cards (profile and visible photos) across requests", () => {
+  /** How the gateway asks for the profiles of people another subgraph returned. */
+  const cards = (viewerId: string, userIds: string[], subgraphUrl?: string) =>
+    asGateway(
+      viewerId,
+      `query ($representations: [_Any!]!) {
+        _entities(representations: $representations) {
+          ... on User { profile { displayName photos { url } } }
+        }
+      }`,
+      { representations: userIds.map((id) => ({ __typename: "User", id })) },
+      subgraphUrl,
+    );
+  const names = async (viewerId: string, userIds: string[], subgraphUrl?: string) => {
+    const response = await cards(viewerId, userIds, subgraphUrl);
+    expect(response.errors).toBeUndefined();
+    return response.data!._entities!.map((entity) => entity.profile?.displayName ?? null);
+  };
+  const statementsFor = async (run: () => Promise<unknown>) => {
+    stack.statements.profiles!.reset();
+    await run();
+    return stack.statements.profiles!.count;
+  };
+
+  it("reads them once, one query per part for a whole batch, then from memory", async () => {
+    const viewer = await registerUser(stack);
+    // A replica of its own: the cards the mutations just showed are cached in the other one.
+    const replica = await stack.startReplica("profiles");
+    try {
+      const read = (ids: string[]) => () => cards(viewer.id, ids, replica.url);
+      // The relays share the statement counter and poll: a measurement they overlap is retried.
+      await vi.waitFor(async () => {
+        const people = await Promise.all([1, 2, 3].map(() => registerWithProfile(stack)));
+        const ids = people.map((person) => person.id);
+        expect(await statementsFor(read(ids))).toBe(2);
+        expect(await statementsFor(read(ids))).toBe(0);
+      }, 15_000);
+    } finally {
+      await replica.close();
+    }
+  });
+
+  it("shows a change at once where it was made, and in every other replica", async () => {
+    const viewer = await registerUser(stack);
+    const person = await registerWithProfile(stack, { displayName: "Before" });
+    const replica = await stack.startReplica("profiles");
+    try {
+      expect(await names(viewer.id, [person.id])).toEqual(["Before"]);
+      expect(await names(viewer.id, [person.id], replica.url)).toEqual(["Before"]);
+
+      const { username, birthdate, gender, interestedIn, bio } = person.profile;
+      const input = { displayName: "After", username, birthdate, gender, interestedIn, bio };
+      expect((await person.client.op("UpsertProfile", { input })).errors).toBeUndefined();
+      expect(await names(viewer.id, [person.id])).toEqual(["After"]);
+      await vi.waitFor(async () =>
+        expect(await names(viewer.id, [person.id], replica.url)).toEqual(["After"]),
+      );
+
+      // A photo is part of the card too.
+      await addPhoto(person);
+      const photos = async (url?: string) =>
+        (await cards(viewer.id, [person.id], url)).data!._entities![0].profile.photos;
+      expect(await photos()).toHaveLength(1);
+      await vi.waitFor(async () => expect(await photos(replica.url)).toHaveLength(1));
+    } finally {
+      await replica.close();
+    }
   });
 });

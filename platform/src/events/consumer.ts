@@ -9,9 +9,18 @@ import {
   type DomainEventType,
 } from "./catalog.ts";
 
-/** Handlers by event type. Each runs in the transaction that records the event as processed. */
+/** Work a handler leaves for after its transaction committed, such as dropping cached copies. */
+export type AfterCommit = () => Promise<void>;
+
+/**
+ * Handlers by event type. Each runs in the transaction that records the event as processed, and
+ * may return what to do once that transaction committed (best effort: not retried).
+ */
 export type EventHandlers = {
-  [Type in DomainEventType]?: (event: DomainEvent<Type>, tx: PrismaTransaction) => Promise<void>;
+  [Type in DomainEventType]?: (
+    event: DomainEvent<Type>,
+    tx: PrismaTransaction,
+  ) => Promise<void | AfterCommit>;
 };
 
 export interface EventConsumerOptions {
@@ -180,8 +189,9 @@ export class EventConsumer {
       await this.connection!.xack(stream, group, id);
       return;
     }
+    let afterCommit: void | AfterCommit;
     try {
-      await this.options.prisma.$transaction(async (tx) => {
+      afterCommit = await this.options.prisma.$transaction(async (tx) => {
         const inserted = await tx.$executeRawUnsafe(
           `INSERT INTO "${this.options.inboxSchema}"."inbox_event" (consumer, event_id)
            VALUES ($1, $2::uuid) ON CONFLICT DO NOTHING`,
@@ -189,13 +199,18 @@ export class EventConsumer {
           event.id,
         );
         if (inserted === 0) return;
-        await (handler as (event: DomainEvent, tx: PrismaTransaction) => Promise<void>)(event, tx);
+        return (
+          handler as (event: DomainEvent, tx: PrismaTransaction) => Promise<void | AfterCommit>
+        )(event, tx);
       });
     } catch (error) {
       // Left pending: retried once idle, dead-lettered after too many deliveries.
       logger.error({ err: error, eventId: event.id, type: event.type }, "event handler failed");
       return;
     }
+    await afterCommit?.().catch((error: unknown) =>
+      logger.warn({ err: error, eventId: event.id, type: event.type }, "after-commit work failed"),
+    );
     // Should the acknowledgement fail, the event is redelivered and its inbox row skips it.
     await this.connection!.xack(stream, group, id).catch((error: unknown) =>
       logger.warn({ err: error, eventId: event.id }, "event consumer: acknowledgement failed"),

@@ -14,6 +14,10 @@ export const profilesConfigSchema = subgraphConfigSchema(4002, {
   S3_FORCE_PATH_STYLE: z.stringbool().default(false),
   /** Serve photos from this base URL (`<base>/<key>`) instead of presigned S3 URLs. */
   PHOTO_CDN_BASE_URL: env.url.optional(),
+  /** People whose card (profile and visible photos) each process keeps in memory. */
+  PROFILE_CACHE_ENTRIES: z.coerce.number().int().positive().default(50_000),
+  /** The most a cached card may lag a change whose invalidation was lost (Redis down). */
+  PROFILE_CACHE_TTL_SECONDS: z.coerce.number().positive().default(60),
 });
 
 export type ProfilesConfig = z.infer<typeof profilesConfigSchema>;

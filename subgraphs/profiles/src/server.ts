@@ -1,6 +1,7 @@
 import {
   closeInfrastructure,
   connectInfrastructure,
+  createRedis,
   Subgraph,
   type ServiceOptions,
   type SubgraphService,
@@ -13,6 +14,7 @@ import { createVisiblePhotosLoader } from "./photo/photo.loader.ts";
 import { AllowAllModerator, type PhotoModerator } from "./photo/photo.moderation.ts";
 import { PhotoService } from "./photo/photo.service.ts";
 import { PhotoStorage } from "./photo/photo.storage.ts";
+import { ProfileCards } from "./profile/profile-cards.ts";
 import { createProfileLoader } from "./profile/profile.loader.ts";
 import { ProfileService } from "./profile/profile.service.ts";
 import { buildProfilesSchema } from "./schema.ts";
@@ -46,8 +48,17 @@ export async function createProfilesService(
     forcePathStyle: config.S3_FORCE_PATH_STYLE,
     cdnBaseUrl: config.PHOTO_CDN_BASE_URL,
   });
-  const profiles = new ProfileService({ prisma, outbox });
-  const photos = new PhotoService({ prisma, outbox, storage, moderator, logger });
+  const cacheSubscriber = createRedis(config.REDIS_URL, "profiles-cache-subscriber", logger);
+  const cards = await ProfileCards.open({
+    redisPrefix: infra.redisPrefix,
+    publisher: infra.redis,
+    subscriber: cacheSubscriber,
+    maxEntries: config.PROFILE_CACHE_ENTRIES,
+    ttlMs: config.PROFILE_CACHE_TTL_SECONDS * 1000,
+    logger,
+  });
+  const profiles = new ProfileService({ prisma, outbox, cards });
+  const photos = new PhotoService({ prisma, outbox, storage, moderator, logger, cards });
   const blocks = new BlockService({ prisma, outbox });
   const search = new SearchService({ prisma, blocks });
 
@@ -58,20 +69,21 @@ export async function createProfilesService(
     context: (identity) => ({
       ...identity,
       loaders: {
-        profile: createProfileLoader(prisma),
-        visiblePhotos: createVisiblePhotosLoader(prisma),
+        profile: createProfileLoader(prisma, cards.profiles),
+        visiblePhotos: createVisiblePhotosLoader(prisma, cards.photos),
       },
       profiles,
       photos,
       blocks,
       search,
     }),
-    eventHandlers: { "user.deleted": userDeletedHandler(storage, logger) },
+    eventHandlers: { "user.deleted": userDeletedHandler(storage, cards, logger) },
   });
   return {
     subgraph,
     async close() {
       await subgraph.close();
+      cacheSubscriber.disconnect();
       storage.close();
       await closeInfrastructure(infra);
     },

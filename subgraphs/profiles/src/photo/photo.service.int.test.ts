@@ -24,12 +24,15 @@ const strictModerator: PhotoModerator = {
     return { allowed: false, reason: "flagged by the classifier" };
   },
 };
+/** People whose cached card the service dropped. */
+const invalidated: string[] = [];
 const photos = new PhotoService({
   prisma,
   outbox: new Outbox("profiles"),
   storage,
   moderator: strictModerator,
   logger: createLogger("profiles-test", "silent"),
+  cards: { invalidate: async (userId) => void invalidated.push(userId) },
 });
 
 beforeAll(() => createBucket(inject("s3Endpoint"), bucket));
@@ -81,5 +84,7 @@ describe("photo moderation", () => {
     });
     expect(reviewed).toContain(grant.photoId);
     expect(await prisma.photo.count({ where: { userId: viewer.id } })).toBe(0);
+    // Nothing anyone sees changed.
+    expect(invalidated).not.toContain(viewer.id);
   });
 });

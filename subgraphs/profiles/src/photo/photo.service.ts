@@ -11,6 +11,7 @@ import {
   type Viewer,
 } from "@pulse/platform";
 import { completeness } from "../profile/completeness.ts";
+import type { ProfileCards } from "../profile/profile-cards.ts";
 import { countVisiblePhotos, recordProfileChanged } from "../profile/profile-changed.ts";
 import { parseInput } from "../validation.ts";
 import {
@@ -42,6 +43,7 @@ export interface PhotoServiceDeps {
   storage: PhotoStorage;
   moderator: PhotoModerator;
   logger: Logger;
+  cards: Pick<ProfileCards, "invalidate">;
 }
 
 /**
@@ -221,7 +223,7 @@ export class PhotoService {
    * under the lock of their profile; only the photos that move are written.
    */
   private arrange(userId: string, order: (visible: PhotoRow[]) => PhotoRow[]): Promise<PhotoRow[]> {
-    return this.deps.prisma.$transaction(async (tx) => {
+    return this.changeCard(userId, async (tx) => {
       await this.lockProfile(tx, userId);
       const visible = await tx.photo.findMany({
         where: { userId, status: "READY" },
@@ -256,7 +258,7 @@ export class PhotoService {
       visibleBefore: number,
     ) => Promise<{ result: Result; visibleAfter: number }>,
   ): Promise<Result> {
-    return this.deps.prisma.$transaction(async (tx) => {
+    return this.changeCard(userId, async (tx) => {
       const profile = await this.lockProfile(tx, userId);
       const before = await countVisiblePhotos(tx, userId);
       const { result, visibleAfter } = await change(tx, before);
@@ -269,6 +271,16 @@ export class PhotoService {
       }
       return result;
     });
+  }
+
+  /** Runs a transaction that changes what others see of `userId`, then drops their cached card. */
+  private async changeCard<Result>(
+    userId: string,
+    change: (tx: PrismaTransaction) => Promise<Result>,
+  ): Promise<Result> {
+    const result = await this.deps.prisma.$transaction(change);
+    await this.deps.cards.invalidate(userId);
+    return result;
   }
 
   /**

@@ -1,10 +1,18 @@
 import type { Profile as ProfileRow } from "@pulse/db";
-import { createKeyedLoader, isUuid, type PrismaClient } from "@pulse/platform";
+import type { PrismaClient, ReplicatedCache } from "@pulse/platform";
+import { createCardLoader } from "./profile-cards.ts";
 
-/** Loads profiles by person, one query per batch. */
-export function createProfileLoader(prisma: PrismaClient) {
-  return createKeyedLoader<string, ProfileRow>(
-    (userIds) => prisma.profile.findMany({ where: { userId: { in: userIds.filter(isUuid) } } }),
-    (profile) => profile.userId,
+/** Loads profiles by person (null without one) through the cards cache. */
+export function createProfileLoader(
+  prisma: PrismaClient,
+  cache: ReplicatedCache<ProfileRow | null>,
+) {
+  return createCardLoader(
+    cache,
+    () => null,
+    async (userIds) => {
+      const rows = await prisma.profile.findMany({ where: { userId: { in: userIds } } });
+      return new Map(rows.map((row) => [row.userId, row]));
+    },
   );
 }

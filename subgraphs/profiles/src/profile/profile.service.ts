@@ -9,6 +9,7 @@ import {
 } from "@pulse/platform";
 import { parseInput } from "../validation.ts";
 import type { LocationInput, PreferencesInput, ProfileInput } from "./profile.inputs.ts";
+import type { ProfileCards } from "./profile-cards.ts";
 import { recordProfileChanged } from "./profile-changed.ts";
 import {
   locationInputSchema,
@@ -23,6 +24,7 @@ export const DEFAULT_PREFERENCES = { minAge: 18, maxAge: 99, maxDistanceKm: 50 }
 export interface ProfileServiceDeps {
   prisma: PrismaClient;
   outbox: Outbox;
+  cards: Pick<ProfileCards, "invalidate">;
 }
 
 /** A person's own profile, preferences and location; every change publishes `profile.changed`. */
@@ -86,12 +88,17 @@ export class ProfileService {
     }
   }
 
-  /** Applies a change to the viewer's profile and publishes the result, in one transaction. */
-  private change(write: (tx: PrismaTransaction) => Promise<ProfileRow>): Promise<ProfileRow> {
-    return this.deps.prisma.$transaction(async (tx) => {
-      const profile = await write(tx);
-      await recordProfileChanged(tx, this.deps.outbox, profile);
-      return profile;
+  /**
+   * Applies a change to the viewer's profile and publishes the result, in one transaction, then
+   * drops the cached card.
+   */
+  private async change(write: (tx: PrismaTransaction) => Promise<ProfileRow>): Promise<ProfileRow> {
+    const profile = await this.deps.prisma.$transaction(async (tx) => {
+      const changed = await write(tx);
+      await recordProfileChanged(tx, this.deps.outbox, changed);
+      return changed;
     });
+    await this.deps.cards.invalidate(profile.userId);
+    return profile;
   }
 }

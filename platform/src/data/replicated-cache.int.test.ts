@@ -1,0 +1,117 @@
+import { randomBytes } from "node:crypto";
+import { Redis } from "ioredis";
+import { afterAll, describe, expect, inject, it, vi } from "vitest";
+import { createLogger } from "../logging/logger.ts";
+import { ReplicatedCache, type ReplicatedCacheOptions } from "./replicated-cache.ts";
+
+const connections: Redis[] = [];
+function connect(): Redis {
+  const redis = new Redis(inject("redisUrl"));
+  connections.push(redis);
+  return redis;
+}
+afterAll(() => {
+  for (const redis of connections) redis.disconnect();
+});
+
+/** A replica's cache of `name` under a prefix of this test's own. */
+function replica(
+  prefix: string,
+  options: Partial<ReplicatedCacheOptions> = {},
+): Promise<ReplicatedCache<string>> {
+  return ReplicatedCache.open<string>({
+    name: "people",
+    redisPrefix: prefix,
+    publisher: connect(),
+    subscriber: connect(),
+    maxEntries: 100,
+    ttlMs: 60_000,
+    logger: createLogger("test", "silent"),
+    ...options,
+  });
+}
+
+const newPrefix = () => `${inject("redisPrefix")}cache-${randomBytes(4).toString("hex")}:`;
+
+/** A source whose values can change, counting the keys it is asked for. */
+function source(initial: Record<string, string>) {
+  const values = new Map(Object.entries(initial));
+  const asked: string[] = [];
+  return {
+    values,
+    asked,
+    load: async (keys: string[]) => {
+      asked.push(...keys);
+      return keys.map((key) => values.get(key) ?? "none");
+    },
+  };
+}
+
+describe("ReplicatedCache", () => {
+  it("answers from memory after the first read, and asks the source only for misses", async () => {
+    const cache = await replica(newPrefix());
+    const people = source({ a: "Ada", b: "Bo" });
+    expect(await cache.loadMany(["a"], people.load)).toEqual(["Ada"]);
+    expect(await cache.loadMany(["b", "a"], people.load)).toEqual(["Bo", "Ada"]);
+    expect(people.asked).toEqual(["a", "b"]);
+  });
+
+  it("drops an invalidated key in this replica at once and in every other one", async () => {
+    const prefix = newPrefix();
+    const [here, there] = await Promise.all([replica(prefix), replica(prefix)]);
+    const people = source({ a: "Ada" });
+    await here.loadMany(["a"], people.load);
+    await there.loadMany(["a"], people.load);
+    people.values.set("a", "Ada Lovelace");
+
+    await here.invalidate(["a"]);
+    expect(await here.loadMany(["a"], people.load)).toEqual(["Ada Lovelace"]);
+    // The other replica hears of it through Redis, a moment later.
+    await vi.waitFor(async () =>
+      expect(await there.loadMany(["a"], people.load)).toEqual(["Ada Lovelace"]),
+    );
+  });
+
+  it("does not store a read that was in flight while an invalidation came", async () => {
+    const cache = await replica(newPrefix());
+    const people = source({ a: "Ada" });
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const stale = cache.loadMany(["a"], async (keys) => {
+      const values = await people.load(keys);
+      await held;
+      return values;
+    });
+    people.values.set("a", "Ada Lovelace");
+    await cache.invalidate(["a"]);
+    release();
+    // The reader still gets what it read...
+    expect(await stale).toEqual(["Ada"]);
+    // ...but the next one reads again.
+    expect(await cache.loadMany(["a"], people.load)).toEqual(["Ada Lovelace"]);
+  });
+
+  it("reads again once an entry expired", async () => {
+    const cache = await replica(newPrefix(), { ttlMs: 20 });
+    const people = source({ a: "Ada" });
+    await cache.loadMany(["a"], people.load);
+    people.values.set("a", "Ada Lovelace");
+    await vi.waitFor(async () =>
+      expect(await cache.loadMany(["a"], people.load)).toEqual(["Ada Lovelace"]),
+    );
+  });
+
+  it("empties when its subscriber reconnects, since invalidations may have been missed", async () => {
+    const subscriber = connect();
+    const cache = await replica(newPrefix(), { subscriber });
+    const people = source({ a: "Ada" });
+    await cache.loadMany(["a"], people.load);
+    people.values.set("a", "Ada Lovelace");
+    expect(await cache.loadMany(["a"], people.load)).toEqual(["Ada"]);
+
+    subscriber.disconnect(true);
+    await vi.waitFor(async () =>
+      expect(await cache.loadMany(["a"], people.load)).toEqual(["Ada Lovelace"]),
+    );
+  });
+});

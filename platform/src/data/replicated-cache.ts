@@ -1,0 +1,107 @@
+import { LRUCache } from "lru-cache";
+import type { Redis } from "ioredis";
+import type { Logger } from "../logging/logger.ts";
+
+export interface ReplicatedCacheOptions {
+  /** Names the invalidation channel; replicas of one service share it. */
+  name: string;
+  /** Prefix of the environment's Redis channels. */
+  redisPrefix: string;
+  /** Publishes invalidations: any connection. */
+  publisher: Redis;
+  /** Receives invalidations: a connection of its own (it enters subscriber mode). */
+  subscriber: Redis;
+  /** Most entries kept, least recently used out first. */
+  maxEntries: number;
+  /** How long an entry may serve: the bound on staleness should an invalidation be lost. */
+  ttlMs: number;
+  logger: Logger;
+}
+
+/**
+ * A process-local read-through cache kept coherent across replicas: whoever changes what an
+ * entry was read from calls `invalidate` after the commit, which drops the key here at once and
+ * in every other replica through Redis pub/sub. A read that was in flight while any invalidation
+ * arrived is answered but not stored, so it cannot put back what was just dropped. Entries expire
+ * after `ttlMs` anyway, and the whole cache empties whenever the subscriber (re)connects, since
+ * it may have missed announcements meanwhile.
+ */
+export class ReplicatedCache<Value> {
+  private readonly entries: LRUCache<string, { value: Value }>;
+  /** Incremented by every invalidation: a load that saw it change stores nothing. */
+  private generation = 0;
+  private readonly channel: string;
+
+  private constructor(private readonly options: ReplicatedCacheOptions) {
+    this.entries = new LRUCache({ max: options.maxEntries, ttl: options.ttlMs });
+    this.channel = `${options.redisPrefix}cache:${options.name}:invalidated`;
+  }
+
+  /** Creates the cache; resolves once it listens for invalidations. */
+  static async open<Value>(options: ReplicatedCacheOptions): Promise<ReplicatedCache<Value>> {
+    const cache = new ReplicatedCache<Value>(options);
+    const { subscriber } = options;
+    subscriber.on("message", (channel: string, message: string) => {
+      if (channel === cache.channel) cache.drop(JSON.parse(message) as string[]);
+    });
+    // Also on reconnects, after which ioredis subscribes again by itself.
+    subscriber.on("ready", () => cache.clear());
+    await subscriber.subscribe(cache.channel);
+    return cache;
+  }
+
+  /**
+   * The value of each key, in order: cached ones as they are, the others from `load` (which
+   * answers the keys it is given, in order), stored unless an invalidation came meanwhile.
+   */
+  async loadMany(
+    keys: readonly string[],
+    load: (missing: string[]) => Promise<Value[]>,
+  ): Promise<Value[]> {
+    const found = new Map<string, Value>();
+    const missing: string[] = [];
+    for (const key of keys) {
+      const entry = this.entries.get(key);
+      if (entry) found.set(key, entry.value);
+      else missing.push(key);
+    }
+    if (missing.length > 0) {
+      const generation = this.generation;
+      const loaded = await load(missing);
+      const store = generation === this.generation;
+      missing.forEach((key, index) => {
+        found.set(key, loaded[index]!);
+        if (store) this.entries.set(key, { value: loaded[index]! });
+      });
+    }
+    return keys.map((key) => found.get(key)!);
+  }
+
+  /**
+   * Drops `keys` here and announces it to every replica. Call it after the change committed.
+   * A failed announcement is logged, not thrown: the change stands, and the other replicas'
+   * entries expire within `ttlMs`.
+   */
+  async invalidate(keys: readonly string[]): Promise<void> {
+    if (keys.length === 0) return;
+    this.drop(keys);
+    try {
+      await this.options.publisher.publish(this.channel, JSON.stringify(keys));
+    } catch (error) {
+      this.options.logger.warn(
+        { err: error, cache: this.options.name },
+        "could not announce a cache invalidation; other replicas serve the old value until it expires",
+      );
+    }
+  }
+
+  private drop(keys: readonly string[]): void {
+    this.generation += 1;
+    for (const key of keys) this.entries.delete(key);
+  }
+
+  private clear(): void {
+    this.generation += 1;
+    this.entries.clear();
+  }
+}
