@@ -72,6 +72,27 @@ describe("ReplicatedCache", () => {
     );
   });
 
+  it("makes callers who want a key being loaded wait for that load", async () => {
+    const cache = await replica(newPrefix());
+    const people = source({ a: "Ada", b: "Bo" });
+    const [first, second] = await Promise.all([
+      cache.loadMany(["a"], people.load),
+      cache.loadMany(["b", "a"], people.load),
+    ]);
+    expect([first, second]).toEqual([["Ada"], ["Bo", "Ada"]]);
+    expect(people.asked).toEqual(["a", "b"]);
+  });
+
+  it("gives every caller waiting on a failed load its error, and tries again next time", async () => {
+    const cache = await replica(newPrefix());
+    const failing = async (): Promise<string[]> => {
+      throw new Error("database down");
+    };
+    const both = [cache.loadMany(["a"], failing), cache.loadMany(["a"], failing)];
+    for (const caller of both) await expect(caller).rejects.toThrow("database down");
+    expect(await cache.loadMany(["a"], source({ a: "Ada" }).load)).toEqual(["Ada"]);
+  });
+
   it("does not store a read that was in flight while an invalidation came", async () => {
     const cache = await replica(newPrefix());
     const people = source({ a: "Ada" });
@@ -84,10 +105,12 @@ describe("ReplicatedCache", () => {
     });
     people.values.set("a", "Ada Lovelace");
     await cache.invalidate(["a"]);
+    // A caller after the invalidation does not wait for the read that began before it.
+    expect(await cache.loadMany(["a"], people.load)).toEqual(["Ada Lovelace"]);
     release();
-    // The reader still gets what it read...
+    // The earlier caller still gets what it read...
     expect(await stale).toEqual(["Ada"]);
-    // ...but the next one reads again.
+    // ...which was not stored.
     expect(await cache.loadMany(["a"], people.load)).toEqual(["Ada Lovelace"]);
   });
 

@@ -30,6 +30,8 @@ export class ReplicatedCache<Value> {
   private readonly entries: LRUCache<string, { value: Value }>;
   /** Incremented by every invalidation: a load that saw it change stores nothing. */
   private generation = 0;
+  /** Loads in flight, by key, for callers who want the same key meanwhile. */
+  private readonly loading = new Map<string, Promise<Value>>();
   private readonly channel: string;
 
   private constructor(private readonly options: ReplicatedCacheOptions) {
@@ -52,29 +54,53 @@ export class ReplicatedCache<Value> {
 
   /**
    * The value of each key, in order: cached ones as they are, the others from `load` (which
-   * answers the keys it is given, in order), stored unless an invalidation came meanwhile.
+   * answers the keys it is given, in order), stored unless an invalidation came meanwhile. A key
+   * already being loaded for another caller waits for that load instead of starting its own, so
+   * the subscribers of one event who all show its sender cost one read.
    */
   async loadMany(
     keys: readonly string[],
     load: (missing: string[]) => Promise<Value[]>,
   ): Promise<Value[]> {
-    const found = new Map<string, Value>();
+    const values = new Map<string, Value | Promise<Value>>();
     const missing: string[] = [];
-    for (const key of keys) {
+    for (const key of new Set(keys)) {
       const entry = this.entries.get(key);
-      if (entry) found.set(key, entry.value);
+      const inFlight = this.loading.get(key);
+      if (entry) values.set(key, entry.value);
+      else if (inFlight) values.set(key, inFlight);
       else missing.push(key);
     }
-    if (missing.length > 0) {
-      const generation = this.generation;
-      const loaded = await load(missing);
-      const store = generation === this.generation;
+    if (missing.length > 0) this.startLoad(missing, load, values);
+    return Promise.all(keys.map((key) => values.get(key)!));
+  }
+
+  private startLoad(
+    missing: string[],
+    load: (missing: string[]) => Promise<Value[]>,
+    values: Map<string, Value | Promise<Value>>,
+  ): void {
+    const generation = this.generation;
+    const loaded = load(missing);
+    const each = missing.map((key, index) => {
+      const value = loaded.then((all) => all[index]!);
+      this.loading.set(key, value);
+      values.set(key, value);
+      return value;
+    });
+    const forget = () =>
       missing.forEach((key, index) => {
-        found.set(key, loaded[index]!);
-        if (store) this.entries.set(key, { value: loaded[index]! });
+        if (this.loading.get(key) === each[index]) this.loading.delete(key);
       });
-    }
-    return keys.map((key) => found.get(key)!);
+    loaded.then(
+      (all) => {
+        forget();
+        if (generation !== this.generation) return;
+        missing.forEach((key, index) => this.entries.set(key, { value: all[index]! }));
+      },
+      // The callers waiting on it get the error.
+      forget,
+    );
   }
 
   /**
@@ -95,13 +121,18 @@ export class ReplicatedCache<Value> {
     }
   }
 
+  /** Forgets `keys`, and loads of them in flight, which may have read the old value. */
   private drop(keys: readonly string[]): void {
     this.generation += 1;
-    for (const key of keys) this.entries.delete(key);
+    for (const key of keys) {
+      this.entries.delete(key);
+      this.loading.delete(key);
+    }
   }
 
   private clear(): void {
     this.generation += 1;
     this.entries.clear();
+    this.loading.clear();
   }
 }
