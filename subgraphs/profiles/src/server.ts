@@ -10,12 +10,10 @@ import { userDeletedHandler } from "./account/user-deleted.handler.ts";
 import { BlockService } from "./block/block.service.ts";
 import type { ProfilesConfig } from "./config.ts";
 import type { ProfilesContext } from "./context.ts";
-import { createVisiblePhotosLoader } from "./photo/photo.loader.ts";
 import { AllowAllModerator, type PhotoModerator } from "./photo/photo.moderation.ts";
 import { PhotoService } from "./photo/photo.service.ts";
 import { PhotoStorage } from "./photo/photo.storage.ts";
 import { ProfileCards } from "./profile/profile-cards.ts";
-import { createProfileLoader } from "./profile/profile.loader.ts";
 import { ProfileService } from "./profile/profile.service.ts";
 import { buildProfilesSchema } from "./schema.ts";
 import { SearchService } from "./search/search.service.ts";
@@ -49,7 +47,7 @@ export async function createProfilesService(
     cdnBaseUrl: config.PHOTO_CDN_BASE_URL,
   });
   const cacheSubscriber = createRedis(config.REDIS_URL, "profiles-cache-subscriber", logger);
-  const cards = await ProfileCards.open({
+  const cards = await ProfileCards.open(prisma, {
     redisPrefix: infra.redisPrefix,
     publisher: infra.redis,
     subscriber: cacheSubscriber,
@@ -69,8 +67,7 @@ export async function createProfilesService(
     context: (identity) => ({
       ...identity,
       loaders: {
-        profile: createProfileLoader(prisma, cards.profiles),
-        visiblePhotos: createVisiblePhotosLoader(prisma, cards.photos),
+        card: cards.loader(),
       },
       profiles,
       photos,

@@ -1,11 +1,26 @@
 import type { Photo as PhotoRow, Profile as ProfileRow } from "@pulse/db";
-import { isUuid, ReplicatedCache, type Logger, type Redis } from "@pulse/platform";
+import {
+  isUuid,
+  ReplicatedCache,
+  type Logger,
+  type PrismaClient,
+  type Redis,
+} from "@pulse/platform";
 import DataLoader from "dataloader";
+
+/** What everyone sees of a person: their profile (null without one) and visible photos. */
+export interface ProfileCard {
+  profile: ProfileRow | null;
+  /** In display order. */
+  photos: PhotoRow[];
+}
+
+const NO_CARD: ProfileCard = Object.freeze({ profile: null, photos: [] });
 
 export interface ProfileCardsOptions {
   redisPrefix: string;
   publisher: Redis;
-  /** A connection of its own, for the invalidation channels. */
+  /** A connection of its own, for the invalidation channel. */
   subscriber: Redis;
   maxEntries: number;
   ttlMs: number;
@@ -13,55 +28,55 @@ export interface ProfileCardsOptions {
 }
 
 /**
- * What everyone sees of a person, the profile row and the visible photos, cached in the process
- * across requests: a chat message, a match or a discovery page each embed the same few people's
- * cards, and a card read per entity fetch was two SQL statements. Rows are cached, never signed
- * photo links. Every change to either calls `invalidate` after its commit.
+ * People's cards, cached in the process across requests: a chat message, a match or a discovery
+ * page each embed the same few people, and reading a card was two SQL statements per entity
+ * fetch. Rows are cached, never signed photo links. Every change to a card calls `invalidate`
+ * after its commit.
  */
 export class ProfileCards {
   private constructor(
-    readonly profiles: ReplicatedCache<ProfileRow | null>,
-    readonly photos: ReplicatedCache<PhotoRow[]>,
+    private readonly prisma: PrismaClient,
+    private readonly cache: ReplicatedCache<ProfileCard>,
   ) {}
 
-  static async open({
-    redisPrefix,
-    publisher,
-    subscriber,
-    maxEntries,
-    ttlMs,
-    logger,
-  }: ProfileCardsOptions) {
-    const common = { redisPrefix, publisher, subscriber, maxEntries, ttlMs, logger };
+  static async open(prisma: PrismaClient, options: ProfileCardsOptions): Promise<ProfileCards> {
     return new ProfileCards(
-      await ReplicatedCache.open<ProfileRow | null>({ ...common, name: "profiles:profile" }),
-      await ReplicatedCache.open<PhotoRow[]>({ ...common, name: "profiles:visible-photos" }),
+      prisma,
+      await ReplicatedCache.open<ProfileCard>({ ...options, name: "profiles:card" }),
     );
   }
 
-  /** Drops the person's card in every replica: call it once their change committed. */
-  async invalidate(userId: string): Promise<void> {
-    await Promise.all([this.profiles.invalidate([userId]), this.photos.invalidate([userId])]);
-  }
-}
-
-/**
- * A request's loader of one part of people's cards: cached values first, then `fetch` for the
- * rest in one batch (people it does not answer get `absent()`). Malformed ids get `absent()`
- * without a lookup, and take no cache entry.
- */
-export function createCardLoader<Value>(
-  cache: ReplicatedCache<Value>,
-  absent: () => Value,
-  fetch: (userIds: string[]) => Promise<Map<string, Value>>,
-): DataLoader<string, Value> {
-  return new DataLoader<string, Value>(async (userIds) => {
-    const wellFormed = userIds.filter(isUuid);
-    const loaded = await cache.loadMany(wellFormed, async (missing) => {
-      const found = await fetch(missing);
-      return missing.map((userId) => (found.has(userId) ? found.get(userId)! : absent()));
+  /**
+   * A request's loader of cards by person: cached ones first, the others in one batch (their
+   * profiles and photos read side by side). Malformed ids get an empty card, and no cache entry.
+   */
+  loader(): DataLoader<string, ProfileCard> {
+    return new DataLoader<string, ProfileCard>(async (userIds) => {
+      const wellFormed = userIds.filter(isUuid);
+      const cards = await this.cache.loadMany(wellFormed, (missing) => this.read(missing));
+      const byUser = new Map(wellFormed.map((userId, index) => [userId, cards[index]!]));
+      return userIds.map((userId) => byUser.get(userId) ?? NO_CARD);
     });
-    const byUser = new Map(wellFormed.map((userId, index) => [userId, loaded[index]!]));
-    return userIds.map((userId) => (byUser.has(userId) ? byUser.get(userId)! : absent()));
-  });
+  }
+
+  /** Drops the person's card in every replica: call it once their change committed. */
+  invalidate(userId: string): Promise<void> {
+    return this.cache.invalidate([userId]);
+  }
+
+  private async read(userIds: string[]): Promise<ProfileCard[]> {
+    const [profiles, photos] = await Promise.all([
+      this.prisma.profile.findMany({ where: { userId: { in: userIds } } }),
+      this.prisma.photo.findMany({
+        where: { userId: { in: userIds }, status: "READY" },
+        orderBy: { position: "asc" },
+      }),
+    ]);
+    const cards = new Map(
+      userIds.map((userId) => [userId, { profile: null, photos: [] } as ProfileCard]),
+    );
+    for (const profile of profiles) cards.get(profile.userId)!.profile = profile;
+    for (const photo of photos) cards.get(photo.userId)!.photos.push(photo);
+    return userIds.map((userId) => cards.get(userId)!);
+  }
 }

@@ -62,12 +62,12 @@ export class ProfileResolver {
   }
 
   @FieldResolver(() => [Photo])
-  photos(@Root() profile: ProfileRow, @Ctx() ctx: ProfilesContext): Promise<PhotoRow[]> {
-    return ctx.loaders.visiblePhotos.load(profile.userId);
+  async photos(@Root() profile: ProfileRow, @Ctx() ctx: ProfilesContext): Promise<PhotoRow[]> {
+    return (await ctx.loaders.card.load(profile.userId)).photos;
   }
 
   @FieldResolver(() => Float)
   async completeness(@Root() profile: ProfileRow, @Ctx() ctx: ProfilesContext): Promise<number> {
-    return completeness(profile, (await ctx.loaders.visiblePhotos.load(profile.userId)).length);
+    return completeness(profile, (await ctx.loaders.card.load(profile.userId)).photos.length);
   }
 }

@@ -25,10 +25,6 @@ export class SearchResolver {
     @Ctx() ctx: ProfilesContext,
   ): Promise<{ id: string }[]> {
     const found = await ctx.search.byUsernamePrefix(requireViewer(ctx), query, first, after);
-    // Their profiles are asked for next: hand them to the loader instead of loading them again.
-    return found.map((profile) => {
-      ctx.loaders.profile.prime(profile.userId, profile);
-      return { id: profile.userId };
-    });
+    return found.map((profile) => ({ id: profile.userId }));
   }
 }

@@ -12,8 +12,8 @@ export class UserProfileResolver {
     nullable: true,
     description: "What the person shows others, or null until they create a profile.",
   })
-  profile(@Root() user: User, @Ctx() ctx: ProfilesContext): Promise<ProfileRow | null> {
-    return ctx.loaders.profile.load(user.id);
+  async profile(@Root() user: User, @Ctx() ctx: ProfilesContext): Promise<ProfileRow | null> {
+    return (await ctx.loaders.card.load(user.id)).profile;
   }
 
   @FieldResolver(() => Preferences, {
@@ -23,7 +23,7 @@ export class UserProfileResolver {
   })
   async preferences(@Root() user: User, @Ctx() ctx: ProfilesContext): Promise<Preferences | null> {
     if (ctx.viewer?.id !== user.id) return null;
-    const profile = await ctx.loaders.profile.load(user.id);
+    const { profile } = await ctx.loaders.card.load(user.id);
     return profile && toPreferences(profile);
   }
 }
