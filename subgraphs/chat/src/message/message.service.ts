@@ -52,12 +52,13 @@ export class MessageService {
   async send(viewer: Viewer, input: SendMessageRequest): Promise<MessageRow> {
     const body = messageBody(input.body);
     const request = { ...input, body, clientMessageId: clientMessageId(input.clientMessageId) };
-    const earlier = await this.findSent(viewer.id, request.clientMessageId);
+    // Side by side: a retry needs only the first, a new message both.
+    const [earlier, found] = await Promise.all([
+      this.findSent(viewer.id, request.clientMessageId),
+      this.deps.conversations.find(request.conversationId),
+    ]);
     if (earlier) return sameRequest(earlier, request);
-    const conversation = requireWritable(
-      await this.deps.conversations.find(request.conversationId),
-      viewer.id,
-    );
+    const conversation = requireWritable(found, viewer.id);
     let message: MessageRow;
     try {
       message = await this.deps.prisma.$transaction((tx) =>
