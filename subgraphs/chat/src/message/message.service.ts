@@ -14,7 +14,6 @@ import {
   type LivePubSub,
   type Logger,
   type PrismaClient,
-  type PrismaTransaction,
   type Viewer,
 } from "@pulse/platform";
 import { requireWritable } from "../conversation/conversation-access.ts";
@@ -61,14 +60,10 @@ export class MessageService {
     const conversation = requireWritable(found, viewer.id);
     let message: MessageRow;
     try {
-      message = await this.deps.prisma.$transaction((tx) =>
-        this.insert(tx, conversation, viewer.id, request),
-      );
+      message = await this.insert(conversation, viewer.id, request);
     } catch (error) {
       // The same request raced us and committed first: answer with its message.
-      if (!(error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002")) {
-        throw error;
-      }
+      if (!isUniqueViolation(error)) throw error;
       const winner = await this.findSent(viewer.id, request.clientMessageId);
       if (!winner) throw error;
       return sameRequest(winner, request);
@@ -108,37 +103,40 @@ export class MessageService {
   }
 
   /**
-   * Numbers the message after taking the conversation's row lock, which it holds until commit:
-   * the next sender waits, so seq order is commit order. The lock's update also refuses a
-   * conversation closed meanwhile. Bumps both people's activity and the other's unread counter.
+   * Stores the message in one statement, so one round trip and no interactive transaction
+   * (whose start can time out under load): numbering it takes the conversation's row lock, held
+   * until the statement commits, so the next sender waits and seq order is commit order; the
+   * lock's update also refuses a conversation closed meanwhile. Both people's activity and the
+   * other's unread counter move in the same statement.
    */
   private async insert(
-    tx: PrismaTransaction,
     conversation: ConversationRow,
     senderId: string,
     request: SendMessageRequest,
   ): Promise<MessageRow> {
-    const [numbered] = await tx.$queryRaw<{ seq: bigint; sentAt: Date }[]>`
-      UPDATE chat.conversation SET last_seq = last_seq + 1
-      WHERE id = ${conversation.id}::uuid AND closed_at IS NULL
-      RETURNING last_seq AS seq, clock_timestamp() AS "sentAt"`;
-    if (!numbered) throw forbidden("This conversation is closed");
-    const message = await tx.message.create({
-      data: {
-        id: randomUUID(),
-        conversationId: conversation.id,
-        seq: numbered.seq,
-        senderId,
-        clientMessageId: request.clientMessageId,
-        body: request.body,
-        sentAt: numbered.sentAt,
-      },
-    });
-    await tx.$executeRaw`
-      UPDATE chat.conversation_participant
-      SET last_activity_at = ${message.sentAt},
-          unread_count = unread_count + CASE WHEN user_id = ${senderId}::uuid THEN 0 ELSE 1 END
-      WHERE conversation_id = ${conversation.id}::uuid`;
+    const [message] = await this.deps.prisma.$queryRaw<MessageRow[]>`
+      WITH numbered AS (
+        UPDATE chat.conversation SET last_seq = last_seq + 1
+        WHERE id = ${conversation.id}::uuid AND closed_at IS NULL
+        RETURNING id, last_seq, clock_timestamp() AS sent_at
+      ), stored AS (
+        INSERT INTO chat.message (id, conversation_id, seq, sender_id, client_message_id, body, sent_at)
+        SELECT ${randomUUID()}::uuid, id, last_seq, ${senderId}::uuid, ${request.clientMessageId},
+               ${request.body}, sent_at
+        FROM numbered
+        RETURNING *
+      ), activity AS (
+        UPDATE chat.conversation_participant AS participant
+        SET last_activity_at = stored.sent_at,
+            unread_count = participant.unread_count
+              + CASE WHEN participant.user_id = stored.sender_id THEN 0 ELSE 1 END
+        FROM stored
+        WHERE participant.conversation_id = stored.conversation_id
+      )
+      SELECT id, conversation_id AS "conversationId", seq, sender_id AS "senderId",
+             client_message_id AS "clientMessageId", body, sent_at AS "sentAt"
+      FROM stored`;
+    if (!message) throw forbidden("This conversation is closed");
     return message;
   }
 
@@ -157,6 +155,17 @@ export class MessageService {
       logger.warn({ err: error, messageId: message.id }, "live message failed"),
     );
   }
+}
+
+/**
+ * A unique constraint refused the write: Prisma's P2002 from a model query, or from raw SQL its
+ * P2010 wrapping the driver adapter's UniqueConstraintViolation.
+ */
+function isUniqueViolation(error: unknown): boolean {
+  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return false;
+  if (error.code === "P2002") return true;
+  const adapterError = error.meta?.driverAdapterError as { cause?: { kind?: string } } | undefined;
+  return error.code === "P2010" && adapterError?.cause?.kind === "UniqueConstraintViolation";
 }
 
 /**
