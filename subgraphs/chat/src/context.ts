@@ -1,8 +1,15 @@
-import type { ForwardedIdentity, PrismaClient, SubgraphContext } from "@pulse/platform";
-import { createConversationLoaders } from "./conversation/conversation.loader.ts";
+import {
+  clearMadeLoaders,
+  lazyLoaders,
+  type ForwardedIdentity,
+  type LoadersOf,
+  type PrismaClient,
+  type SubgraphContext,
+} from "@pulse/platform";
+import { conversationLoaders } from "./conversation/conversation.loader.ts";
 import type { ConversationService } from "./conversation/conversation.service.ts";
 import type { MessageFeed } from "./message/message-feed.service.ts";
-import { createMessageLoaders } from "./message/message.loader.ts";
+import { messageLoaders } from "./message/message.loader.ts";
 import type { MessageService } from "./message/message.service.ts";
 
 /** Chat's long-lived services, shared by every request. */
@@ -14,9 +21,14 @@ export interface ChatServices {
   feed: MessageFeed;
 }
 
+/** Chat's loaders by name. */
+export type ChatLoaders = LoadersOf<
+  ReturnType<typeof conversationLoaders> & ReturnType<typeof messageLoaders>
+>;
+
 /** Chat's per-request (or per-subscription) context: who is calling, loaders, and the services. */
 export interface ChatContext extends SubgraphContext, Omit<ChatServices, "prisma"> {
-  loaders: ReturnType<typeof createConversationLoaders> & ReturnType<typeof createMessageLoaders>;
+  loaders: ChatLoaders;
 }
 
 /** The context of one request from the gateway-signed identity. */
@@ -28,10 +40,11 @@ export function createChatContext(
   return {
     ...identity,
     ...rest,
-    loaders: {
-      ...createConversationLoaders(prisma, identity.viewer?.id),
-      ...createMessageLoaders(prisma),
-    },
+    // Made on first use: a subscription's context lives as long as the subscription.
+    loaders: lazyLoaders<ChatLoaders>({
+      ...conversationLoaders(prisma, identity.viewer?.id),
+      ...messageLoaders(prisma),
+    }),
   };
 }
 
@@ -40,5 +53,5 @@ export function createChatContext(
  * subscription, so each event starts afresh (unread counts, read markers move meanwhile).
  */
 export function clearLoaders(ctx: ChatContext): void {
-  for (const loader of Object.values(ctx.loaders)) loader.clearAll();
+  clearMadeLoaders(ctx.loaders);
 }
