@@ -18,36 +18,48 @@ export function createKeyedLoader<Key, Row>(
   });
 }
 
-/** How to make each loader of a context, by name. */
-export type LoaderFactories<Loaders> = { [Name in keyof Loaders]: () => Loaders[Name] };
-
 /** The loaders `factories` make, by name. */
 export type LoadersOf<Factories> = {
-  [Name in keyof Factories]: Factories[Name] extends () => infer Loader ? Loader : never;
+  [Name in keyof Factories]: Factories[Name] extends (deps: never) => infer Loader ? Loader : never;
 };
 
+const DEPS = Symbol("deps");
+
+/** What every factory of `Factories` is made from. */
+type DepsOf<Factories extends Record<string, (deps: never) => object>> = Parameters<
+  Factories[keyof Factories]
+>[0];
+
 /**
- * A context's loaders, each made on first use. A subscription's context lives as long as the
- * subscription, and most of its events need few loaders if any: thousands of idle subscriptions
- * should not each hold every loader.
+ * Defines a context's loaders, each made on first use from the context's `deps`: a subscription's
+ * context lives as long as the subscription, and most of its events need few loaders if any, so
+ * thousands of idle subscriptions should not each hold every loader. The getters live on one
+ * prototype, so an instance holds only its deps and the loaders it made.
+ *
+ * @returns a function making one context's loaders.
  */
-export function lazyLoaders<Loaders extends object>(factories: LoaderFactories<Loaders>): Loaders {
-  const loaders = {} as Loaders;
-  for (const name of Object.keys(factories) as (keyof Loaders & string)[]) {
-    Object.defineProperty(loaders, name, {
-      enumerable: true,
-      configurable: true,
-      get() {
-        const loader = factories[name]();
-        Object.defineProperty(loaders, name, { value: loader, enumerable: true });
+export function defineLoaders<Factories extends Record<string, (deps: never) => object>>(
+  factories: Factories,
+): (deps: DepsOf<Factories>) => LoadersOf<Factories> {
+  class Loaders {
+    readonly [DEPS]: DepsOf<Factories>;
+    constructor(deps: DepsOf<Factories>) {
+      this[DEPS] = deps;
+    }
+  }
+  for (const [name, make] of Object.entries(factories)) {
+    Object.defineProperty(Loaders.prototype, name, {
+      get(this: Loaders) {
+        const loader = (make as (deps: DepsOf<Factories>) => object)(this[DEPS]);
+        Object.defineProperty(this, name, { value: loader, enumerable: true });
         return loader;
       },
     });
   }
-  return loaders;
+  return (deps) => new Loaders(deps) as unknown as LoadersOf<Factories>;
 }
 
-/** Empties the caches of the loaders `lazyLoaders` made so far, without making the others. */
+/** Empties the caches of the loaders `defineLoaders`' instance made so far, making none. */
 export function clearMadeLoaders(loaders: object): void {
   for (const descriptor of Object.values(Object.getOwnPropertyDescriptors(loaders))) {
     if ("value" in descriptor) (descriptor.value as DataLoader<unknown, unknown>).clearAll();

@@ -1,8 +1,7 @@
 import {
   clearMadeLoaders,
-  lazyLoaders,
+  defineLoaders,
   type ForwardedIdentity,
-  type LoadersOf,
   type PrismaClient,
   type SubgraphContext,
 } from "@pulse/platform";
@@ -21,10 +20,11 @@ export interface ChatServices {
   feed: MessageFeed;
 }
 
+/** Makes a context's loaders, each on first use. */
+const chatLoaders = defineLoaders({ ...conversationLoaders, ...messageLoaders });
+
 /** Chat's loaders by name. */
-export type ChatLoaders = LoadersOf<
-  ReturnType<typeof conversationLoaders> & ReturnType<typeof messageLoaders>
->;
+export type ChatLoaders = ReturnType<typeof chatLoaders>;
 
 /** Chat's per-request (or per-subscription) context: who is calling, loaders, and the services. */
 export interface ChatContext extends SubgraphContext, Omit<ChatServices, "prisma"> {
@@ -41,10 +41,7 @@ export function createChatContext(
     ...identity,
     ...rest,
     // Made on first use: a subscription's context lives as long as the subscription.
-    loaders: lazyLoaders<ChatLoaders>({
-      ...conversationLoaders(prisma, identity.viewer?.id),
-      ...messageLoaders(prisma),
-    }),
+    loaders: chatLoaders({ prisma, viewerId: identity.viewer?.id }),
   };
 }
 

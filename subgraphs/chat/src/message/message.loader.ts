@@ -1,33 +1,33 @@
 import type { Message as MessageRow } from "@pulse/db";
-import { createKeyedLoader, isUuid, type PrismaClient } from "@pulse/platform";
+import { createKeyedLoader, isUuid } from "@pulse/platform";
+import type { ChatLoaderDeps } from "../conversation/conversation.loader.ts";
 
 /** Request-scoped message loaders, each one statement per batch. */
-export function messageLoaders(prisma: PrismaClient) {
-  return {
-    /** Messages by id; ids that are not UUIDs find nothing. */
-    message: () =>
-      createKeyedLoader<string, MessageRow>(
-        (ids) => prisma.message.findMany({ where: { id: { in: ids.filter(isUuid) } } }),
-        (message) => message.id,
-      ),
-    /** Each conversation's newest message (the one at its `last_seq`), by conversation id. */
-    lastMessage: () =>
-      createKeyedLoader<string, MessageRow>(
-        (ids) => prisma.$queryRaw<MessageRow[]>`
+export const messageLoaders = {
+  /** Messages by id; ids that are not UUIDs find nothing. */
+  message: ({ prisma }: ChatLoaderDeps) =>
+    createKeyedLoader<string, MessageRow>(
+      (ids) => prisma.message.findMany({ where: { id: { in: ids.filter(isUuid) } } }),
+      (message) => message.id,
+    ),
+  /** Each conversation's newest message (the one at its `last_seq`), by conversation id. */
+  lastMessage: ({ prisma }: ChatLoaderDeps) =>
+    createKeyedLoader<string, MessageRow>(
+      (ids) => prisma.$queryRaw<MessageRow[]>`
         SELECT m.id, m.conversation_id AS "conversationId", m.seq, m.sender_id AS "senderId",
                m.client_message_id AS "clientMessageId", m.body, m.sent_at AS "sentAt"
         FROM chat.conversation c
         JOIN chat.message m ON m.conversation_id = c.id AND m.seq = c.last_seq
         WHERE c.id = ANY(${ids.filter(isUuid)}::uuid[])`,
-        (message) => message.conversationId,
-      ),
-    /**
-     * When the other person's read marker first covered each message, by message id: their
-     * first marker at or past the message's seq.
-     */
-    readAt: () =>
-      createKeyedLoader<string, { id: string; readAt: Date }>(
-        (ids) => prisma.$queryRaw<{ id: string; readAt: Date }[]>`
+      (message) => message.conversationId,
+    ),
+  /**
+   * When the other person's read marker first covered each message, by message id: their
+   * first marker at or past the message's seq.
+   */
+  readAt: ({ prisma }: ChatLoaderDeps) =>
+    createKeyedLoader<string, { id: string; readAt: Date }>(
+      (ids) => prisma.$queryRaw<{ id: string; readAt: Date }[]>`
         SELECT m.id, r.read_at AS "readAt"
         FROM chat.message m
         JOIN chat.conversation c ON c.id = m.conversation_id
@@ -39,7 +39,6 @@ export function messageLoaders(prisma: PrismaClient) {
           ORDER BY r.read_seq
           LIMIT 1) r
         WHERE m.id = ANY(${ids.filter(isUuid)}::uuid[])`,
-        (row) => row.id,
-      ),
-  };
-}
+      (row) => row.id,
+    ),
+};
