@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
+import { Registry } from "prom-client";
 import { afterAll, describe, expect, inject, it, vi } from "vitest";
 import { createLogger } from "../logging/logger.ts";
 import { ReplicatedCache, type ReplicatedCacheOptions } from "./replicated-cache.ts";
@@ -70,6 +71,21 @@ describe("ReplicatedCache", () => {
     await vi.waitFor(async () =>
       expect(await there.loadMany(["a"], people.load)).toEqual(["Ada Lovelace"]),
     );
+  });
+
+  it("counts hits and misses per key in the given registry, for every cache there", async () => {
+    const registry = new Registry();
+    const prefix = newPrefix();
+    const people = await replica(prefix, { registry });
+    const places = await replica(prefix, { registry, name: "places" });
+    await people.loadMany(["a", "b"], source({}).load);
+    await people.loadMany(["a"], source({}).load);
+    await places.loadMany(["x"], source({}).load);
+    const counts = (await registry.getSingleMetric("cache_lookups_total")!.get()).values;
+    const count = (cache: string, result: string) =>
+      counts.find((v) => v.labels.cache === cache && v.labels.result === result)?.value ?? 0;
+    expect([count("people", "hit"), count("people", "miss")]).toEqual([1, 2]);
+    expect([count("places", "hit"), count("places", "miss")]).toEqual([0, 1]);
   });
 
   it("makes callers who want a key being loaded wait for that load", async () => {

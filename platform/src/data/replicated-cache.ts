@@ -1,5 +1,6 @@
 import { LRUCache } from "lru-cache";
 import type { Redis } from "ioredis";
+import { Counter, type Registry } from "prom-client";
 import type { Logger } from "../logging/logger.ts";
 
 export interface ReplicatedCacheOptions {
@@ -16,6 +17,22 @@ export interface ReplicatedCacheOptions {
   /** How long an entry may serve: the bound on staleness should an invalidation be lost. */
   ttlMs: number;
   logger: Logger;
+  /** Where `cache_lookups_total{cache, result}` (hit or miss, per key) is counted. */
+  registry?: Registry;
+}
+
+const LOOKUPS_METRIC = "cache_lookups_total";
+
+/** The registry's lookup counter, shared by every cache counted there. */
+function lookupCounter(registry: Registry): Counter<"cache" | "result"> {
+  const existing = registry.getSingleMetric(LOOKUPS_METRIC);
+  if (existing) return existing as Counter<"cache" | "result">;
+  return new Counter({
+    name: LOOKUPS_METRIC,
+    help: "Keys looked up in a process-local cache, by cache and result (hit or miss)",
+    labelNames: ["cache", "result"],
+    registers: [registry],
+  });
 }
 
 /**
@@ -33,10 +50,12 @@ export class ReplicatedCache<Value> {
   /** Loads in flight, by key, for callers who want the same key meanwhile. */
   private readonly loading = new Map<string, Promise<Value>>();
   private readonly channel: string;
+  private readonly lookups?: Counter<"cache" | "result">;
 
   private constructor(private readonly options: ReplicatedCacheOptions) {
     this.entries = new LRUCache({ max: options.maxEntries, ttl: options.ttlMs });
     this.channel = `${options.redisPrefix}cache:${options.name}:invalidated`;
+    if (options.registry) this.lookups = lookupCounter(options.registry);
   }
 
   /** Creates the cache; resolves once it listens for invalidations. */
@@ -71,6 +90,9 @@ export class ReplicatedCache<Value> {
       else if (inFlight) values.set(key, inFlight);
       else missing.push(key);
     }
+    // A key another caller is loading counts as a hit: it costs no read.
+    this.lookups?.inc({ cache: this.options.name, result: "hit" }, values.size);
+    this.lookups?.inc({ cache: this.options.name, result: "miss" }, missing.length);
     if (missing.length > 0) this.startLoad(missing, load, values);
     return Promise.all(keys.map((key) => values.get(key)!));
   }

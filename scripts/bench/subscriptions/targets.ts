@@ -18,7 +18,8 @@ interface SendMessageResponse {
 /**
  * The gateway: `SendMessage` (the contract's text) as the sender. Counters: every operation the
  * profiles subgraph served (`graphql_operation_duration_seconds_count` by operation), the
- * gateway's slow-consumer disconnections, and the database's transactions.
+ * gateway's slow-consumer disconnections, profiles' card-cache hits and misses, and the
+ * database's transactions.
  */
 export function gatewayTarget(
   gateway: RoleProcess,
@@ -74,6 +75,7 @@ export function gatewayTarget(
         "operation",
       );
       const overflows = await scrape(gateway.url, "gateway_subscription_overflows_total", "");
+      const cardLookups = await scrape(profiles.url, "cache_lookups_total", "result");
       return new Map([
         ...(await postgresCounters(prisma)),
         ...[...operations].map(([name, count]) => [`profiles ${name}`, count] as const),
@@ -81,6 +83,9 @@ export function gatewayTarget(
         // Its own time serving them: the mean tells how much of a delivery is the fetch.
         ...[...seconds].map(([name, sum]) => [`profiles ${name} ms`, sum * 1000] as const),
         ["gateway slow-consumer disconnects", overflows.get("") ?? 0],
+        ...[...cardLookups].map(
+          ([result, count]) => [`profiles card cache ${result}`, count] as const,
+        ),
       ]);
     },
   };

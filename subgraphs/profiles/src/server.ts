@@ -54,6 +54,7 @@ export async function createProfilesService(
     maxEntries: config.PROFILE_CACHE_ENTRIES,
     ttlMs: config.PROFILE_CACHE_TTL_SECONDS * 1000,
     logger,
+    registry: infra.metrics.registry,
   });
   const profiles = new ProfileService({ prisma, outbox, cards });
   const photos = new PhotoService({ prisma, outbox, storage, moderator, logger, cards });

@@ -2,9 +2,8 @@ import type { Photo as PhotoRow, Profile as ProfileRow } from "@pulse/db";
 import {
   isUuid,
   ReplicatedCache,
-  type Logger,
   type PrismaClient,
-  type Redis,
+  type ReplicatedCacheOptions,
 } from "@pulse/platform";
 import DataLoader from "dataloader";
 
@@ -17,15 +16,8 @@ export interface ProfileCard {
 
 const NO_CARD: ProfileCard = Object.freeze({ profile: null, photos: [] });
 
-export interface ProfileCardsOptions {
-  redisPrefix: string;
-  publisher: Redis;
-  /** A connection of its own, for the invalidation channel. */
-  subscriber: Redis;
-  maxEntries: number;
-  ttlMs: number;
-  logger: Logger;
-}
+/** As for any replicated cache; the name is the cards'. */
+export type ProfileCardsOptions = Omit<ReplicatedCacheOptions, "name">;
 
 /**
  * People's cards, cached in the process across requests: a chat message, a match or a discovery
