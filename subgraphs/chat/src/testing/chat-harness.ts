@@ -1,18 +1,15 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import type { Conversation as ConversationRow } from "@pulse/db";
 import {
-  createLogger,
-  createPrismaClient,
-  deleteKeysWithPrefix,
-  LivePubSub,
   StatementCounter,
-  type DomainEvent,
   type DomainEventPayload,
   type DomainEventType,
   type Viewer,
 } from "@pulse/platform";
-import { Redis } from "ioredis";
-import { inject } from "vitest";
+import {
+  connectHarness,
+  type HarnessInfrastructure,
+} from "../../../../test/support/subgraph-harness.ts";
 import { createChatContext, type ChatContext, type ChatServices } from "../context.ts";
 import { chatEventHandlers } from "../events/event-handlers.ts";
 import { createChatServices } from "../server.ts";
@@ -21,10 +18,8 @@ import { createChatServices } from "../server.ts";
  * Chat's services on this run's database and a Redis prefix of their own, for integration tests
  * that open conversations with events (as discovery would) and call the services.
  */
-export interface ChatHarness extends ChatServices {
-  redis: Redis;
-  redisPrefix: string;
-  live: LivePubSub;
+export interface ChatHarness
+  extends ChatServices, Omit<HarnessInfrastructure, "deliver" | "logger"> {
   /** SQL statements the services sent (the harness's pool is theirs alone). */
   statements: StatementCounter;
   /** A request's context, as the subgraph builds it for `viewer`. */
@@ -34,39 +29,19 @@ export interface ChatHarness extends ChatServices {
     type: Type,
     payload: DomainEventPayload<Type>,
   ): Promise<void>;
-  close(): Promise<void>;
 }
 
 export function startChatHarness(): ChatHarness {
   const statements = new StatementCounter();
-  const prisma = createPrismaClient(inject("databaseUrl"), {
-    maxConnections: 8,
-    statementCounter: statements,
-  });
-  const redis = new Redis(inject("redisUrl"));
-  const redisPrefix = `${inject("redisPrefix")}chat-${randomBytes(4).toString("hex")}:`;
-  const logger = createLogger("chat", "silent");
-  const live = new LivePubSub(inject("redisUrl"), redisPrefix, logger);
-  const services = createChatServices({ prisma, live, logger });
+  const { deliver, ...infra } = connectHarness("chat", { statementCounter: statements });
+  const services = createChatServices(infra);
   return {
+    ...infra,
     ...services,
-    redis,
-    redisPrefix,
-    live,
     statements,
     context: (viewer) =>
       createChatContext({ viewer, clientIp: "127.0.0.1", requestId: randomUUID() }, services),
-    async deliver(type, payload) {
-      const event = { id: randomUUID(), type, source: "test", occurredAt: "", payload };
-      const handler = chatEventHandlers[type] as (event: DomainEvent, tx: unknown) => Promise<void>;
-      await prisma.$transaction((tx) => handler(event, tx));
-    },
-    async close() {
-      await live.close();
-      await deleteKeysWithPrefix(redis, redisPrefix);
-      redis.disconnect();
-      await prisma.$disconnect();
-    },
+    deliver: (type, payload) => deliver(chatEventHandlers, type, payload),
   };
 }
 

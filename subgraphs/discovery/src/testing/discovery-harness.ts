@@ -1,18 +1,14 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import {
-  createLogger,
-  createPrismaClient,
-  deleteKeysWithPrefix,
-  LivePubSub,
   Outbox,
-  type DomainEvent,
   type DomainEventPayload,
   type DomainEventType,
-  type PrismaClient,
   type Viewer,
 } from "@pulse/platform";
-import { Redis } from "ioredis";
-import { inject } from "vitest";
+import {
+  connectHarness,
+  type HarnessInfrastructure,
+} from "../../../../test/support/subgraph-harness.ts";
 import { DiscoverService } from "../candidate/discover.service.ts";
 import { discoveryEventHandlers } from "../events/event-handlers.ts";
 import { MatchService } from "../match/match.service.ts";
@@ -23,11 +19,7 @@ import { SwipeService } from "../swipe/swipe.service.ts";
  * Discovery's services on this run's database and a Redis prefix of their own, for integration
  * tests that feed the read model with events (as profiles would) and call the services.
  */
-export interface DiscoveryHarness {
-  prisma: PrismaClient;
-  redis: Redis;
-  redisPrefix: string;
-  live: LivePubSub;
+export interface DiscoveryHarness extends Omit<HarnessInfrastructure, "deliver" | "logger"> {
   discover: DiscoverService;
   swipes: SwipeService;
   matches: MatchService;
@@ -36,41 +28,19 @@ export interface DiscoveryHarness {
     type: Type,
     payload: DomainEventPayload<Type>,
   ): Promise<void>;
-  close(): Promise<void>;
 }
 
 export function startDiscoveryHarness(): DiscoveryHarness {
-  const prisma = createPrismaClient(inject("databaseUrl"), { maxConnections: 8 });
-  const redis = new Redis(inject("redisUrl"));
-  const redisPrefix = `${inject("redisPrefix")}discovery-${randomBytes(4).toString("hex")}:`;
-  const logger = createLogger("discovery", "silent");
-  const live = new LivePubSub(inject("redisUrl"), redisPrefix, logger);
-  const matches = new MatchService({
-    prisma,
-    outbox: new Outbox("discovery"),
-    live,
-    logger,
-  });
+  const { deliver, ...infra } = connectHarness("discovery");
+  const { prisma, redis, redisPrefix, live, logger } = infra;
+  const matches = new MatchService({ prisma, outbox: new Outbox("discovery"), live, logger });
   const handlers = discoveryEventHandlers(matches);
   return {
-    prisma,
-    redis,
-    redisPrefix,
-    live,
+    ...infra,
     matches,
     discover: new DiscoverService(prisma),
     swipes: new SwipeService({ prisma, matches, limits: new DailyLimits(redis, redisPrefix) }),
-    async deliver(type, payload) {
-      const event = { id: randomUUID(), type, source: "test", occurredAt: "", payload };
-      const handler = handlers[type] as (event: DomainEvent, tx: unknown) => Promise<void>;
-      await prisma.$transaction((tx) => handler(event, tx));
-    },
-    async close() {
-      await live.close();
-      await deleteKeysWithPrefix(redis, redisPrefix);
-      redis.disconnect();
-      await prisma.$disconnect();
-    },
+    deliver: (type, payload) => deliver(handlers, type, payload),
   };
 }
 
