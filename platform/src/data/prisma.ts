@@ -1,11 +1,22 @@
 import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient } from "@pulse/db";
+import { Prisma, PrismaClient } from "@pulse/db";
 import pg from "pg";
 
 export type { PrismaClient } from "@pulse/db";
 
 /** A transaction client: what `prisma.$transaction(async (tx) => ...)` hands its callback. */
 export type PrismaTransaction = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
+
+/**
+ * A unique constraint refused the write: Prisma's P2002 from a model query, or from raw SQL its
+ * P2010 wrapping the driver adapter's UniqueConstraintViolation.
+ */
+export function isUniqueViolation(error: unknown): boolean {
+  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return false;
+  if (error.code === "P2002") return true;
+  const adapterError = error.meta?.driverAdapterError as { cause?: { kind?: string } } | undefined;
+  return error.code === "P2010" && adapterError?.cause?.kind === "UniqueConstraintViolation";
+}
 
 /** Counts the SQL statements a pool runs, so tests can prove batching (no N+1). */
 export class StatementCounter {

@@ -1,12 +1,9 @@
 import { randomUUID } from "node:crypto";
-import {
-  Prisma,
-  type Conversation as ConversationRow,
-  type Message as MessageRow,
-} from "@pulse/db";
+import { type Conversation as ConversationRow, type Message as MessageRow } from "@pulse/db";
 import {
   badUserInput,
   conflict,
+  isUniqueViolation,
   forbidden,
   pageSize,
   toConnection,
@@ -155,17 +152,6 @@ export class MessageService {
       logger.warn({ err: error, messageId: message.id }, "live message failed"),
     );
   }
-}
-
-/**
- * A unique constraint refused the write: Prisma's P2002 from a model query, or from raw SQL its
- * P2010 wrapping the driver adapter's UniqueConstraintViolation.
- */
-function isUniqueViolation(error: unknown): boolean {
-  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return false;
-  if (error.code === "P2002") return true;
-  const adapterError = error.meta?.driverAdapterError as { cause?: { kind?: string } } | undefined;
-  return error.code === "P2010" && adapterError?.cause?.kind === "UniqueConstraintViolation";
 }
 
 /**

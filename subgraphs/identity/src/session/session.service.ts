@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { Prisma, type Account } from "@pulse/db";
+import type { Account, Prisma } from "@pulse/db";
 import {
+  isUniqueViolation,
   conflict,
   unauthenticated,
   type PrismaClient,
@@ -69,7 +70,7 @@ export class SessionService {
       await this.deps.accounts.sendEmailVerification(account.email, verificationToken);
       return this.payload(account, refreshToken);
     } catch (error) {
-      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+      if (isUniqueViolation(error)) {
         throw conflict("An account with this email already exists", "input.email");
       }
       throw error;

@@ -1,5 +1,6 @@
 import { Prisma, type Profile as ProfileRow } from "@pulse/db";
 import {
+  isUniqueViolation,
   conflict,
   notFound,
   type Outbox,
@@ -54,7 +55,7 @@ export class ProfileService {
         }),
       );
     } catch (error) {
-      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+      if (isUniqueViolation(error)) {
         throw conflict("This username is taken", "input.username");
       }
       throw error;
