@@ -2,13 +2,13 @@
 // as the two people of N/2 conversations, each subscribed to its conversation's `messageAdded`
 // with the contract's OnMessageAdded (sender's profile included); messages at a fixed total rate
 // for a fixed time; delivery latency, lost and duplicated deliveries, profile fetches per
-// delivery and memory per 1,000 connections, first through the federated gateway (a real
-// `sendMessage` mutation), then against a bare graphql-ws server on the same Redis channels (a
-// PUBLISH), with the ratios. Every server is a process of its own; all share this machine's cores.
+// delivery and memory per 1,000 connections, first through the federated gateway, then against a
+// bare graphql-ws server delivering the same events from the same Redis channels, with the
+// ratios. Either way each message is a real `sendMessage` that chat commits and publishes. Every server is a process of its own; all share this machine's cores.
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { cpus, tmpdir } from "node:os";
 import path from "node:path";
-import { createLogger, createPrismaClient, LivePubSub } from "@pulse/platform";
+import { createPrismaClient } from "@pulse/platform";
 import { Redis } from "ioredis";
 import { loadContractOperations } from "../lib/contract-operations.ts";
 import { provisionEnvironment } from "./discovery/environment.ts";
@@ -98,12 +98,6 @@ try {
     profilesFile,
     JSON.stringify(people.map((person) => [person.id, person.displayName])),
   );
-  const live = new LivePubSub(
-    environment.redisUrl,
-    environment.redisPrefix,
-    createLogger("bench", "warn"),
-  );
-  cleanups.push(() => live.close());
 
   const phaseContext: PhaseContext = {
     population,
@@ -141,7 +135,7 @@ try {
     );
     children.push(baseline);
     const bare = await runPhase(
-      baselineTarget(baseline, live, population, prisma),
+      baselineTarget(baseline, subgraphs.chat!, secrets.gatewaySecret, prisma),
       n,
       phaseContext,
     );

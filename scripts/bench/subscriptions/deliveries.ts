@@ -6,9 +6,9 @@ export interface SentMessage {
   key: string;
   /** Subscriber indexes of the conversation's two people: both must receive it, once. */
   recipients: readonly [number, number];
-  /** Whether the send (mutation or PUBLISH) succeeded; failed sends are expected nowhere. */
+  /** Whether the send (the mutation) succeeded; failed sends are expected nowhere. */
   ok?: boolean;
-  /** Time the send took (the mutation's HTTP round trip, or the PUBLISHes). */
+  /** Time the send took: the mutation's HTTP round trip. */
   sendMs?: number;
 }
 
@@ -39,7 +39,7 @@ export class DeliveryLedger {
   private readonly received = new Map<string, Set<number>>();
   /** Send to receipt, milliseconds. */
   readonly latencies: number[] = [];
-  /** Message `sentAt` (the server's commit-time clock, or the PUBLISH time) to receipt. */
+  /** Message `sentAt` (chat's clock inside the send transaction) to receipt. */
   readonly fromSentAt: number[] = [];
   delivered = 0;
   duplicated = 0;

@@ -1,13 +1,14 @@
-// How each server under test gets its messages: the gateway through a real `sendMessage`
-// mutation over HTTP, the baseline through the same PUBLISHes chat makes after its commit.
+// How each server under test gets its messages: a real `sendMessage` mutation over HTTP, through
+// the gateway for the gateway, straight to chat for the baseline. Either way chat commits the
+// message and PUBLISHes it; the server under test delivers it.
 import { randomUUID } from "node:crypto";
-import type { LivePubSub, PrismaClient } from "@pulse/platform";
 import {
-  messageAddedTopic,
-  toLive,
-} from "../../../subgraphs/chat/src/message/message-added.topic.ts";
+  FORWARDED_IDENTITY_HEADER,
+  signForwardedIdentity,
+  type PrismaClient,
+} from "@pulse/platform";
 import type { RoleProcess } from "./children.ts";
-import type { PhaseTarget, PlannedMessage, Population } from "./phase.ts";
+import type { PhaseTarget, PlannedMessage } from "./phase.ts";
 import { scrape } from "./prometheus.ts";
 
 interface SendMessageResponse {
@@ -35,28 +36,11 @@ export function gatewayTarget(
     alsoMeasure: [subgraphs.chat!],
     countersLagMs: POSTGRES_STATS_LAG_MS,
     async send(message: PlannedMessage) {
-      const response = await fetch(`${gateway.url}/graphql`, {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          authorization: `Bearer ${message.senderToken}`,
-        },
-        body: JSON.stringify({
-          query: sendMessageQuery,
-          operationName: "SendMessage",
-          variables: {
-            input: {
-              conversationId: message.conversation.id,
-              body: message.body,
-              clientMessageId: message.key,
-            },
-          },
-        }),
-      });
-      const result = (await response.json()) as SendMessageResponse;
-      if (result.errors?.length || !result.data?.sendMessage) {
-        throw new Error(`sendMessage: HTTP ${response.status} ${JSON.stringify(result.errors)}`);
-      }
+      await postSendMessage(
+        `${gateway.url}/graphql`,
+        { authorization: `Bearer ${message.senderToken}` },
+        { query: sendMessageQuery, message },
+      );
     },
     async counters() {
       const operations = await scrape(
@@ -91,6 +75,33 @@ export function gatewayTarget(
   };
 }
 
+/** Sends `message` with `sendMessage` over HTTP; throws unless it was stored. */
+async function postSendMessage(
+  url: string,
+  headers: Record<string, string>,
+  { query, message }: { query: string; message: PlannedMessage },
+): Promise<void> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify({
+      query,
+      operationName: "SendMessage",
+      variables: {
+        input: {
+          conversationId: message.conversation.id,
+          body: message.body,
+          clientMessageId: message.key,
+        },
+      },
+    }),
+  });
+  const result = (await response.json()) as SendMessageResponse;
+  if (result.errors?.length || !result.data?.sendMessage) {
+    throw new Error(`sendMessage: HTTP ${response.status} ${JSON.stringify(result.errors)}`);
+  }
+}
+
 /**
  * A busy Postgres backend publishes its statistics at its first transaction a second after the
  * last publication, an idle one after 10 s (PGSTAT_IDLE_INTERVAL): read them that long after the
@@ -117,42 +128,45 @@ async function postgresCounters(prisma: PrismaClient): Promise<[string, number][
   ];
 }
 
+/** What the driver asks of `sendMessage` when it calls chat directly: the id is enough. */
+const DIRECT_SEND_MESSAGE = `mutation SendMessage($input: SendMessageInput!) {
+  sendMessage(input: $input) { id }
+}`;
+
 /**
- * The baseline: the live payload chat would publish (the message with its conversation),
- * PUBLISHed to both people's channels, as chat does after its commit. Its
- * counters, the database's, show what the idle subgraphs cost meanwhile
- * (relays and consumers polling): the background in the gateway's figure.
+ * The baseline: the same messages through the same write path minus federation. Each one is a
+ * `sendMessage` mutation straight to chat, with the identity the gateway would have forwarded
+ * (signed by the driver with the gateway's secret), so chat commits it and PUBLISHes it to both
+ * people's channels exactly as in the gateway's phase, and the bare server delivers those events.
+ * Its counters, the database's, show what the idle subgraphs cost meanwhile.
  */
 export function baselineTarget(
   baseline: RoleProcess,
-  live: LivePubSub,
-  population: Population,
+  chat: RoleProcess,
+  gatewaySecret: string,
   prisma: PrismaClient,
 ): PhaseTarget {
-  let seq = 0;
   return {
     label: "baseline",
     server: baseline,
+    countersLagMs: POSTGRES_STATS_LAG_MS,
     counters: async () => new Map(await postgresCounters(prisma)),
     async send(message: PlannedMessage) {
-      seq += 1;
-      // Serialised by chat's own `toLive`, so the payload is the one chat publishes.
-      const payload = toLive(
+      const identity = await signForwardedIdentity(
         {
-          id: randomUUID(),
-          conversationId: message.conversation.id,
-          seq: BigInt(seq),
-          senderId: message.sender.id,
-          clientMessageId: message.key,
-          body: message.body,
-          sentAt: new Date(),
+          viewer: { id: message.sender.id, role: "USER", sessionId: "bench-direct" },
+          clientIp: "127.0.0.1",
+          requestId: randomUUID(),
         },
-        { ...message.conversation.row, lastSeq: BigInt(seq) },
+        gatewaySecret,
       );
-      await Promise.all(
-        message.conversation.people.map((person) =>
-          live.publish(messageAddedTopic(population.people[person]!.id), payload),
-        ),
+      await postSendMessage(
+        `${chat.url}/graphql`,
+        { [FORWARDED_IDENTITY_HEADER]: identity },
+        {
+          query: DIRECT_SEND_MESSAGE,
+          message,
+        },
       );
     },
   };
