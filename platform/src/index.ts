@@ -8,6 +8,7 @@ export * from "./errors/format-error.ts";
 export * from "./graphql/scalars.ts";
 export * from "./graphql/federation.ts";
 export * from "./graphql/pagination.ts";
+export * from "./graphql/cache-hints.ts";
 export * from "./auth/forwarded-identity.ts";
 export * from "./auth/viewer.ts";
 export * from "./auth/session-revocations.ts";

@@ -4,6 +4,7 @@ import { FORWARDED_IDENTITY_HEADER, signForwardedIdentity } from "@pulse/platfor
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { LOCAL_S3_CREDENTIALS } from "../../scripts/lib/local-s3.ts";
+import { CARD_PUBLIC_SECONDS } from "../../subgraphs/profiles/src/profile/profile-cards.ts";
 import {
   birthdateForAge,
   createProfile,
@@ -119,7 +120,8 @@ async function asGateway(
     headers: { "content-type": "application/json", [FORWARDED_IDENTITY_HEADER]: identity },
     body: JSON.stringify({ query, variables }),
   });
-  return (await response.json()) as { data?: Record<string, any[]>; errors?: unknown[] };
+  const body = (await response.json()) as { data?: Record<string, any[]>; errors?: unknown[] };
+  return { ...body, cacheControl: response.headers.get("cache-control") };
 }
 
 async function profileEvents(userId: string) {
@@ -772,6 +774,30 @@ describe("people's cards (profile and visible photos) across requests", () => {
       }, 15_000);
     } finally {
       await replica.close();
+    }
+  });
+
+  it("are declared the same for every viewer, unless a private field is asked for", async () => {
+    const viewer = await registerUser(stack);
+    const person = await registerWithProfile(stack);
+    const entities = (fields: string) =>
+      asGateway(
+        viewer.id,
+        `query ($representations: [_Any!]!) {
+          _entities(representations: $representations) { ... on User { ${fields} } }
+        }`,
+        { representations: [{ __typename: "User", id: person.id }] },
+      );
+    const card = await entities("profile { displayName photos { url isPrimary } }");
+    expect(card.errors).toBeUndefined();
+    expect(card.cacheControl).toBe(`max-age=${CARD_PUBLIC_SECONDS}, public`);
+    for (const privateFields of [
+      "profile { displayName location { latitude } }",
+      "preferences { minAge }",
+    ]) {
+      const answer = await entities(privateFields);
+      expect(answer.errors).toBeUndefined();
+      expect(answer.cacheControl).toBe("no-store");
     }
   });
 

@@ -14,6 +14,14 @@ export interface ProfileCard {
   photos: PhotoRow[];
 }
 
+/**
+ * How long a card's fields are declared the same for every viewer (`Cache-Control: public`):
+ * the gateway shares one answer between the subscribers of an event for that long, so a change
+ * reaches live events within these seconds. Private fields (location, preferences) say nothing,
+ * which keeps any answer that includes them private.
+ */
+export const CARD_PUBLIC_SECONDS = 5;
+
 const NO_CARD: ProfileCard = Object.freeze({ profile: null, photos: [] });
 
 /** As for any replicated cache; the name is the cards'. */

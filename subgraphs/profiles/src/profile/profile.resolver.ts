@@ -1,8 +1,10 @@
 import type { Photo as PhotoRow, Profile as ProfileRow } from "@pulse/db";
-import { DateScalar, requireViewer } from "@pulse/platform";
-import { Arg, Ctx, FieldResolver, Float, Int, Mutation, Resolver, Root } from "type-graphql";
+import { DateScalar, requireViewer, sameForEveryone } from "@pulse/platform";
+import type { GraphQLResolveInfo } from "graphql";
+import { Arg, Ctx, FieldResolver, Float, Info, Int, Mutation, Resolver, Root } from "type-graphql";
 import type { ProfilesContext } from "../context.ts";
 import { Photo } from "../photo/photo.type.ts";
+import { CARD_PUBLIC_SECONDS } from "./profile-cards.ts";
 import { ageOn, toCalendarDate } from "./calendar.ts";
 import { completeness } from "./completeness.ts";
 import { Location } from "./location.type.ts";
@@ -62,7 +64,12 @@ export class ProfileResolver {
   }
 
   @FieldResolver(() => [Photo])
-  async photos(@Root() profile: ProfileRow, @Ctx() ctx: ProfilesContext): Promise<PhotoRow[]> {
+  async photos(
+    @Root() profile: ProfileRow,
+    @Ctx() ctx: ProfilesContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<PhotoRow[]> {
+    sameForEveryone(info, CARD_PUBLIC_SECONDS);
     return (await ctx.loaders.card.load(profile.userId)).photos;
   }
 

@@ -1,7 +1,10 @@
 import type { Profile as ProfileRow } from "@pulse/db";
-import { Ctx, FieldResolver, Resolver, Root } from "type-graphql";
+import { sameForEveryone } from "@pulse/platform";
+import type { GraphQLResolveInfo } from "graphql";
+import { Ctx, FieldResolver, Info, Resolver, Root } from "type-graphql";
 import type { ProfilesContext } from "../context.ts";
 import { Preferences } from "../profile/preferences.type.ts";
+import { CARD_PUBLIC_SECONDS } from "../profile/profile-cards.ts";
 import { Profile } from "../profile/profile.type.ts";
 import { toPreferences } from "../profile/profile.views.ts";
 import { User } from "./user.type.ts";
@@ -12,7 +15,12 @@ export class UserProfileResolver {
     nullable: true,
     description: "What the person shows others, or null until they create a profile.",
   })
-  async profile(@Root() user: User, @Ctx() ctx: ProfilesContext): Promise<ProfileRow | null> {
+  async profile(
+    @Root() user: User,
+    @Ctx() ctx: ProfilesContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<ProfileRow | null> {
+    sameForEveryone(info, CARD_PUBLIC_SECONDS);
     return (await ctx.loaders.card.load(user.id)).profile;
   }
 
