@@ -35,6 +35,11 @@ export const gatewayConfigSchema = z
      * client is disconnected (1013) so it resumes with `after` instead of the gateway buffering.
      */
     SUBSCRIPTION_PENDING_EVENTS: z.coerce.number().int().positive().default(100),
+    /**
+     * Public subgraph answers (`Cache-Control: public`) kept for the subscribers of events to
+     * share, each for its max-age.
+     */
+    SUBSCRIPTION_SHARED_ANSWERS: z.coerce.number().int().positive().default(10_000),
     /** Let @apollo/gateway send its usage telemetry to Apollo (it probes cloud metadata hosts). */
     APOLLO_TELEMETRY: z.stringbool().default(false),
   })

@@ -124,6 +124,7 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
       subscriptionsPerSocket: config.SUBSCRIPTIONS_PER_SOCKET,
       socketsPerPerson: config.SOCKETS_PER_PERSON,
       pendingEventsPerSubscription: config.SUBSCRIPTION_PENDING_EVENTS,
+      sharedAnswers: config.SUBSCRIPTION_SHARED_ANSWERS,
     },
     formatError: createErrorFormatter(logger),
     logger,

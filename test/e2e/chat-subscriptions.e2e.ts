@@ -32,6 +32,23 @@ async function send(from: Person, conversationId: string, body: string) {
   return response.data!.sendMessage as { id: string };
 }
 
+/** The gateway's fetches to profiles for subscription events so far: sent, and shared answers. */
+async function profileFetches() {
+  const metrics = await (await fetch(`${stack.gatewayUrl}/metrics`)).text();
+  const count = (outcome: string) => {
+    const line = metrics
+      .split("\n")
+      .find(
+        (candidate) =>
+          candidate.startsWith("gateway_subscription_entity_fetches_total{") &&
+          candidate.includes('subgraph="profiles"') &&
+          candidate.includes(`outcome="${outcome}"`),
+      );
+    return line ? Number(line.split(" ").at(-1)) : 0;
+  };
+  return { sent: count("sent"), shared: count("shared") };
+}
+
 const bodiesOf = (subscription: TestSubscription) =>
   subscription.results.map(
     (result) => (result.data as { messageAdded: { body: string } }).messageAdded.body,
@@ -64,6 +81,32 @@ describe("messageAdded through the gateway", () => {
     expect(toBob).toEqual(toAlice);
     await aliceSocket.close();
     await bobSocket.close();
+  });
+
+  it("asks profiles once for the sender's profile, however many people the message reaches", async () => {
+    const { alice, bob, conversationId } = await matchedPair(stack);
+    const sockets = await Promise.all(
+      [alice, bob].map((person) => WsTestClient.connect(stack.gatewayUrl, person.accessToken)),
+    );
+    const subscriptions = sockets.map((socket) =>
+      socket.subscribe("OnMessageAdded", { conversationId }),
+    );
+    await Promise.all([untilListening(alice.id), untilListening(bob.id)]);
+    const before = await profileFetches();
+
+    await send(bob, conversationId, "to both of us");
+    const received = await Promise.all(subscriptions.map(async (s) => (await s.results$(1))[0]));
+    for (const result of received) {
+      expect(result).toMatchObject({
+        data: { messageAdded: { sender: { id: bob.id, profile: { displayName: "Bob" } } } },
+      });
+    }
+    const after = await profileFetches();
+    expect({ sent: after.sent - before.sent, shared: after.shared - before.shared }).toEqual({
+      sent: 1,
+      shared: 1,
+    });
+    await Promise.all(sockets.map((socket) => socket.close()));
   });
 
   it("tells a third person subscribing to someone else's conversation no and gives them nothing", async () => {

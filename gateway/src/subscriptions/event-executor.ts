@@ -3,6 +3,7 @@ import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import type { ExecutionResult } from "graphql-ws";
 import type { Logger } from "@pulse/platform";
 import type { GatewayContext } from "../context.ts";
+import type { SharedFetches } from "./shared-fetches.ts";
 import { EVENT_SOURCE, type SupergraphPlans, type SubscriptionPlan } from "./supergraph-plans.ts";
 
 /** Builds the data source that fetches from subgraph `name` at `url`. */
@@ -24,14 +25,16 @@ const eventSource: GraphQLDataSource<EventContext> = {
 /**
  * Runs the `rest` of a subscription plan for each event, through @apollo/gateway's own executor
  * and with the subscriber's signed identity: fields other subgraphs own (a sender's profile) are
- * fetched per event, exactly as they would be for a query. A failing fetch leaves its fields null
- * with an error beside the data; the stream goes on.
+ * fetched per event, exactly as they would be for a query, except that an answer its subgraph
+ * declared public is shared between subscribers ({@link SharedFetches}). A failing fetch leaves
+ * its fields null with an error beside the data; the stream goes on.
  */
 export class EventExecutor {
   private readonly serviceMaps = new WeakMap<SupergraphPlans, ServiceMap>();
 
   constructor(
     private readonly buildService: SubgraphServiceFactory,
+    private readonly sharedFetches: SharedFetches,
     private readonly logger: Logger,
   ) {}
 
@@ -67,7 +70,9 @@ export class EventExecutor {
     let services = this.serviceMaps.get(plans);
     if (!services) {
       services = { [EVENT_SOURCE]: eventSource as GraphQLDataSource };
-      for (const [name, url] of plans.subgraphUrls) services[name] = this.buildService(name, url);
+      for (const [name, url] of plans.subgraphUrls) {
+        services[name] = this.sharedFetches.wrap(name, this.buildService(name, url));
+      }
       this.serviceMaps.set(plans, services);
     }
     return services;

@@ -17,6 +17,7 @@ import {
 import type { AccessTokenVerifier } from "../access-tokens.ts";
 import { clientAddress, type GatewayContext } from "../context.ts";
 import { EventExecutor, type SubgraphServiceFactory } from "./event-executor.ts";
+import { SharedFetches } from "./shared-fetches.ts";
 import { FederatedSubscription } from "./federated-subscription.ts";
 import { SupergraphPlans, type SubscriptionPlan } from "./supergraph-plans.ts";
 import { UpstreamConnections } from "./upstream.ts";
@@ -38,6 +39,8 @@ export interface SubscriptionLimits {
   socketsPerPerson: number;
   /** Events one subscription may have waiting for a slow client before it is disconnected. */
   pendingEventsPerSubscription: number;
+  /** Public subgraph answers kept for subscribers of events to share. */
+  sharedAnswers: number;
 }
 
 export interface SubscriptionServerOptions {
@@ -104,8 +107,12 @@ export class SubscriptionServer {
       gatewaySecret: options.gatewaySecret,
       logger: options.logger,
     });
-    this.executor = new EventExecutor(options.buildService, options.logger);
     this.instruments = subscriptionMetrics(options.registry, this);
+    const sharedFetches = new SharedFetches({
+      maxAnswers: options.limits.sharedAnswers,
+      onFetch: (subgraph, outcome) => this.instruments.entityFetches.inc({ subgraph, outcome }),
+    });
+    this.executor = new EventExecutor(options.buildService, sharedFetches, options.logger);
     options.server.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
       if ((request.url ?? "").split("?")[0] !== "/graphql") return refuse(socket, 404);
       if (!this.accepting || !this.plans) return refuse(socket, 503);
@@ -399,6 +406,12 @@ function subscriptionMetrics(registry: Registry, server: SubscriptionServer) {
     overflows: new Counter({
       name: "gateway_subscription_overflows_total",
       help: "Clients disconnected for reading too slowly",
+      registers: [registry],
+    }),
+    entityFetches: new Counter({
+      name: "gateway_subscription_entity_fetches_total",
+      help: "Subgraph fetches of subscription events' plans: sent, or answered by a shared public answer",
+      labelNames: ["subgraph", "outcome"],
       registers: [registry],
     }),
   };

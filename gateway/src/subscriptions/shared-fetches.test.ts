@@ -1,0 +1,159 @@
+import type { GraphQLDataSource } from "@apollo/gateway";
+import { setTimeout as sleep } from "node:timers/promises";
+import { describe, expect, it } from "vitest";
+import { SharedFetches } from "./shared-fetches.ts";
+
+type Options = Parameters<GraphQLDataSource["process"]>[0];
+type Response = Awaited<ReturnType<GraphQLDataSource["process"]>>;
+
+const QUERY =
+  "query($representations:[_Any!]!){_entities(representations:$representations){...on User{profile{displayName}}}}";
+
+/** A subgraph whose answers are released by hand, counting the requests it got. */
+function subgraph(cacheControl: string | null, errors?: { message: string }[]) {
+  const requests: { release: () => void; fail: (error: Error) => void }[] = [];
+  const source: GraphQLDataSource = {
+    process: () =>
+      new Promise<Response>((resolve, reject) => {
+        requests.push({
+          release: () =>
+            resolve({
+              data: { _entities: [{ profile: { displayName: "Ada" } }] },
+              ...(errors ? { errors } : {}),
+              http: {
+                headers: new Headers(cacheControl ? { "cache-control": cacheControl } : {}),
+              },
+            } as unknown as Response),
+          fail: reject,
+        });
+      }),
+  };
+  return { source, requests };
+}
+
+function fetchOf(source: GraphQLDataSource, userId = "u1") {
+  return source.process({
+    request: { query: QUERY, variables: { representations: [{ __typename: "User", id: userId }] } },
+  } as unknown as Options);
+}
+
+function sharing() {
+  const outcomes: string[] = [];
+  const fetches = new SharedFetches({
+    maxAnswers: 100,
+    onFetch: (name, outcome) => outcomes.push(`${name}:${outcome}`),
+  });
+  return { fetches, outcomes };
+}
+
+describe("SharedFetches", () => {
+  it("answers concurrent identical requests with one public answer, each its own copy", async () => {
+    const { fetches, outcomes } = sharing();
+    const { source, requests } = subgraph("max-age=5, public");
+    const shared = fetches.wrap("profiles", source);
+    const first = fetchOf(shared);
+    const second = fetchOf(shared);
+    await sleep(0);
+    expect(requests).toHaveLength(1);
+    requests[0]!.release();
+    const [a, b] = await Promise.all([first, second]);
+    expect(b.data).toEqual(a.data);
+    expect(b.data).not.toBe(a.data);
+    // Later requests within the max-age are answered from the kept one, copies too.
+    const third = await fetchOf(shared);
+    (
+      third.data as { _entities: { profile: { displayName: string } }[] }
+    )._entities[0]!.profile.displayName = "changed";
+    expect((await fetchOf(shared)).data).toEqual(a.data);
+    expect(requests).toHaveLength(1);
+    expect(outcomes).toEqual([
+      "profiles:sent",
+      "profiles:shared",
+      "profiles:shared",
+      "profiles:shared",
+    ]);
+  });
+
+  it("keeps a public answer for its max-age only", async () => {
+    const { fetches } = sharing();
+    const { source, requests } = subgraph("max-age=1, public");
+    const shared = fetches.wrap("profiles", source);
+    const first = fetchOf(shared);
+    await sleep(0);
+    requests[0]!.release();
+    await first;
+    await sleep(1_100);
+    const again = fetchOf(shared);
+    await sleep(0);
+    expect(requests).toHaveLength(2);
+    requests[1]!.release();
+    await again;
+  });
+
+  it("does not share between different requests", async () => {
+    const { fetches } = sharing();
+    const { source, requests } = subgraph("max-age=5, public");
+    const shared = fetches.wrap("profiles", source);
+    const answers = [fetchOf(shared, "u1"), fetchOf(shared, "u2")];
+    await sleep(0);
+    expect(requests).toHaveLength(2);
+    for (const request of requests) request.release();
+    await Promise.all(answers);
+  });
+
+  for (const [what, cacheControl, errors] of [
+    ["private", "max-age=5, private", undefined],
+    ["uncacheable", "no-store", undefined],
+    ["without a header", null, undefined],
+    ["public but with errors", "max-age=5, public", [{ message: "boom" }]],
+  ] as const) {
+    it(`gives an answer ${what} to its requester only`, async () => {
+      const { fetches, outcomes } = sharing();
+      const { source, requests } = subgraph(cacheControl, errors ? [...errors] : undefined);
+      const shared = fetches.wrap("profiles", source);
+      const first = fetchOf(shared);
+      const second = fetchOf(shared);
+      await sleep(0);
+      expect(requests).toHaveLength(1);
+      requests[0]!.release();
+      await first;
+      await sleep(0);
+      // The one that waited sends its own.
+      expect(requests).toHaveLength(2);
+      requests[1]!.release();
+      await second;
+      expect(outcomes).toEqual(["profiles:sent", "profiles:sent"]);
+    });
+  }
+
+  it("stops making a query wait once its answer was private", async () => {
+    const { fetches } = sharing();
+    const { source, requests } = subgraph("max-age=5, private");
+    const shared = fetches.wrap("profiles", source);
+    const first = fetchOf(shared);
+    await sleep(0);
+    requests[0]!.release();
+    await first;
+    // The same query, other entities too: every request goes out at once.
+    const next = [fetchOf(shared, "u1"), fetchOf(shared, "u1"), fetchOf(shared, "u2")];
+    await sleep(0);
+    expect(requests).toHaveLength(4);
+    for (const request of requests.slice(1)) request.release();
+    await Promise.all(next);
+  });
+
+  it("lets a failed fetch fail its requester only; those waiting send their own", async () => {
+    const { fetches } = sharing();
+    const { source, requests } = subgraph("max-age=5, public");
+    const shared = fetches.wrap("profiles", source);
+    const first = fetchOf(shared);
+    const second = fetchOf(shared);
+    await sleep(0);
+    requests[0]!.fail(new TypeError("fetch failed"));
+    await expect(first).rejects.toThrow("fetch failed");
+    await sleep(0);
+    expect(requests).toHaveLength(2);
+    requests[1]!.release();
+    expect((await second).data).toBeDefined();
+  });
+});
