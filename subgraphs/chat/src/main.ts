@@ -5,5 +5,6 @@ import { createChatService } from "./server.ts";
 
 const config = loadChatConfig();
 const service = await createChatService(config);
-await service.subgraph.listen(config.PORT, config.HOST);
+// Before listening: a SIGTERM that follows the "listening" line must find its handler.
 runUntilSignal(createLogger("chat", config.LOG_LEVEL), () => service.close());
+await service.subgraph.listen(config.PORT, config.HOST);

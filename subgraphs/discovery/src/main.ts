@@ -5,5 +5,6 @@ import { createDiscoveryService } from "./server.ts";
 
 const config = loadDiscoveryConfig();
 const service = await createDiscoveryService(config);
-await service.subgraph.listen(config.PORT, config.HOST);
+// Before listening: a SIGTERM that follows the "listening" line must find its handler.
 runUntilSignal(createLogger("discovery", config.LOG_LEVEL), () => service.close());
+await service.subgraph.listen(config.PORT, config.HOST);

@@ -5,5 +5,6 @@ import { createProfilesService } from "./server.ts";
 
 const config = loadProfilesConfig();
 const service = await createProfilesService(config);
-await service.subgraph.listen(config.PORT, config.HOST);
+// Before listening: a SIGTERM that follows the "listening" line must find its handler.
 runUntilSignal(createLogger("profiles", config.LOG_LEVEL), () => service.close());
+await service.subgraph.listen(config.PORT, config.HOST);
