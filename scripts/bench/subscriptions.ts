@@ -107,8 +107,7 @@ try {
     redisPrefix: environment.redisPrefix,
     databaseName: new URL(environment.databaseUrl).pathname.slice(1),
     // Children still running (a stopped one's pid may be reused).
-    processes: () =>
-      new Map(children.filter((child) => child.running).map((child) => [child.name, child.pid])),
+    roles: () => children.filter((child) => child.running),
   };
   console.log(legend(options));
   const results: [number, PhaseResult, PhaseResult][] = [];

@@ -1,12 +1,18 @@
 // The child side of the parent's IPC channel: a role process says it is listening, answers
-// memory readings, and shuts down on request.
+// memory and stall readings, and shuts down on request.
+import { watchStalls, type StallReading } from "./stalls.ts";
 
 /** Messages a role process sends its parent. */
 export type ChildMessage =
-  { type: "ready"; url: string } | { type: "memory"; id: number; rss: number; heapUsed: number };
+  | { type: "ready"; url: string }
+  | { type: "memory"; id: number; rss: number; heapUsed: number }
+  | { type: "stalls"; id: number; reading: StallReading };
 
 /** Messages the parent sends a role process. */
-export type ParentMessage = { type: "memory"; id: number } | { type: "stop" };
+export type ParentMessage =
+  | { type: "memory"; id: number }
+  | { type: "stalls"; id: number; reset: boolean }
+  | { type: "stop" };
 
 function send(message: ChildMessage): void {
   process.send?.(message);
@@ -14,10 +20,11 @@ function send(message: ChildMessage): void {
 
 /**
  * Announces `url`, then serves the parent: memory readings (after a full collection when Node
- * runs with --expose-gc, so garbage not yet collected does not count as held memory) and a
- * graceful `close` on "stop" or SIGTERM.
+ * runs with --expose-gc, so garbage not yet collected does not count as held memory), stall
+ * readings, and a graceful `close` on "stop" or SIGTERM.
  */
 export function serveParent(url: string, close: () => Promise<void>): void {
+  const stalls = watchStalls();
   let closing: Promise<void> | undefined;
   const stop = () => {
     closing ??= close()
@@ -26,6 +33,10 @@ export function serveParent(url: string, close: () => Promise<void>): void {
   };
   process.on("message", (message: ParentMessage) => {
     if (message.type === "stop") return stop();
+    if (message.type === "stalls") {
+      send({ type: "stalls", id: message.id, reading: stalls.read(message.reset) });
+      return;
+    }
     globalThis.gc?.();
     const { rss, heapUsed } = process.memoryUsage();
     send({ type: "memory", id: message.id, rss, heapUsed });

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { openSync, closeSync } from "node:fs";
 import path from "node:path";
 import type { ChildMessage, ParentMessage } from "./child-ipc.ts";
+import type { StallReading } from "./stalls.ts";
 
 const repoRoot = path.resolve(import.meta.dirname, "../../..");
 const START_TIMEOUT_MS = 120_000;
@@ -16,6 +17,8 @@ export interface RoleProcess {
   readonly running: boolean;
   /** Resident set size in bytes, read in the child after a full garbage collection. */
   memory(): Promise<{ rss: number; heapUsed: number }>;
+  /** Its event-loop stalls and collections since the last reset; `reset` starts a new stretch. */
+  stalls(reset: boolean): Promise<StallReading>;
   /** Graceful stop (SIGTERM-like), then SIGKILL if it takes too long. */
   stop(): Promise<void>;
 }
@@ -60,7 +63,11 @@ export async function startRole(
     get running() {
       return child.exitCode === null && child.signalCode === null;
     },
-    memory: () => requestMemory(child),
+    memory: async () => {
+      const reply = await ask(child, { type: "memory" }, "memory");
+      return { rss: reply.rss, heapUsed: reply.heapUsed };
+    },
+    stalls: async (reset) => (await ask(child, { type: "stalls", reset }, "stalls")).reading,
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.send({ type: "stop" } satisfies ParentMessage);
@@ -81,17 +88,24 @@ function roleNodeFlags(): string[] {
 
 let nextRequest = 0;
 
-function requestMemory(child: ChildProcess): Promise<{ rss: number; heapUsed: number }> {
+/** Sends `request` to `child` and resolves to its answer of type `type`. */
+function ask<Type extends "memory" | "stalls">(
+  child: ChildProcess,
+  request: DistributiveOmit<Extract<ParentMessage, { type: Type }>, "id">,
+  type: Type,
+): Promise<Extract<ChildMessage, { type: Type }>> {
   const id = ++nextRequest;
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("no memory reading within 30 s")), 30_000);
+    const timer = setTimeout(() => reject(new Error(`no ${type} reading within 30 s`)), 30_000);
     const onMessage = (message: ChildMessage) => {
-      if (message.type !== "memory" || message.id !== id) return;
+      if (message.type !== type || message.id !== id) return;
       clearTimeout(timer);
       child.off("message", onMessage);
-      resolve({ rss: message.rss, heapUsed: message.heapUsed });
+      resolve(message as Extract<ChildMessage, { type: Type }>);
     };
     child.on("message", onMessage);
-    child.send({ type: "memory", id } satisfies ParentMessage);
+    child.send({ ...request, id } as ParentMessage);
   });
 }
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

@@ -7,6 +7,7 @@ import { percentile } from "../stats.ts";
 import { liveChannels, waitForChannels } from "./live-channels.ts";
 import type { RoleProcess } from "./children.ts";
 import { describeCpu, sampleCpu } from "./cpu.ts";
+import { describeStalls, watchStalls, type StallReading } from "./stalls.ts";
 import { DeliveryLedger, messageBody, type SentMessage } from "./deliveries.ts";
 import { runOpenLoop } from "./load.ts";
 import type { BenchOptions } from "./options.ts";
@@ -80,6 +81,8 @@ export interface PhaseResult {
   cpu: string;
   /** The same while the sockets connected and subscribed. */
   connectCpu: string;
+  /** Each process's event-loop stalls and collections during the load and drain. */
+  stalls: string;
 }
 
 const LIVE_TIMEOUT_MS = 120_000;
@@ -94,6 +97,17 @@ function isWarmup(payload: unknown): boolean {
   return message?.clientMessageId?.startsWith(`${WARMUP_PREFIX}-`) ?? false;
 }
 
+/** The driver's own stalls delay its sends and its receipts' timestamps: they are reported too. */
+const driverStalls = watchStalls();
+
+/** Every role's stall reading, and the driver's, each starting a new stretch. */
+async function readStalls(roles: RoleProcess[]): Promise<Map<string, StallReading>> {
+  const readings = await Promise.all(
+    roles.map(async (role) => [role.name, await role.stalls(true)] as const),
+  );
+  return new Map([...readings, ["driver", driverStalls.read(true)]]);
+}
+
 const summary = (samples: number[]) => ({
   p50: percentile(samples, 50),
   p99: percentile(samples, 99),
@@ -106,8 +120,8 @@ export interface PhaseContext {
   options: BenchOptions;
   redis: Redis;
   redisPrefix: string;
-  /** The run's processes (label → pid) whose CPU time is reported. */
-  processes: () => Map<string, number>;
+  /** The run's role processes still running, whose CPU time and stalls are reported. */
+  roles: () => RoleProcess[];
   /** The run's database, whose Postgres backends' CPU time is reported. */
   databaseName: string;
 }
@@ -118,6 +132,7 @@ export async function runPhase(
   context: PhaseContext,
 ): Promise<PhaseResult> {
   const { population, request, options, redis, redisPrefix } = context;
+  const processes = () => new Map(context.roles().map((role) => [role.name, role.pid]));
   const pairs = n / 2;
   const subscribers: Subscriber[] = population.people.slice(0, n).map((person, index) => ({
     index,
@@ -138,7 +153,7 @@ export async function runPhase(
   const sideBefore = await Promise.all(side.map(async (child) => (await child.memory()).rss));
   const channelsBefore = await liveChannels(redis, redisPrefix);
   const connectStart = now();
-  const connectCpuBefore = await sampleCpu(context.processes(), context.databaseName);
+  const connectCpuBefore = await sampleCpu(processes(), context.databaseName);
   await fleet.connectAll(subscribers, options.batch);
   const connectSeconds = (now() - connectStart) / 1000;
   const live = await waitForChannels(
@@ -150,7 +165,7 @@ export async function runPhase(
   const connectedAt = now();
   const connectCpu = describeCpu(
     connectCpuBefore,
-    await sampleCpu(context.processes(), context.databaseName),
+    await sampleCpu(processes(), context.databaseName),
     "connecting and subscribing",
   );
   await sleep(options.settleSeconds * 1000);
@@ -197,7 +212,8 @@ export async function runPhase(
   // Counters that lag (Postgres' statistics) must not pick up the connections' work late.
   await sleep(Math.max(0, (target.countersLagMs ?? 0) - (now() - connectedAt)));
   const countersBefore = await target.counters?.();
-  const cpuBefore = await sampleCpu(context.processes(), context.databaseName);
+  const cpuBefore = await sampleCpu(processes(), context.databaseName);
+  await readStalls(context.roles());
   const measured = await load(ledger, "bench", options.seconds);
 
   // Drain: until every owed delivery arrived (plus a moment for duplicates), or the deadline.
@@ -207,9 +223,10 @@ export async function runPhase(
   const lost = ledger.lost;
   const cpu = describeCpu(
     cpuBefore,
-    await sampleCpu(context.processes(), context.databaseName),
+    await sampleCpu(processes(), context.databaseName),
     "load and drain",
   );
+  const stalls = describeStalls(await readStalls(context.roles()), "the load and drain");
   await sleep(Math.max(0, (target.countersLagMs ?? 0) - (now() - measured.lastSendAt)));
   const countersAfter = await target.counters?.();
 
@@ -267,5 +284,6 @@ export async function runPhase(
     leftoverChannels: Math.max(0, leftover - channelsBefore),
     cpu,
     connectCpu,
+    stalls,
   };
 }

@@ -129,7 +129,7 @@ function details(result: PhaseResult): string[] {
       `    ${count(result.warmupLost)} warm-up deliveries still missing when measuring began`,
     );
   }
-  lines.push(`    ${result.connectCpu}`, `    ${result.cpu}`);
+  lines.push(`    ${result.connectCpu}`, `    ${result.cpu}`, `    ${result.stalls}`);
   if (result.counterDelta.size > 0)
     lines.push(`    during the load and drain: ${counters(result)}`);
   if (result.connectFailures.length > 0) {
