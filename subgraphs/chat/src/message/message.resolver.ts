@@ -19,12 +19,14 @@ export class MessageResolver {
     description:
       "Sends a message to one of the viewer's open conversations. Sending the same `clientMessageId` again returns the first message instead of storing another.",
   })
-  sendMessage(
+  async sendMessage(
     @Arg("input", () => SendMessageInput, { description: "The message." })
     input: SendMessageInput,
     @Ctx() ctx: ChatContext,
   ): Promise<MessageRow> {
-    return ctx.messages.send(requireViewer(ctx), input);
+    const { message, storedIn } = await ctx.messages.send(requireViewer(ctx), input);
+    if (storedIn) primeJustSent(ctx, message.id, storedIn);
+    return message;
   }
 
   @Subscription(() => Message, {
@@ -53,11 +55,7 @@ export class MessageResolver {
   ): MessageRow {
     clearLoaders(ctx);
     const conversation = conversationOf(payload);
-    if (conversation) {
-      // A message just sent: its conversation came with it, and nobody has read it yet.
-      ctx.loaders.conversation.prime(conversation.id, conversation);
-      ctx.loaders.readAt.prime(payload.id, null);
-    }
+    if (conversation) primeJustSent(ctx, payload.id, conversation);
     return fromLive(payload);
   }
 
@@ -95,4 +93,13 @@ export class MessageResolver {
   cursor(@Root() message: MessageRow): string {
     return messageCursor(message);
   }
+}
+
+/**
+ * A message just sent: its conversation is known (it was read to store the message) and nobody
+ * has read the message yet, so answering `conversation` and `readAt` needs no query.
+ */
+function primeJustSent(ctx: ChatContext, messageId: string, conversation: ConversationRow): void {
+  ctx.loaders.conversation.prime(conversation.id, conversation);
+  ctx.loaders.readAt.prime(messageId, null);
 }

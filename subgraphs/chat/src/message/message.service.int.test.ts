@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { Message as MessageRow } from "@pulse/db";
+import { execute, parse, type GraphQLSchema } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildChatSchema } from "../schema.ts";
 import {
   newViewer,
   nodeIds,
@@ -12,12 +14,44 @@ import {
 import { fromLive, messageAddedTopic, type LiveMessage } from "./message-added.topic.ts";
 
 let harness: ChatHarness;
-beforeAll(() => {
+let schema: GraphQLSchema;
+beforeAll(async () => {
   harness = startChatHarness();
+  schema = await buildChatSchema();
 });
 afterAll(() => harness?.close());
 
 describe("sendMessage", () => {
+  it("answers a new message's conversation and readAt without reading them again", async () => {
+    const { conversation, a } = await openConversation(harness);
+    const sendMessage = (clientMessageId: string) =>
+      execute({
+        schema,
+        document: parse(`mutation ($input: SendMessageInput!) {
+          sendMessage(input: $input) { id readAt conversation { id closedAt } }
+        }`),
+        variableValues: { input: { conversationId: conversation.id, body: "hi", clientMessageId } },
+        contextValue: harness.context(a),
+      });
+    harness.statements.reset();
+    expect(await sendMessage("new")).toEqual({
+      data: {
+        sendMessage: {
+          id: expect.any(String),
+          readAt: null,
+          conversation: { id: conversation.id, closedAt: null },
+        },
+      },
+    });
+    // Looking up a retry and the conversation side by side, then the insert: nothing after it.
+    expect(harness.statements.count).toBe(3);
+    // A retry reads what it answers (the conversation and its read state may have moved): the
+    // two lookups, then the conversation and the read markers.
+    harness.statements.reset();
+    expect((await sendMessage("new")).errors).toBeUndefined();
+    expect(harness.statements.count).toBe(4);
+  });
+
   it("stores the trimmed body with the next seq, and counts it unread for the other person", async () => {
     const { conversation, a, b } = await openConversation(harness);
     const first = await harness.messages.send(a, {
@@ -26,13 +60,17 @@ describe("sendMessage", () => {
       clientMessageId: "c-1",
     });
     expect(first).toEqual({
-      id: expect.any(String),
-      conversationId: conversation.id,
-      seq: 1n,
-      senderId: a.id,
-      clientMessageId: "c-1",
-      body: "Hello there!",
-      sentAt: expect.any(Date),
+      message: {
+        id: expect.any(String),
+        conversationId: conversation.id,
+        seq: 1n,
+        senderId: a.id,
+        clientMessageId: "c-1",
+        body: "Hello there!",
+        sentAt: expect.any(Date),
+      },
+      // Stored by this request: the conversation it went into comes back with it.
+      storedIn: conversation,
     });
     const second = await send(harness, b, conversation.id, "Hi!");
     expect(second.seq).toBe(2n);
@@ -71,7 +109,12 @@ describe("sendMessage", () => {
     const { conversation, a } = await openConversation(harness);
     const request = { conversationId: conversation.id, body: "once", clientMessageId: "k-1" };
     const first = await harness.messages.send(a, request);
-    expect(await harness.messages.send(a, { ...request, body: " once " })).toEqual(first);
+    expect(first.storedIn).not.toBeNull();
+    // A retry stored nothing: the message again, and no conversation to answer from.
+    expect(await harness.messages.send(a, { ...request, body: " once " })).toEqual({
+      message: first.message,
+      storedIn: null,
+    });
     expect(await harness.prisma.message.count({ where: { conversationId: conversation.id } })).toBe(
       1,
     );
@@ -84,11 +127,12 @@ describe("sendMessage", () => {
       const results = await Promise.all(
         Array.from({ length: 5 }, () => harness.messages.send(a, request)),
       );
-      expect(new Set(results.map((message) => message.id)).size).toBe(1);
+      expect(new Set(results.map(({ message }) => message.id)).size).toBe(1);
+      expect(results.filter(({ storedIn }) => storedIn !== null)).toHaveLength(1);
       const stored = await harness.prisma.message.findMany({
         where: { conversationId: conversation.id },
       });
-      expect(stored).toEqual([results[0]]);
+      expect(stored).toEqual([results[0]!.message]);
       const after = await harness.prisma.conversation.findUniqueOrThrow({
         where: { id: conversation.id },
       });
@@ -117,7 +161,7 @@ describe("sendMessage", () => {
       });
     }
     // Keys are per sender: the other person may use the same one.
-    expect((await harness.messages.send(first.b, request)).senderId).toBe(first.b.id);
+    expect((await harness.messages.send(first.b, request)).message.senderId).toBe(first.b.id);
   });
 
   it("is FORBIDDEN for someone else's conversation and NOT_FOUND for an unknown one", async () => {

@@ -25,6 +25,16 @@ export interface SendMessageRequest {
   clientMessageId: string;
 }
 
+/** What `send` answers: the message, and the conversation when this request stored it. */
+export interface SentMessage {
+  message: MessageRow;
+  /**
+   * The conversation as it was read before the message went in: null when the message was
+   * stored earlier (a retry), whose conversation and read state may have moved since.
+   */
+  storedIn: ConversationRow | null;
+}
+
 export interface MessageServiceDeps {
   prisma: PrismaClient;
   conversations: ConversationService;
@@ -45,7 +55,7 @@ export class MessageService {
    * `input.clientMessageId`; NOT_FOUND for an unknown conversation; FORBIDDEN for someone else's
    * or a closed one; CONFLICT for a reused clientMessageId.
    */
-  async send(viewer: Viewer, input: SendMessageRequest): Promise<MessageRow> {
+  async send(viewer: Viewer, input: SendMessageRequest): Promise<SentMessage> {
     const body = messageBody(input.body);
     const request = { ...input, body, clientMessageId: clientMessageId(input.clientMessageId) };
     // Side by side: a retry needs only the first, a new message both.
@@ -53,7 +63,7 @@ export class MessageService {
       this.findSent(viewer.id, request.clientMessageId),
       this.deps.conversations.find(request.conversationId),
     ]);
-    if (earlier) return sameRequest(earlier, request);
+    if (earlier) return { message: sameRequest(earlier, request), storedIn: null };
     const conversation = requireWritable(found, viewer.id);
     let message: MessageRow;
     try {
@@ -63,10 +73,10 @@ export class MessageService {
       if (!isUniqueViolation(error)) throw error;
       const winner = await this.findSent(viewer.id, request.clientMessageId);
       if (!winner) throw error;
-      return sameRequest(winner, request);
+      return { message: sameRequest(winner, request), storedIn: null };
     }
     await this.announce(conversation, message);
-    return message;
+    return { message, storedIn: conversation };
   }
 
   /**

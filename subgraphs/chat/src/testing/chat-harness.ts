@@ -74,9 +74,19 @@ export async function openConversation(
   return { conversation, matchId, a, b };
 }
 
-/** Sends `body` from `sender` with a fresh clientMessageId. */
-export function send(harness: ChatHarness, sender: Viewer, conversationId: string, body: string) {
-  return harness.messages.send(sender, { conversationId, body, clientMessageId: randomUUID() });
+/** Sends `body` from `sender` with a fresh clientMessageId; resolves to the stored message. */
+export async function send(
+  harness: ChatHarness,
+  sender: Viewer,
+  conversationId: string,
+  body: string,
+) {
+  const sent = await harness.messages.send(sender, {
+    conversationId,
+    body,
+    clientMessageId: randomUUID(),
+  });
+  return sent.message;
 }
 
 /** The node ids of a connection's page, in order. */
