@@ -1,6 +1,8 @@
 // One measurement: N sockets to one server (the gateway or the baseline), each subscribed to its
 // conversation's messageAdded; messages at a fixed rate; then what arrived, when, and how often.
 import { randomBytes } from "node:crypto";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Redis } from "ioredis";
 import { percentile } from "../stats.ts";
@@ -96,6 +98,12 @@ function isWarmup(payload: unknown): boolean {
     .data?.messageAdded;
   return message?.clientMessageId?.startsWith(`${WARMUP_PREFIX}-`) ?? false;
 }
+
+/** A full collection of this process (the driver), which runs without --expose-gc. */
+const collectDriverGarbage: () => void = (() => {
+  setFlagsFromString("--expose-gc");
+  return runInNewContext("gc") as () => void;
+})();
 
 /** The driver's own stalls delay its sends and its receipts' timestamps: they are reported too. */
 const driverStalls = watchStalls();
@@ -212,6 +220,9 @@ export async function runPhase(
   // Counters that lag (Postgres' statistics) must not pick up the connections' work late.
   await sleep(Math.max(0, (target.countersLagMs ?? 0) - (now() - connectedAt)));
   const countersBefore = await target.counters?.();
+  // The driver timestamps every receipt: its own garbage (the sockets of the previous phase, the
+  // connecting) is collected now, not in a major collection in the middle of this load.
+  collectDriverGarbage();
   const cpuBefore = await sampleCpu(processes(), context.databaseName);
   await readStalls(context.roles());
   const measured = await load(ledger, "bench", options.seconds);
