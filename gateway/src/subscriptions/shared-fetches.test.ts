@@ -37,20 +37,28 @@ function fetchOf(source: GraphQLDataSource, userId = "u1") {
   } as unknown as Options);
 }
 
-function sharing() {
+/** `subgraph(...)` as "profiles" behind shared fetches, with every fetch's outcome. */
+function sharedSubgraph(cacheControl: string | null, errors?: { message: string }[]) {
   const outcomes: string[] = [];
   const fetches = new SharedFetches({
     maxAnswers: 100,
     onFetch: (name, outcome) => outcomes.push(`${name}:${outcome}`),
   });
-  return { fetches, outcomes };
+  const { source, requests } = subgraph(cacheControl, errors);
+  return { shared: fetches.wrap("profiles", source), requests, outcomes };
+}
+
+/** One fetch, answered by the subgraph. */
+async function answered(shared: GraphQLDataSource, requests: { release: () => void }[]) {
+  const answer = fetchOf(shared);
+  await sleep(0);
+  requests.at(-1)!.release();
+  return answer;
 }
 
 describe("SharedFetches", () => {
   it("answers concurrent identical requests with one public answer, each its own copy", async () => {
-    const { fetches, outcomes } = sharing();
-    const { source, requests } = subgraph("max-age=5, public");
-    const shared = fetches.wrap("profiles", source);
+    const { shared, requests, outcomes } = sharedSubgraph("max-age=5, public");
     const first = fetchOf(shared);
     const second = fetchOf(shared);
     await sleep(0);
@@ -75,13 +83,8 @@ describe("SharedFetches", () => {
   });
 
   it("keeps a public answer for its max-age only", async () => {
-    const { fetches } = sharing();
-    const { source, requests } = subgraph("max-age=1, public");
-    const shared = fetches.wrap("profiles", source);
-    const first = fetchOf(shared);
-    await sleep(0);
-    requests[0]!.release();
-    await first;
+    const { shared, requests } = sharedSubgraph("max-age=1, public");
+    await answered(shared, requests);
     await sleep(1_100);
     const again = fetchOf(shared);
     await sleep(0);
@@ -91,9 +94,7 @@ describe("SharedFetches", () => {
   });
 
   it("does not share between different requests", async () => {
-    const { fetches } = sharing();
-    const { source, requests } = subgraph("max-age=5, public");
-    const shared = fetches.wrap("profiles", source);
+    const { shared, requests } = sharedSubgraph("max-age=5, public");
     const answers = [fetchOf(shared, "u1"), fetchOf(shared, "u2")];
     await sleep(0);
     expect(requests).toHaveLength(2);
@@ -108,9 +109,10 @@ describe("SharedFetches", () => {
     ["public but with errors", "max-age=5, public", [{ message: "boom" }]],
   ] as const) {
     it(`gives an answer ${what} to its requester only`, async () => {
-      const { fetches, outcomes } = sharing();
-      const { source, requests } = subgraph(cacheControl, errors ? [...errors] : undefined);
-      const shared = fetches.wrap("profiles", source);
+      const { shared, requests, outcomes } = sharedSubgraph(
+        cacheControl,
+        errors ? [...errors] : undefined,
+      );
       const first = fetchOf(shared);
       const second = fetchOf(shared);
       await sleep(0);
@@ -127,13 +129,8 @@ describe("SharedFetches", () => {
   }
 
   it("stops making a query wait once its answer was private", async () => {
-    const { fetches } = sharing();
-    const { source, requests } = subgraph("max-age=5, private");
-    const shared = fetches.wrap("profiles", source);
-    const first = fetchOf(shared);
-    await sleep(0);
-    requests[0]!.release();
-    await first;
+    const { shared, requests } = sharedSubgraph("max-age=5, private");
+    await answered(shared, requests);
     // The same query, other entities too: every request goes out at once.
     const next = [fetchOf(shared, "u1"), fetchOf(shared, "u1"), fetchOf(shared, "u2")];
     await sleep(0);
@@ -143,9 +140,7 @@ describe("SharedFetches", () => {
   });
 
   it("lets a failed fetch fail its requester only; those waiting send their own", async () => {
-    const { fetches } = sharing();
-    const { source, requests } = subgraph("max-age=5, public");
-    const shared = fetches.wrap("profiles", source);
+    const { shared, requests } = sharedSubgraph("max-age=5, public");
     const first = fetchOf(shared);
     const second = fetchOf(shared);
     await sleep(0);
