@@ -6,6 +6,5 @@ import { createGateway } from "./gateway.ts";
 const config = loadGatewayConfig();
 const logger = createLogger("gateway", config.LOG_LEVEL);
 const gateway = createGateway(config, logger);
-// Before listening: a SIGTERM that follows the "listening" line must find its handler.
 runUntilSignal(logger, () => gateway.close());
 await gateway.listen(config.PORT, config.HOST);

@@ -2,7 +2,8 @@ import type { Logger } from "../logging/logger.ts";
 
 /**
  * Keeps a process serving until SIGTERM or SIGINT, then runs `shutdown` once and exits: 0 when it
- * finished, 1 when it failed or took longer than `graceMs`.
+ * finished, 1 when it failed or took longer than `graceMs`. Call it before listening: a signal
+ * that arrives before Node has a listener kills the process without a shutdown.
  */
 export function runUntilSignal(logger: Logger, shutdown: () => Promise<void>, graceMs = 15_000) {
   let stopping = false;

@@ -64,10 +64,10 @@ export async function startRole(
       return child.exitCode === null && child.signalCode === null;
     },
     memory: async () => {
-      const reply = await ask(child, { type: "memory" }, "memory");
+      const reply = await ask(child, "memory", {});
       return { rss: reply.rss, heapUsed: reply.heapUsed };
     },
-    stalls: async (reset) => (await ask(child, { type: "stalls", reset }, "stalls")).reading,
+    stalls: async (reset) => (await ask(child, "stalls", { reset })).reading,
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.send({ type: "stop" } satisfies ParentMessage);
@@ -88,11 +88,11 @@ function roleNodeFlags(): string[] {
 
 let nextRequest = 0;
 
-/** Sends `request` to `child` and resolves to its answer of type `type`. */
+/** Sends a `type` request with `fields` to `child` and resolves to its answer of that type. */
 function ask<Type extends "memory" | "stalls">(
   child: ChildProcess,
-  request: DistributiveOmit<Extract<ParentMessage, { type: Type }>, "id">,
   type: Type,
+  fields: Omit<Extract<ParentMessage, { type: Type }>, "id" | "type">,
 ): Promise<Extract<ChildMessage, { type: Type }>> {
   const id = ++nextRequest;
   return new Promise((resolve, reject) => {
@@ -104,8 +104,6 @@ function ask<Type extends "memory" | "stalls">(
       resolve(message as Extract<ChildMessage, { type: Type }>);
     };
     child.on("message", onMessage);
-    child.send({ ...request, id } as ParentMessage);
+    child.send({ ...fields, type, id } as ParentMessage);
   });
 }
-
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

@@ -5,6 +5,5 @@ import { createChatService } from "./server.ts";
 
 const config = loadChatConfig();
 const service = await createChatService(config);
-// Before listening: a SIGTERM that follows the "listening" line must find its handler.
 runUntilSignal(createLogger("chat", config.LOG_LEVEL), () => service.close());
 await service.subgraph.listen(config.PORT, config.HOST);

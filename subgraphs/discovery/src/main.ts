@@ -5,6 +5,5 @@ import { createDiscoveryService } from "./server.ts";
 
 const config = loadDiscoveryConfig();
 const service = await createDiscoveryService(config);
-// Before listening: a SIGTERM that follows the "listening" line must find its handler.
 runUntilSignal(createLogger("discovery", config.LOG_LEVEL), () => service.close());
 await service.subgraph.listen(config.PORT, config.HOST);

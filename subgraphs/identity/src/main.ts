@@ -5,6 +5,5 @@ import { createIdentityService } from "./server.ts";
 
 const config = loadIdentityConfig();
 const service = await createIdentityService(config);
-// Before listening: a SIGTERM that follows the "listening" line must find its handler.
 runUntilSignal(createLogger("identity", config.LOG_LEVEL), () => service.close());
 await service.subgraph.listen(config.PORT, config.HOST);

@@ -5,6 +5,5 @@ import { createProfilesService } from "./server.ts";
 
 const config = loadProfilesConfig();
 const service = await createProfilesService(config);
-// Before listening: a SIGTERM that follows the "listening" line must find its handler.
 runUntilSignal(createLogger("profiles", config.LOG_LEVEL), () => service.close());
 await service.subgraph.listen(config.PORT, config.HOST);
