@@ -20,6 +20,7 @@ import type { GatewayConfig } from "./config.ts";
 import { createGatewayContext, type GatewayContext } from "./context.ts";
 import { sandboxLandingPage } from "./sandbox-landing-page.ts";
 import { createSubgraphFetcher } from "./subgraph-fetcher.ts";
+import { countEntityFetches, SharedFetches } from "./subscriptions/shared-fetches.ts";
 import { SubscriptionServer } from "./subscriptions/subscription-server.ts";
 import { supergraphFromFile } from "./supergraph-file.ts";
 
@@ -52,13 +53,17 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
   const subgraphFetcher = createSubgraphFetcher();
   const buildService = (name: string, url: string) =>
     new TrustedSubgraph({ url: subgraphUrl(name, url), fetcher: subgraphFetcher.fetch });
+  const sharedFetches = new SharedFetches({
+    maxAnswers: config.SUBSCRIPTION_SHARED_ANSWERS,
+    onFetch: countEntityFetches(metrics.registry),
+  });
   // Read by @apollo/gateway's constructor: off unless asked for, since it phones home and probes
   // cloud metadata addresses at start-up.
   // eslint-disable-next-line no-restricted-syntax -- a switch the library reads, not our config
   if (!config.APOLLO_TELEMETRY) process.env.APOLLO_TELEMETRY_DISABLED = "true";
   const gateway = new ApolloGateway({
     supergraphSdl: supergraphFromFile(config.SUPERGRAPH_PATH, logger, config.SUPERGRAPH_WATCH),
-    buildService: ({ name, url }) => buildService(name, url ?? ""),
+    buildService: ({ name, url }) => sharedFetches.offering(name, buildService(name, url ?? "")),
     logger,
   });
   const apollo = new ApolloServer<GatewayContext>({
@@ -120,11 +125,11 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
     trustProxy: config.TRUST_PROXY,
     subgraphUrl,
     buildService,
+    sharedFetches,
     limits: {
       subscriptionsPerSocket: config.SUBSCRIPTIONS_PER_SOCKET,
       socketsPerPerson: config.SOCKETS_PER_PERSON,
       pendingEventsPerSubscription: config.SUBSCRIPTION_PENDING_EVENTS,
-      sharedAnswers: config.SUBSCRIPTION_SHARED_ANSWERS,
     },
     formatError: createErrorFormatter(logger),
     logger,

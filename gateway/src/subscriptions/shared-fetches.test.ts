@@ -1,16 +1,21 @@
 import type { GraphQLDataSource } from "@apollo/gateway";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
-import { SharedFetches } from "./shared-fetches.ts";
+import { MAX_SHARED_ANSWER_BYTES, SharedFetches } from "./shared-fetches.ts";
 
 type Options = Parameters<GraphQLDataSource["process"]>[0];
 type Response = Awaited<ReturnType<GraphQLDataSource["process"]>>;
 
-const QUERY =
-  "query($representations:[_Any!]!){_entities(representations:$representations){...on User{profile{displayName}}}}";
+const SELECTION =
+  "($representations:[_Any!]!){_entities(representations:$representations){...on User{profile{displayName}}}}";
+const QUERY = `query${SELECTION}`;
 
 /** A subgraph whose answers are released by hand, counting the requests it got. */
-function subgraph(cacheControl: string | null, errors?: { message: string }[]) {
+function subgraph(
+  cacheControl: string | null,
+  errors?: { message: string }[],
+  contentLength?: number,
+) {
   const requests: { release: () => void; fail: (error: Error) => void }[] = [];
   const source: GraphQLDataSource = {
     process: () =>
@@ -21,7 +26,10 @@ function subgraph(cacheControl: string | null, errors?: { message: string }[]) {
               data: { _entities: [{ profile: { displayName: "Ada" } }] },
               ...(errors ? { errors } : {}),
               http: {
-                headers: new Headers(cacheControl ? { "cache-control": cacheControl } : {}),
+                headers: new Headers({
+                  ...(cacheControl ? { "cache-control": cacheControl } : {}),
+                  ...(contentLength ? { "content-length": String(contentLength) } : {}),
+                }),
               },
             } as unknown as Response),
           fail: reject,
@@ -31,9 +39,14 @@ function subgraph(cacheControl: string | null, errors?: { message: string }[]) {
   return { source, requests };
 }
 
-function fetchOf(source: GraphQLDataSource, userId = "u1") {
+function fetchOf(source: GraphQLDataSource, userId = "u1", operationName?: string) {
+  const query = operationName ? `query ${operationName}${SELECTION}` : QUERY;
   return source.process({
-    request: { query: QUERY, variables: { representations: [{ __typename: "User", id: userId }] } },
+    request: {
+      query,
+      operationName,
+      variables: { representations: [{ __typename: "User", id: userId }] },
+    },
   } as unknown as Options);
 }
 
@@ -150,5 +163,58 @@ describe("SharedFetches", () => {
     expect(requests).toHaveLength(2);
     requests[1]!.release();
     expect((await second).data).toBeDefined();
+  });
+
+  it("lets events take what queries fetched, under any operation name, and never answers a query", async () => {
+    const outcomes: string[] = [];
+    const fetches = new SharedFetches({
+      maxAnswers: 100,
+      onFetch: (name, outcome) => outcomes.push(`${name}:${outcome}`),
+    });
+    const { source, requests } = subgraph("max-age=5, public");
+    const forQueries = fetches.offering("profiles", source);
+    const forEvents = fetches.wrap("profiles", source);
+    // A mutation's fetch in flight: the event's identical one waits for it.
+    const mutation = fetchOf(forQueries, "u1", "SendMessage__profiles__1");
+    const event = fetchOf(forEvents, "u1", "OnMessageAdded__profiles__1");
+    await sleep(0);
+    expect(requests).toHaveLength(1);
+    requests[0]!.release();
+    expect((await event).data).toEqual((await mutation).data);
+    // A query always asks the subgraph, even with a public answer kept...
+    const query = fetchOf(forQueries, "u1", "SendMessage__profiles__1");
+    await sleep(0);
+    expect(requests).toHaveLength(2);
+    requests[1]!.release();
+    await query;
+    // ...which events then take.
+    await fetchOf(forEvents, "u1", "OnMessageAdded__profiles__1");
+    expect(requests).toHaveLength(2);
+    expect(outcomes).toEqual(["profiles:shared", "profiles:shared"]);
+  });
+
+  it("keeps no answer larger than MAX_SHARED_ANSWER_BYTES", async () => {
+    const fetches = new SharedFetches({ maxAnswers: 100 });
+    const { source, requests } = subgraph(
+      "max-age=5, public",
+      undefined,
+      MAX_SHARED_ANSWER_BYTES + 1,
+    );
+    const shared = fetches.wrap("profiles", source);
+    const first = fetchOf(shared);
+    const second = fetchOf(shared);
+    await sleep(0);
+    requests[0]!.release();
+    await first;
+    await sleep(0);
+    // The one that waited sends its own, and so does the next.
+    expect(requests).toHaveLength(2);
+    requests[1]!.release();
+    await second;
+    const third = fetchOf(shared);
+    await sleep(0);
+    expect(requests).toHaveLength(3);
+    requests[2]!.release();
+    await third;
   });
 });

@@ -1,11 +1,18 @@
 import type { GraphQLDataSource } from "@apollo/gateway";
 import { LRUCache } from "lru-cache";
+import { Counter, type Registry } from "prom-client";
 
 type SubgraphRequest = Parameters<GraphQLDataSource["process"]>[0]["request"];
 type SubgraphResponse = Awaited<ReturnType<GraphQLDataSource["process"]>>;
 
 /** How long a query whose answer was private is sent without waiting for others' answers. */
 const PRIVATE_QUERY_MEMORY_MS = 60_000;
+
+/**
+ * The largest answer kept, so that `maxAnswers` bounds memory too. An event's entity fetch is a
+ * card or two (about 1 KB); a query's page of fifty cards is not worth keeping for events.
+ */
+export const MAX_SHARED_ANSWER_BYTES = 16 * 1024;
 
 export interface SharedFetchesOptions {
   /** Public answers kept at most, least recently used dropped first. */
@@ -23,6 +30,11 @@ export interface SharedFetchesOptions {
  * requests made while it is in flight wait for it. Private, uncacheable and failed answers serve
  * only whoever asked; those waiting then send their own, and the query's requests stop waiting
  * for a while.
+ *
+ * Queries and mutations offer their public answers too ({@link offering}), so the events of a
+ * message sent through the gateway find the sender's card its `sendMessage` is fetching. They
+ * never take one: a person reads back their own change at once. Requests are the same whatever
+ * the operation is named (the planner names each fetch after its operation).
  */
 export class SharedFetches {
   private readonly answers: LRUCache<string, SubgraphResponse>;
@@ -35,10 +47,23 @@ export class SharedFetches {
     this.privateQueries = new LRUCache({ max: options.maxAnswers, ttl: PRIVATE_QUERY_MEMORY_MS });
   }
 
-  /** `source`, answering from shared public answers where it can. */
+  /** `source` for events' plans: answered from shared public answers where it can. */
   wrap(subgraph: string, source: GraphQLDataSource): GraphQLDataSource {
     return {
       process: (options) => this.fetch(subgraph, options.request, () => source.process(options)),
+    };
+  }
+
+  /** `source` for queries and mutations: always sent, its public answers offered to events. */
+  offering(subgraph: string, source: GraphQLDataSource): GraphQLDataSource {
+    return {
+      process: (options) => {
+        const { query, key } = requestKeys(subgraph, options.request);
+        const sending = source.process(options);
+        const sharing = this.keep(query, key, sending);
+        if (!this.inFlight.has(key)) this.track(key, sharing);
+        return sending;
+      },
     };
   }
 
@@ -47,8 +72,7 @@ export class SharedFetches {
     request: SubgraphRequest,
     send: () => Promise<SubgraphResponse>,
   ): Promise<SubgraphResponse> {
-    const query = `${subgraph}\n${request.query ?? ""}`;
-    const key = `${query}\n${JSON.stringify(request.variables ?? {})}`;
+    const { query, key } = requestKeys(subgraph, request);
     const kept = this.answers.get(key);
     if (kept) return this.shared(subgraph, kept);
     if (this.privateQueries.has(query)) return this.sent(subgraph, send);
@@ -58,7 +82,17 @@ export class SharedFetches {
       return answer ? this.shared(subgraph, answer) : this.sent(subgraph, send);
     }
     const sending = this.sent(subgraph, send);
-    const sharing = sending
+    this.track(key, this.keep(query, key, sending));
+    return sending;
+  }
+
+  /** Keeps `sending`'s answer if public; resolves to the kept copy, or undefined if not kept. */
+  private keep(
+    query: string,
+    key: string,
+    sending: Promise<SubgraphResponse>,
+  ): Promise<SubgraphResponse | undefined> {
+    return sending
       .then((response) => {
         const seconds = publicMaxAge(response);
         if (seconds === 0) {
@@ -66,15 +100,21 @@ export class SharedFetches {
           if (!response.errors?.length) this.privateQueries.set(query, true);
           return undefined;
         }
+        if (sizeOf(response) > MAX_SHARED_ANSWER_BYTES) return undefined;
         // A copy: the executor merges into the answer it gets, so nobody gets the kept one.
         const answer = copyOf(response);
         this.answers.set(key, answer, { ttl: seconds * 1000 });
         return answer;
       })
-      .catch(() => undefined)
-      .finally(() => this.inFlight.delete(key));
+      .catch(() => undefined);
+  }
+
+  /** Lets requests for `key` wait for `sharing` until it settles. */
+  private track(key: string, sharing: Promise<SubgraphResponse | undefined>): void {
     this.inFlight.set(key, sharing);
-    return sending;
+    void sharing.finally(() => {
+      if (this.inFlight.get(key) === sharing) this.inFlight.delete(key);
+    });
   }
 
   private shared(subgraph: string, answer: SubgraphResponse): SubgraphResponse {
@@ -86,6 +126,29 @@ export class SharedFetches {
     this.options.onFetch?.(subgraph, "sent");
     return send();
   }
+}
+
+/** Counts, in `registry`, every fetch of events' plans by subgraph and outcome. */
+export function countEntityFetches(registry: Registry): SharedFetchesOptions["onFetch"] {
+  const fetches = new Counter({
+    name: "gateway_subscription_entity_fetches_total",
+    help: "Subgraph fetches of subscription events' plans: sent, or answered by a shared public answer",
+    labelNames: ["subgraph", "outcome"],
+    registers: [registry],
+  });
+  return (subgraph, outcome) => fetches.inc({ subgraph, outcome });
+}
+
+/**
+ * The keys of `request` to `subgraph`: its query (text without the operation's name) and the
+ * request (query and variables).
+ */
+function requestKeys(subgraph: string, request: SubgraphRequest) {
+  const { query: text = "", operationName, variables } = request;
+  const named = operationName ? `query ${operationName}` : undefined;
+  const unnamed = named && text.startsWith(named) ? `query${text.slice(named.length)}` : text;
+  const query = `${subgraph}\n${unnamed}`;
+  return { query, key: `${query}\n${JSON.stringify(variables ?? {})}` };
 }
 
 /** How long `response` may be shared, in seconds: 0 unless public, cacheable and error-free. */
@@ -101,6 +164,13 @@ export function publicMaxAge(response: SubgraphResponse): number {
   const maxAge = directives.find((part) => part.startsWith("max-age="));
   const seconds = Number(maxAge?.slice("max-age=".length));
   return Number.isInteger(seconds) && seconds > 0 ? seconds : 0;
+}
+
+/** The answer's size in bytes: its Content-Length, else that of its JSON. */
+function sizeOf(response: SubgraphResponse): number {
+  const length = Number(response.http?.headers.get("content-length") ?? Number.NaN);
+  if (Number.isInteger(length)) return length;
+  return Buffer.byteLength(JSON.stringify({ data: response.data, errors: response.errors }));
 }
 
 function copyOf(response: SubgraphResponse): SubgraphResponse {

@@ -17,7 +17,7 @@ import {
 import type { AccessTokenVerifier } from "../access-tokens.ts";
 import { clientAddress, type GatewayContext } from "../context.ts";
 import { EventExecutor, type SubgraphServiceFactory } from "./event-executor.ts";
-import { SharedFetches } from "./shared-fetches.ts";
+import type { SharedFetches } from "./shared-fetches.ts";
 import { FederatedSubscription } from "./federated-subscription.ts";
 import { SupergraphPlans, type SubscriptionPlan } from "./supergraph-plans.ts";
 import { UpstreamConnections } from "./upstream.ts";
@@ -39,8 +39,6 @@ export interface SubscriptionLimits {
   socketsPerPerson: number;
   /** Events one subscription may have waiting for a slow client before it is disconnected. */
   pendingEventsPerSubscription: number;
-  /** Public subgraph answers kept for subscribers of events to share. */
-  sharedAnswers: number;
 }
 
 export interface SubscriptionServerOptions {
@@ -52,6 +50,8 @@ export interface SubscriptionServerOptions {
   /** The URL to reach subgraph `name` at, given the one the supergraph records. */
   subgraphUrl: (name: string, url: string) => string;
   buildService: SubgraphServiceFactory;
+  /** Public subgraph answers the subscribers of events share (and queries offer them). */
+  sharedFetches: SharedFetches;
   limits: SubscriptionLimits;
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   logger: Logger;
@@ -108,11 +108,7 @@ export class SubscriptionServer {
       logger: options.logger,
     });
     this.instruments = subscriptionMetrics(options.registry, this);
-    const sharedFetches = new SharedFetches({
-      maxAnswers: options.limits.sharedAnswers,
-      onFetch: (subgraph, outcome) => this.instruments.entityFetches.inc({ subgraph, outcome }),
-    });
-    this.executor = new EventExecutor(options.buildService, sharedFetches, options.logger);
+    this.executor = new EventExecutor(options.buildService, options.sharedFetches, options.logger);
     options.server.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
       if ((request.url ?? "").split("?")[0] !== "/graphql") return refuse(socket, 404);
       if (!this.accepting || !this.plans) return refuse(socket, 503);
@@ -406,12 +402,6 @@ function subscriptionMetrics(registry: Registry, server: SubscriptionServer) {
     overflows: new Counter({
       name: "gateway_subscription_overflows_total",
       help: "Clients disconnected for reading too slowly",
-      registers: [registry],
-    }),
-    entityFetches: new Counter({
-      name: "gateway_subscription_entity_fetches_total",
-      help: "Subgraph fetches of subscription events' plans: sent, or answered by a shared public answer",
-      labelNames: ["subgraph", "outcome"],
       registers: [registry],
     }),
   };
