@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from "jose";
+import { createRemoteJWKSet, decodeJwt, jwtVerify, type JWTVerifyGetKey } from "jose";
 import {
   requestUnauthenticated,
   type Logger,
@@ -47,8 +47,16 @@ export class AccessTokenVerifier {
     if (!authorization) return null;
     const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
     if (!match?.[1]) throw requestUnauthenticated("Authorization must be `Bearer <accessToken>`");
-    const session = await this.verifyToken(match[1]);
-    if (await this.isSignedOut(session.viewer.sessionId)) {
+    const token = match[1];
+    // Redis is asked while the signature is checked, for the session the token names; the
+    // answer counts only for the session the verified token proves.
+    const claimed = claimedSessionId(token);
+    const signedOut = claimed ? this.isSignedOut(claimed) : undefined;
+    const session = await this.verifyToken(token);
+    const { sessionId } = session.viewer;
+    const revoked =
+      sessionId === claimed && signedOut ? await signedOut : await this.isSignedOut(sessionId);
+    if (revoked) {
       throw requestUnauthenticated("This session has been signed out");
     }
     return session;
@@ -87,5 +95,15 @@ export class AccessTokenVerifier {
       this.options.logger.warn({ err: error }, "session revocation check unavailable");
       return false;
     }
+  }
+}
+
+/** The session id a token claims, unverified; undefined if it names none. */
+function claimedSessionId(token: string): string | undefined {
+  try {
+    const { sid } = decodeJwt(token);
+    return typeof sid === "string" ? sid : undefined;
+  } catch {
+    return undefined;
   }
 }
