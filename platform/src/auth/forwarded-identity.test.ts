@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { createSigner } from "fast-jwt";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   ForwardedIdentityVerifier,
@@ -50,5 +51,27 @@ describe("ForwardedIdentityVerifier", () => {
     expect(await verifier.verify(token)).toEqual(identity);
     vi.setSystemTime(Date.now() + 6_000);
     await expect(verifier.verify(token)).rejects.toMatchObject(refused);
+  });
+
+  it("refuses an unsigned statement, and signed ones from another issuer or for another audience", async () => {
+    const verifier = new ForwardedIdentityVerifier(secret);
+    const [, payload] = (await signForwardedIdentity(identity, secret)).split(".");
+    const unsigned = `${Buffer.from('{"alg":"none"}').toString("base64url")}.${payload}.`;
+    await expect(verifier.verify(unsigned)).rejects.toMatchObject(refused);
+    const claims = { sub: identity.viewer!.id, exp: Math.floor(Date.now() / 1000) + 60 };
+    for (const [iss, aud] of [
+      ["someone-else", "pulse-subgraphs"],
+      ["pulse-gateway", "someone-else"],
+    ]) {
+      const token = createSigner({ key: secret, algorithm: "HS256", iss, aud })(claims);
+      await expect(verifier.verify(token)).rejects.toMatchObject(refused);
+    }
+    const genuine = createSigner({
+      key: secret,
+      algorithm: "HS256",
+      iss: "pulse-gateway",
+      aud: "pulse-subgraphs",
+    })(claims);
+    expect((await verifier.verify(genuine)).clientIp).toBe("unknown");
   });
 });

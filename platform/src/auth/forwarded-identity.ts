@@ -1,4 +1,4 @@
-import { jwtVerify, SignJWT, type JWTPayload } from "jose";
+import { createSigner, createVerifier } from "fast-jwt";
 import { LRUCache } from "lru-cache";
 import { requestUnauthenticated } from "../errors/errors.ts";
 
@@ -29,14 +29,37 @@ export interface ForwardedIdentity {
   requestId: string;
 }
 
-function key(secret: string): Uint8Array {
-  return new TextEncoder().encode(secret);
+/** The claims of a statement, as signed. */
+interface StatementClaims {
+  sub: string;
+  role?: Role;
+  sid?: string;
+  ip: string;
+  rid: string;
+  exp: number;
+}
+
+type Signer = (claims: StatementClaims) => string;
+
+/** One signer per secret: a process has one, tests a few. */
+const signers = new Map<string, Signer>();
+
+function signerFor(secret: string): Signer {
+  let signer = signers.get(secret);
+  if (!signer) {
+    signer = createSigner({ key: secret, algorithm: "HS256", iss: ISSUER, aud: AUDIENCE });
+    signers.set(secret, signer);
+  }
+  return signer;
 }
 
 /**
  * Signs what the gateway verified about a request, for subgraphs to trust. A short-lived HS256
  * JWT under a secret only the gateway and subgraphs hold: a client can neither forge one nor
- * reach a subgraph without one.
+ * reach a subgraph without one. Signed and verified with fast-jwt, on node:crypto in the calling
+ * thread: jose goes through WebCrypto, whose every HMAC waits for a libuv pool thread, and with
+ * the machine's cores busy that wait reached 20 ms at p99 on each of the three hops (the
+ * gateway's signature, then chat's and profiles' checks) of a message sent through the gateway.
  */
 export async function signForwardedIdentity(
   identity: ForwardedIdentity,
@@ -44,18 +67,14 @@ export async function signForwardedIdentity(
   /** Until when it holds: a minute by default; a subscription's lasts as long as its access token. */
   expiresAt?: Date,
 ): Promise<string> {
-  return new SignJWT({
+  const expiresAtMs = expiresAt?.getTime() ?? Date.now() + LIFETIME_SECONDS * 1000;
+  return signerFor(secret)({
+    sub: identity.viewer?.id ?? "anonymous",
     ...(identity.viewer ? { role: identity.viewer.role, sid: identity.viewer.sessionId } : {}),
     ip: identity.clientIp,
     rid: identity.requestId,
-  })
-    .setProtectedHeader({ alg: "HS256" })
-    .setIssuer(ISSUER)
-    .setAudience(AUDIENCE)
-    .setSubject(identity.viewer?.id ?? "anonymous")
-    .setIssuedAt()
-    .setExpirationTime(expiresAt ?? `${LIFETIME_SECONDS}s`)
-    .sign(key(secret));
+    exp: Math.floor(expiresAtMs / 1000),
+  });
 }
 
 /** Verified statements remembered per process, by their exact text. */
@@ -73,7 +92,17 @@ export class ForwardedIdentityVerifier {
     { identity: ForwardedIdentity; expiresAtMs: number }
   >({ max: VERIFIED_IDENTITIES_KEPT });
 
-  constructor(private readonly secret: string) {}
+  private readonly verifyStatement: (token: string) => Record<string, unknown>;
+
+  constructor(secret: string) {
+    this.verifyStatement = createVerifier({
+      key: secret,
+      algorithms: ["HS256"],
+      allowedIss: ISSUER,
+      allowedAud: AUDIENCE,
+      requiredClaims: ["exp"],
+    });
+  }
 
   /**
    * @throws UNAUTHENTICATED when the statement is missing, forged, expired or malformed: the
@@ -83,29 +112,26 @@ export class ForwardedIdentityVerifier {
     if (!token) throw requestUnauthenticated("Requests must come through the gateway");
     const remembered = this.verified.get(token);
     if (remembered && Date.now() < remembered.expiresAtMs) return remembered.identity;
-    let payload: JWTPayload;
+    let payload: Record<string, unknown>;
     try {
-      ({ payload } = await jwtVerify(token, key(this.secret), {
-        issuer: ISSUER,
-        audience: AUDIENCE,
-        algorithms: ["HS256"],
-        requiredClaims: ["exp"],
-      }));
+      payload = this.verifyStatement(token);
     } catch {
       throw requestUnauthenticated("Requests must come through the gateway");
     }
     // Shared by every request that presents the statement: frozen, so none can alter it.
     const identity = identityOf(payload);
-    this.verified.set(token, { identity, expiresAtMs: payload.exp! * 1000 });
+    this.verified.set(token, { identity, expiresAtMs: Number(payload.exp) * 1000 });
     return identity;
   }
 }
 
-function identityOf(payload: JWTPayload): ForwardedIdentity {
-  const { sub, sid, ip, rid } = payload;
-  const role = payload.role as unknown;
+function identityOf(payload: Record<string, unknown>): ForwardedIdentity {
+  const { sub, sid, ip, rid, role } = payload;
   const viewer: Viewer | null =
-    sub && sub !== "anonymous" && (role === "USER" || role === "ADMIN") && typeof sid === "string"
+    typeof sub === "string" &&
+    sub !== "anonymous" &&
+    (role === "USER" || role === "ADMIN") &&
+    typeof sid === "string"
       ? { id: sub, role, sessionId: sid }
       : null;
   return Object.freeze({
