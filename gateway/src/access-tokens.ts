@@ -1,4 +1,5 @@
 import { createRemoteJWKSet, decodeJwt, jwtVerify, type JWTVerifyGetKey } from "jose";
+import { LRUCache } from "lru-cache";
 import {
   requestUnauthenticated,
   type Logger,
@@ -21,12 +22,24 @@ export interface VerifiedSession {
   expiresAt: Date;
 }
 
+/** Verified access tokens remembered, at most. */
+const REMEMBERED_TOKENS = 10_000;
+/**
+ * How long a verified token is remembered at most (never past its expiry): how long a key
+ * identity stopped publishing still proves the tokens it signed.
+ */
+const TOKEN_MEMORY_MS = 60_000;
+
 /**
  * Verifies access tokens against identity's published keys (fetched once, cached, refetched
- * when a token names an unknown key id, so key rotation needs no gateway restart).
+ * when a token names an unknown key id, so key rotation needs no gateway restart). A verified
+ * token is remembered, by its exact text, for a minute at most: a client sends the same token
+ * with every request and opens its socket with it, and checking an EdDSA signature goes through
+ * WebCrypto's thread pool. Whether its session was signed out is asked on every request.
  */
 export class AccessTokenVerifier {
   private readonly keys: JWTVerifyGetKey;
+  private readonly verified = new LRUCache<string, VerifiedSession>({ max: REMEMBERED_TOKENS });
 
   constructor(private readonly options: AccessTokenVerifierOptions) {
     this.keys = createRemoteJWKSet(new URL(options.jwksUrl), { cooldownDuration: 30_000 });
@@ -63,6 +76,15 @@ export class AccessTokenVerifier {
   }
 
   private async verifyToken(token: string): Promise<VerifiedSession> {
+    const remembered = this.verified.get(token);
+    if (remembered && Date.now() < remembered.expiresAt.getTime()) return remembered;
+    const session = await this.checkSignature(token);
+    const ttl = Math.min(TOKEN_MEMORY_MS, session.expiresAt.getTime() - Date.now());
+    if (ttl > 0) this.verified.set(token, session, { ttl });
+    return session;
+  }
+
+  private async checkSignature(token: string): Promise<VerifiedSession> {
     try {
       const { payload } = await jwtVerify(token, this.keys, {
         issuer: this.options.issuer,
@@ -75,10 +97,11 @@ export class AccessTokenVerifier {
       if ((role !== "USER" && role !== "ADMIN") || typeof payload.sid !== "string") {
         throw new Error("missing claims");
       }
-      return {
-        viewer: { id: payload.sub!, role, sessionId: payload.sid },
+      // Shared by every request that presents the token: frozen, so none can alter it.
+      return Object.freeze({
+        viewer: Object.freeze({ id: payload.sub!, role, sessionId: payload.sid }),
         expiresAt: new Date(payload.exp! * 1000),
-      };
+      });
     } catch {
       throw requestUnauthenticated("Invalid or expired access token");
     }
