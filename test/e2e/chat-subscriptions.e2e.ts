@@ -132,6 +132,34 @@ describe("messageAdded through the gateway", () => {
     await socket.close();
   });
 
+  it("resolves the sender's profile for a subscription older than a request's identity", async () => {
+    const { alice, bob, conversationId } = await matchedPair(stack);
+    const socket = await WsTestClient.connect(stack.gatewayUrl, alice.accessToken);
+    const subscription = socket.subscribe("OnMessageAdded", { conversationId });
+    await untilListening(alice.id);
+    // Five minutes on (the access token holds 15): a request's own identity lasts one.
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      vi.setSystemTime(Date.now() + 5 * 60_000);
+      const before = await profileFetches();
+      // A mutation that asks for no profile: the event fetches it with Alice's identity alone.
+      const sent = await bob.client.query(
+        `mutation ($input: SendMessageInput!) { sendMessage(input: $input) { id } }`,
+        { input: { conversationId, body: "later", clientMessageId: randomUUID() } },
+      );
+      expect(sent.errors).toBeUndefined();
+      const [result] = await subscription.results$(1);
+      expect(result!.errors).toBeUndefined();
+      expect(result!.data).toMatchObject({
+        messageAdded: { sender: { id: bob.id, profile: { displayName: "Bob" } } },
+      });
+      expect((await profileFetches()).sent - before.sent).toBe(1);
+    } finally {
+      vi.useRealTimers();
+    }
+    await socket.close();
+  });
+
   it("tells a third person subscribing to someone else's conversation no and gives them nothing", async () => {
     const { alice, bob, conversationId } = await matchedPair(stack);
     const carol = await registerWithProfile(stack, { displayName: "Carol" });

@@ -65,6 +65,8 @@ interface SocketState {
   subscriptions: Set<FederatedSubscription>;
   /** Subscriptions accepted but still being set up (counted against the limit). */
   starting: number;
+  /** When the socket's access token expires (null for an anonymous socket). */
+  expiresAt: Date | null;
   expiry: NodeJS.Timeout | null;
   /** Set once the socket is to close when its subscriptions have had their last word. */
   closing: { code: number; reason: string } | null;
@@ -251,6 +253,7 @@ export class SubscriptionServer {
       clientIp: clientAddress(request, this.options.trustProxy),
       subscriptions: new Set(),
       starting: 0,
+      expiresAt: session?.expiresAt ?? null,
       expiry: null,
       closing: null,
     };
@@ -267,10 +270,11 @@ export class SubscriptionServer {
   private async start(planned: PlannedSubscription): Promise<AsyncIterable<ExecutionResult>> {
     const { state, socket } = planned;
     const requestId = randomUUID();
+    // Every event's entity fetches present it: it must hold as long as the subscription may.
     const forwardedIdentity = await signForwardedIdentity(
       { viewer: state.viewer, clientIp: state.clientIp, requestId },
       this.options.gatewaySecret,
-      state.expiry ? undefined : new Date(Date.now() + ANONYMOUS_IDENTITY_LIFETIME_MS),
+      state.expiresAt ?? new Date(Date.now() + ANONYMOUS_IDENTITY_LIFETIME_MS),
     );
     const subscriber: GatewayContext = { requestId, viewer: state.viewer, forwardedIdentity };
     const subscription: FederatedSubscription = new FederatedSubscription(
