@@ -21,7 +21,8 @@ export interface BenchOptions {
 const DEFAULTS = {
   n: "1000,5000,10000",
   rate: "20",
-  seconds: "20",
+  // Long enough that one stall does not decide p99, and that identities outlive a minute.
+  seconds: "60",
   drain: "5",
   batch: "200",
   settle: "3",

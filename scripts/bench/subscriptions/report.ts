@@ -47,6 +47,9 @@ export function judge(gateway: PhaseResult, baseline: PhaseResult): Verdict {
     if (result.duplicated > 0) failures.push(`${result.label} duplicated ${result.duplicated}`);
     if (result.sendFailures > 0)
       failures.push(`${result.label} failed ${result.sendFailures} sends`);
+    // A delivery without the sender's profile, or with errors, is not the event owed.
+    if (result.faulty > 0)
+      failures.push(`${result.label} delivered ${result.faulty} faulty results`);
   }
   if (!(p99Ratio <= TARGETS.p99Ratio)) failures.push(`p99 ${p99Ratio.toFixed(2)}x baseline`);
   if (!(memoryRatio <= TARGETS.memoryRatio)) {
