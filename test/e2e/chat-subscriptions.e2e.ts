@@ -24,6 +24,14 @@ async function untilListening(userId: string) {
   );
 }
 
+/** Alice's socket, subscribed to her conversation's messages and listening upstream. */
+async function aliceListening(pair: MatchedPair) {
+  const socket = await WsTestClient.connect(stack.gatewayUrl, pair.alice.accessToken);
+  const subscription = socket.subscribe("OnMessageAdded", { conversationId: pair.conversationId });
+  await untilListening(pair.alice.id);
+  return { socket, subscription };
+}
+
 async function send(from: Person, conversationId: string, body: string) {
   const response = await from.client.op("SendMessage", {
     input: { conversationId, body, clientMessageId: randomUUID() },
@@ -111,12 +119,11 @@ describe("messageAdded through the gateway", () => {
   });
 
   it("answers events with the sender's profile a query or mutation just fetched", async () => {
-    const { alice, bob, conversationId } = await matchedPair(stack);
+    const pair = await matchedPair(stack);
+    const { bob, conversationId } = pair;
     // Bob's card, fetched (and kept, as profiles declares it public) by a mutation alone.
     await send(bob, conversationId, "before anyone listens");
-    const socket = await WsTestClient.connect(stack.gatewayUrl, alice.accessToken);
-    const subscription = socket.subscribe("OnMessageAdded", { conversationId });
-    await untilListening(alice.id);
+    const { socket, subscription } = await aliceListening(pair);
     const before = await profileFetches();
 
     await send(bob, conversationId, "while Alice listens");
@@ -133,10 +140,9 @@ describe("messageAdded through the gateway", () => {
   });
 
   it("resolves the sender's profile for a subscription older than a request's identity", async () => {
-    const { alice, bob, conversationId } = await matchedPair(stack);
-    const socket = await WsTestClient.connect(stack.gatewayUrl, alice.accessToken);
-    const subscription = socket.subscribe("OnMessageAdded", { conversationId });
-    await untilListening(alice.id);
+    const pair = await matchedPair(stack);
+    const { bob, conversationId } = pair;
+    const { socket, subscription } = await aliceListening(pair);
     // Five minutes on (the access token holds 15): a request's own identity lasts one.
     vi.useFakeTimers({ toFake: ["Date"] });
     try {
@@ -183,10 +189,9 @@ describe("messageAdded through the gateway", () => {
   });
 
   it("replays with `after` then continues live, with no gap and no duplicate", async () => {
-    const { alice, bob, conversationId } = await matchedPair(stack);
-    let socket = await WsTestClient.connect(stack.gatewayUrl, alice.accessToken);
-    let subscription = socket.subscribe("OnMessageAdded", { conversationId });
-    await untilListening(alice.id);
+    const pair = await matchedPair(stack);
+    const { alice, bob, conversationId } = pair;
+    let { socket, subscription } = await aliceListening(pair);
     await send(bob, conversationId, "one");
     await send(bob, conversationId, "two");
     await subscription.results$(2);
