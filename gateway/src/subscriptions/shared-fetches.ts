@@ -58,8 +58,11 @@ export class SharedFetches {
   offering(subgraph: string, source: GraphQLDataSource): GraphQLDataSource {
     return {
       process: (options) => {
-        const { query, key } = requestKeys(subgraph, options.request);
         const sending = source.process(options);
+        const query = queryKey(subgraph, options.request);
+        // Most queries' answers are private: they cost no more than a lookup.
+        if (this.privateQueries.has(query)) return sending;
+        const key = requestKey(query, options.request);
         const sharing = this.keep(query, key, sending);
         if (!this.inFlight.has(key)) this.track(key, sharing);
         return sending;
@@ -72,7 +75,8 @@ export class SharedFetches {
     request: SubgraphRequest,
     send: () => Promise<SubgraphResponse>,
   ): Promise<SubgraphResponse> {
-    const { query, key } = requestKeys(subgraph, request);
+    const query = queryKey(subgraph, request);
+    const key = requestKey(query, request);
     const kept = this.answers.get(key);
     if (kept) return this.shared(subgraph, kept);
     if (this.privateQueries.has(query)) return this.sent(subgraph, send);
@@ -139,16 +143,17 @@ export function countEntityFetches(registry: Registry): SharedFetchesOptions["on
   return (subgraph, outcome) => fetches.inc({ subgraph, outcome });
 }
 
-/**
- * The keys of `request` to `subgraph`: its query (text without the operation's name) and the
- * request (query and variables).
- */
-function requestKeys(subgraph: string, request: SubgraphRequest) {
-  const { query: text = "", operationName, variables } = request;
+/** The query of `request` to `subgraph`: its text without the operation's name. */
+function queryKey(subgraph: string, request: SubgraphRequest): string {
+  const { query: text = "", operationName } = request;
   const named = operationName ? `query ${operationName}` : undefined;
   const unnamed = named && text.startsWith(named) ? `query${text.slice(named.length)}` : text;
-  const query = `${subgraph}\n${unnamed}`;
-  return { query, key: `${query}\n${JSON.stringify(variables ?? {})}` };
+  return `${subgraph}\n${unnamed}`;
+}
+
+/** The request: its query (from {@link queryKey}) and variables. */
+function requestKey(query: string, request: SubgraphRequest): string {
+  return `${query}\n${JSON.stringify(request.variables ?? {})}`;
 }
 
 /** How long `response` may be shared, in seconds: 0 unless public, cacheable and error-free. */

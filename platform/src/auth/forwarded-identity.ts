@@ -1,5 +1,6 @@
 import { createSigner, createVerifier } from "fast-jwt";
 import { LRUCache } from "lru-cache";
+import { boundedMemo } from "../data/memo.ts";
 import { requestUnauthenticated } from "../errors/errors.ts";
 
 /** The header carrying the gateway's signed statement of who is calling. */
@@ -39,19 +40,10 @@ interface StatementClaims {
   exp: number;
 }
 
-type Signer = (claims: StatementClaims) => string;
-
 /** One signer per secret: a process has one, tests a few. */
-const signers = new Map<string, Signer>();
-
-function signerFor(secret: string): Signer {
-  let signer = signers.get(secret);
-  if (!signer) {
-    signer = createSigner({ key: secret, algorithm: "HS256", iss: ISSUER, aud: AUDIENCE });
-    signers.set(secret, signer);
-  }
-  return signer;
-}
+const signerFor = boundedMemo(8, (secret: string): ((claims: StatementClaims) => string) =>
+  createSigner({ key: secret, algorithm: "HS256", iss: ISSUER, aud: AUDIENCE }),
+);
 
 /**
  * Signs what the gateway verified about a request, for subgraphs to trust. A short-lived HS256
