@@ -1,17 +1,19 @@
 // The child side of the parent's IPC channel: a role process says it is listening, answers
-// memory and stall readings, and shuts down on request.
+// memory and stall readings, collects its garbage, and shuts down on request.
 import { watchStalls, type StallReading } from "./stalls.ts";
 
 /** Messages a role process sends its parent. */
 export type ChildMessage =
   | { type: "ready"; url: string }
   | { type: "memory"; id: number; rss: number; heapUsed: number }
-  | { type: "stalls"; id: number; reading: StallReading };
+  | { type: "stalls"; id: number; reading: StallReading }
+  | { type: "collect"; id: number };
 
 /** Messages the parent sends a role process. */
 export type ParentMessage =
   | { type: "memory"; id: number }
   | { type: "stalls"; id: number; reset: boolean }
+  | { type: "collect"; id: number }
   | { type: "stop" };
 
 function send(message: ChildMessage): void {
@@ -21,7 +23,7 @@ function send(message: ChildMessage): void {
 /**
  * Announces `url`, then serves the parent: memory readings (after a full collection when Node
  * runs with --expose-gc, so garbage not yet collected does not count as held memory), stall
- * readings, and a graceful `close` on "stop" or SIGTERM.
+ * readings, full collections on request, and a graceful `close` on "stop" or SIGTERM.
  */
 export function serveParent(url: string, close: () => Promise<void>): void {
   const stalls = watchStalls();
@@ -38,6 +40,10 @@ export function serveParent(url: string, close: () => Promise<void>): void {
       return;
     }
     globalThis.gc?.();
+    if (message.type === "collect") {
+      send({ type: "collect", id: message.id });
+      return;
+    }
     const { rss, heapUsed } = process.memoryUsage();
     send({ type: "memory", id: message.id, rss, heapUsed });
   });

@@ -17,6 +17,8 @@ export interface RoleProcess {
   readonly running: boolean;
   /** Resident set size in bytes, read in the child after a full garbage collection. */
   memory(): Promise<{ rss: number; heapUsed: number }>;
+  /** A full garbage collection in the child, done when this resolves. */
+  collectGarbage(): Promise<void>;
   /** Its event-loop stalls and collections since the last reset; `reset` starts a new stretch. */
   stalls(reset: boolean): Promise<StallReading>;
   /** Graceful stop (SIGTERM-like), then SIGKILL if it takes too long. */
@@ -67,6 +69,9 @@ export async function startRole(
       const reply = await ask(child, "memory", {});
       return { rss: reply.rss, heapUsed: reply.heapUsed };
     },
+    collectGarbage: async () => {
+      await ask(child, "collect", {});
+    },
     stalls: async (reset) => (await ask(child, "stalls", { reset })).reading,
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
@@ -89,7 +94,7 @@ function roleNodeFlags(): string[] {
 let nextRequest = 0;
 
 /** Sends a `type` request with `fields` to `child` and resolves to its answer of that type. */
-function ask<Type extends "memory" | "stalls">(
+function ask<Type extends "memory" | "stalls" | "collect">(
   child: ChildProcess,
   type: Type,
   fields: Omit<Extract<ParentMessage, { type: Type }>, "id" | "type">,

@@ -220,9 +220,11 @@ export async function runPhase(
   // Counters that lag (Postgres' statistics) must not pick up the connections' work late.
   await sleep(Math.max(0, (target.countersLagMs ?? 0) - (now() - connectedAt)));
   const countersBefore = await target.counters?.();
-  // The driver timestamps every receipt: its own garbage (the sockets of the previous phase, the
-  // connecting) is collected now, not in a major collection in the middle of this load.
+  // Garbage made before the load (the driver's sockets of the previous phase and the connecting,
+  // a role's start-up and seeding) is collected now, not in a major collection in the middle of
+  // it: the phase that runs first after the roles started would otherwise pay for it alone.
   collectDriverGarbage();
+  await Promise.all(context.roles().map((role) => role.collectGarbage()));
   const cpuBefore = await sampleCpu(processes(), context.databaseName);
   await readStalls(context.roles());
   const measured = await load(ledger, "bench", options.seconds);
