@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import { currentRequestScope, signForwardedIdentity, type Viewer } from "@pulse/platform";
+import { requestIdOf, signForwardedIdentity, type Viewer } from "@pulse/platform";
 import type { AccessTokenVerifier } from "./access-tokens.ts";
 
 /** What the gateway knows about a request and forwards to every subgraph fetch. */
@@ -22,7 +22,7 @@ export interface GatewayContextOptions {
  */
 export function createGatewayContext(options: GatewayContextOptions) {
   return async (req: IncomingMessage): Promise<GatewayContext> => {
-    const requestId = currentRequestScope()?.requestId ?? "unknown";
+    const requestId = requestIdOf(req);
     const viewer = await options.verifier.verify(req.headers.authorization);
     const forwardedIdentity = await signForwardedIdentity(
       { viewer, clientIp: clientAddress(req, options.trustProxy), requestId },

@@ -5,6 +5,7 @@ import {
   apolloRequestHandler,
   closeServer,
   createErrorFormatter,
+  logInternalErrors,
   createMetrics,
   createRedis,
   createServiceServer,
@@ -69,7 +70,7 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     introspection: development,
-    formatError: createErrorFormatter(logger),
+    formatError: createErrorFormatter(),
     includeStacktraceInErrorResponses: false,
     // Shutdown is ordered by runUntilSignal; Apollo's own handler would race it.
     stopOnTerminationSignals: false,
@@ -78,6 +79,7 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
     csrfPrevention: false,
     plugins: [
       metrics.plugin,
+      logInternalErrors(logger),
       development ? sandboxLandingPage() : ApolloServerPluginLandingPageDisabled(),
     ],
   });
@@ -107,6 +109,7 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
         gatewaySecret: config.GATEWAY_SECRET,
         trustProxy: config.TRUST_PROXY,
       }),
+      logger,
     ),
     readiness: [
       {
@@ -131,7 +134,7 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
       socketsPerPerson: config.SOCKETS_PER_PERSON,
       pendingEventsPerSubscription: config.SUBSCRIPTION_PENDING_EVENTS,
     },
-    formatError: createErrorFormatter(logger),
+    formatError: createErrorFormatter({ logger }),
     logger,
     registry: metrics.registry,
   });

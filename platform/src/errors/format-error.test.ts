@@ -1,10 +1,11 @@
+import { ApolloServer } from "@apollo/server";
 import { GraphQLError } from "graphql";
 import { describe, expect, it } from "vitest";
 import { createLogger } from "../logging/logger.ts";
 import { badUserInput } from "./errors.ts";
-import { createErrorFormatter } from "./format-error.ts";
+import { createErrorFormatter, logInternalErrors } from "./format-error.ts";
 
-const format = createErrorFormatter(createLogger("test", "silent"));
+const format = createErrorFormatter({ logger: createLogger("test", "silent") });
 
 describe("error formatting", () => {
   it("passes contract errors through without internals", () => {
@@ -64,5 +65,45 @@ describe("error formatting", () => {
     ).toEqual({
       code: "BAD_USER_INPUT",
     });
+  });
+});
+
+describe("internal error log", () => {
+  it("names the request of each internal error, and leaves the client's errors out", async () => {
+    const lines: Record<string, unknown>[] = [];
+    const logger = createLogger("test", "info", {
+      write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>),
+    });
+    const server = new ApolloServer<{ requestId: string }>({
+      typeDefs: "type Query { broken: String, refused: String }",
+      resolvers: {
+        Query: {
+          broken: () => {
+            throw new Error("connection terminated");
+          },
+          refused: () => {
+            throw badUserInput("input.email", "Not a valid email address");
+          },
+        },
+      },
+      formatError: createErrorFormatter(),
+      plugins: [logInternalErrors(logger)],
+    });
+    await server.start();
+    const response = await server.executeOperation(
+      { query: "{ broken refused }" },
+      { contextValue: { requestId: "req-42" } },
+    );
+    await server.stop();
+
+    expect(response.body.kind === "single" && response.body.singleResult.errors).toHaveLength(2);
+    expect(lines).toEqual([
+      expect.objectContaining({
+        msg: "internal error",
+        requestId: "req-42",
+        path: ["broken"],
+        err: expect.objectContaining({ message: "connection terminated" }),
+      }),
+    ]);
   });
 });

@@ -1,4 +1,5 @@
-import type { GraphQLFormattedError } from "graphql";
+import { GraphQLError, type GraphQLFormattedError } from "graphql";
+import type { ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerErrorCode, unwrapResolverError } from "@apollo/server/errors";
 import { ErrorCode, isContractCode } from "./errors.ts";
 import type { Logger } from "../logging/logger.ts";
@@ -13,30 +14,75 @@ const badRequestCodes = new Set<string>([
   ApolloServerErrorCode.PERSISTED_QUERY_NOT_SUPPORTED,
 ]);
 
+/** Whether an error of this `extensions.code` is ours, not the client's: logged, then masked. */
+function isInternal(code: unknown): boolean {
+  if (isContractCode(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) return false;
+  return !(typeof code === "string" && badRequestCodes.has(code));
+}
+
+/** Whether `error`, thrown while serving a request, is a fault of ours rather than the client's. */
+export function isInternalError(error: unknown): boolean {
+  return !(error instanceof GraphQLError) || isInternal(error.extensions.code);
+}
+
+export interface ErrorFormatterOptions {
+  /**
+   * Logs internal errors as it masks them: for errors outside an HTTP request (subscription
+   * events). Apollo servers log them with {@link logInternalErrors} instead, with the request id.
+   */
+  logger?: Logger;
+}
+
 /**
  * Builds Apollo's `formatError`: contract errors pass through; malformed requests become
- * BAD_USER_INPUT; anything else is logged and replaced by an INTERNAL_SERVER_ERROR whose message
- * reveals nothing (no stack, no SQL).
+ * BAD_USER_INPUT; anything else becomes an INTERNAL_SERVER_ERROR whose message reveals nothing
+ * (no stack, no SQL).
  */
-export function createErrorFormatter(logger: Logger) {
+export function createErrorFormatter({ logger }: ErrorFormatterOptions = {}) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
-    if (isContractCode(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
-      return withoutInternals(withVariableField(formatted));
-    }
-    if (typeof code === "string" && badRequestCodes.has(code)) {
+    if (!isInternal(code)) {
+      if (isContractCode(code)) return withoutInternals(withVariableField(formatted));
       return withoutInternals({
         ...formatted,
         extensions: { ...formatted.extensions, code: ErrorCode.BAD_USER_INPUT },
       });
     }
-    logger.error({ err: unwrapResolverError(error), path: formatted.path }, "internal error");
+    logger?.error({ err: unwrapResolverError(error), path: formatted.path }, "internal error");
     return {
       message: "Internal server error",
       ...(formatted.locations ? { locations: formatted.locations } : {}),
       ...(formatted.path ? { path: formatted.path } : {}),
       extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
     };
+  };
+}
+
+/**
+ * Logs each internal error of a request (those {@link createErrorFormatter} masks) with the
+ * request's id, so the line can be found from what the client was told.
+ */
+export function logInternalErrors<Context extends { requestId: string }>(
+  logger: Logger,
+): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ errors, contextValue }) {
+          for (const error of errors) {
+            if (!isInternalError(error)) continue;
+            logger.error(
+              {
+                err: unwrapResolverError(error),
+                path: error.path,
+                requestId: contextValue.requestId,
+              },
+              "internal error",
+            );
+          }
+        },
+      };
+    },
   };
 }
 

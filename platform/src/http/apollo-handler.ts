@@ -1,17 +1,32 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { HeaderMap, type ApolloServer, type BaseContext } from "@apollo/server";
+import { isInternalError } from "../errors/format-error.ts";
+import type { Logger } from "../logging/logger.ts";
+import { requestIdOf } from "./service-server.ts";
 
 /** Request bodies larger than this are refused before parsing. */
 const MAX_BODY_BYTES = 1024 * 1024;
 
 /**
  * Serves an Apollo Server on Node's http server: the few lines an integration package would add,
- * without a web framework. Streams incremental (`@defer`) responses chunk by chunk.
+ * without a web framework. Streams incremental (`@defer`) responses chunk by chunk. A context that
+ * fails for a reason of ours (not a refused token) is logged here: Apollo's plugins never see it.
  */
 export function apolloRequestHandler<Context extends BaseContext>(
   server: ApolloServer<Context>,
   context: (req: IncomingMessage) => Promise<Context>,
+  logger: Logger,
 ) {
+  const contextOf = async (req: IncomingMessage) => {
+    try {
+      return await context(req);
+    } catch (error) {
+      if (isInternalError(error)) {
+        logger.error({ err: error, requestId: requestIdOf(req) }, "request context failed");
+      }
+      throw error;
+    }
+  };
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const body = await readJsonBody(req);
     if (body === tooLarge) {
@@ -30,7 +45,7 @@ export function apolloRequestHandler<Context extends BaseContext>(
     const url = new URL(req.url ?? "/", "http://localhost");
     const response = await server.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
-      context: () => context(req),
+      context: () => contextOf(req),
     });
     for (const [name, value] of response.headers) res.setHeader(name, value);
     res.statusCode = response.status ?? 200;

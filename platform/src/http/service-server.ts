@@ -2,7 +2,6 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "../logging/logger.ts";
-import { runInRequestScope } from "../logging/logger.ts";
 import { REQUEST_ID_HEADER } from "../auth/forwarded-identity.ts";
 import type { Metrics } from "../metrics/metrics.ts";
 
@@ -27,10 +26,18 @@ export interface ServiceServerOptions {
 const REQUEST_ID_PATTERN = /^[\w.:-]{1,128}$/;
 const READINESS_TIMEOUT_MS = 2000;
 
+const requestIds = new WeakMap<IncomingMessage, string>();
+
+/** The id of a request the service server accepted (the caller's, or one it made up). */
+export function requestIdOf(req: IncomingMessage): string {
+  return requestIds.get(req) ?? "unknown";
+}
+
 /**
  * The HTTP server of every process: `/graphql`, `/health` (the process is alive), `/ready` (its
  * dependencies answer), `/metrics` (Prometheus), plus any extra routes. Each request gets a
- * request id (the caller's `x-request-id` if well-formed) that every log line of it carries.
+ * request id (the caller's `x-request-id` if well-formed), sent back, and read by
+ * {@link requestIdOf} for its context and its log lines.
  */
 export function createServiceServer(options: ServiceServerOptions): Server {
   const routes: Record<string, RouteHandler> = {
@@ -47,19 +54,20 @@ export function createServiceServer(options: ServiceServerOptions): Server {
     const incoming = req.headers[REQUEST_ID_HEADER];
     const requestId =
       typeof incoming === "string" && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
+    requestIds.set(req, requestId);
     res.setHeader(REQUEST_ID_HEADER, requestId);
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     const route = routes[path];
-    runInRequestScope({ requestId }, async () => {
-      if (!route) return sendJson(res, 404, { error: "not found" });
+    if (!route) return sendJson(res, 404, { error: "not found" });
+    void (async () => {
       try {
         await route(req, res);
       } catch (error) {
-        options.logger.error({ err: error, path }, "request failed");
+        options.logger.error({ err: error, path, requestId }, "request failed");
         if (!res.headersSent) sendJson(res, 500, { error: "internal error" });
         else res.end();
       }
-    });
+    })();
   });
 }
 

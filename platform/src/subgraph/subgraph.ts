@@ -10,7 +10,7 @@ import {
   ForwardedIdentityVerifier,
   type ForwardedIdentity,
 } from "../auth/forwarded-identity.ts";
-import { createErrorFormatter } from "../errors/format-error.ts";
+import { createErrorFormatter, logInternalErrors } from "../errors/format-error.ts";
 import { EventConsumer, type EventHandlers } from "../events/consumer.ts";
 import { OutboxRelay } from "../events/relay.ts";
 import { apolloRequestHandler } from "../http/apollo-handler.ts";
@@ -74,13 +74,14 @@ export class Subgraph<Context extends SubgraphContext> {
     const identities = new ForwardedIdentityVerifier(options.gatewaySecret);
     this.apollo = new ApolloServer<Context>({
       schema: options.schema,
-      formatError: createErrorFormatter(infra.logger),
+      formatError: createErrorFormatter(),
       includeStacktraceInErrorResponses: false,
       // Shutdown is ordered by runUntilSignal; Apollo's own handler would race it.
       stopOnTerminationSignals: false,
       // No Apollo Studio here, so no per-request federated traces to compute.
       plugins: [
         infra.metrics.plugin,
+        logInternalErrors(infra.logger),
         variableErrorsAnswered200,
         ApolloServerPluginLandingPageDisabled(),
         ApolloServerPluginInlineTraceDisabled(),
@@ -89,11 +90,15 @@ export class Subgraph<Context extends SubgraphContext> {
     this.server = createServiceServer({
       logger: infra.logger,
       metrics: infra.metrics,
-      graphql: apolloRequestHandler(this.apollo, async (req) => {
-        const header = req.headers[FORWARDED_IDENTITY_HEADER];
-        const identity = await identities.verify(typeof header === "string" ? header : undefined);
-        return options.context(identity);
-      }),
+      graphql: apolloRequestHandler(
+        this.apollo,
+        async (req) => {
+          const header = req.headers[FORWARDED_IDENTITY_HEADER];
+          const identity = await identities.verify(typeof header === "string" ? header : undefined);
+          return options.context(identity);
+        },
+        infra.logger,
+      ),
       ...(options.routes ? { routes: options.routes } : {}),
       readiness: [
         { name: "postgres", check: () => infra.prisma.$queryRawUnsafe("SELECT 1") },
@@ -105,7 +110,7 @@ export class Subgraph<Context extends SubgraphContext> {
       schema: options.schema,
       identities,
       context: options.context,
-      formatError: createErrorFormatter(infra.logger),
+      formatError: createErrorFormatter({ logger: infra.logger }),
       logger: infra.logger,
     });
     this.relay = new OutboxRelay({

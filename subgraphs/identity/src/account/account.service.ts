@@ -28,8 +28,8 @@ export class AccountService {
     return issueActionToken(tx, accountId, "VERIFY_EMAIL");
   }
 
-  sendEmailVerification(email: string, token: string): Promise<void> {
-    return this.deps.mailer.send(verifyEmailMessage(email, this.deps.appUrl, token));
+  sendEmailVerification(email: string, token: string, requestId: string): Promise<void> {
+    return this.deps.mailer.send(verifyEmailMessage(email, this.deps.appUrl, token), requestId);
   }
 
   /** Confirms the address the token was mailed to. */

@@ -9,7 +9,8 @@ export interface MailMessage {
 
 /** Sends email. Swap the driver (SES, SMTP, ...) without touching the code that sends. */
 export interface Mailer {
-  send(message: MailMessage): Promise<void>;
+  /** Sends `message` for the request `requestId`, which the driver's log lines name. */
+  send(message: MailMessage, requestId: string): Promise<void>;
 }
 
 /**
@@ -22,7 +23,7 @@ export class OutboxMailer implements Mailer {
     private readonly logger: Logger,
   ) {}
 
-  async send(message: MailMessage): Promise<void> {
+  async send(message: MailMessage, requestId: string): Promise<void> {
     await this.prisma.mailMessage.create({
       data: {
         id: randomUUID(),
@@ -31,6 +32,6 @@ export class OutboxMailer implements Mailer {
         body: message.body,
       },
     });
-    this.logger.info({ to: message.to, subject: message.subject }, "mail recorded");
+    this.logger.info({ to: message.to, subject: message.subject, requestId }, "mail recorded");
   }
 }

@@ -28,7 +28,7 @@ export class PasswordResolver {
     @Arg("email", () => String, { description: "The account's email address." }) email: string,
     @Ctx() ctx: IdentityContext,
   ): Promise<true> {
-    return ctx.passwords.requestReset(email);
+    return ctx.passwords.requestReset(email, ctx.requestId);
   }
 
   @Mutation(() => Boolean, {

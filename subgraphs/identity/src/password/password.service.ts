@@ -58,7 +58,7 @@ export class PasswordService {
    * Mails a reset link when the address has an account. Always true, so the answer never
    * reveals whether an email is registered.
    */
-  async requestReset(rawEmail: string): Promise<true> {
+  async requestReset(rawEmail: string, requestId: string): Promise<true> {
     const email = rawEmail.trim().toLowerCase();
     const account = await this.deps.prisma.account.findUnique({ where: { email } });
     if (!account) return true;
@@ -70,7 +70,10 @@ export class PasswordService {
     const token = await this.deps.prisma.$transaction((tx) =>
       issueActionToken(tx, account.id, "RESET_PASSWORD"),
     );
-    await this.deps.mailer.send(resetPasswordMessage(account.email, this.deps.appUrl, token));
+    await this.deps.mailer.send(
+      resetPasswordMessage(account.email, this.deps.appUrl, token),
+      requestId,
+    );
     return true;
   }
 

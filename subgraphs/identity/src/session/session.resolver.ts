@@ -14,7 +14,7 @@ export class SessionResolver {
     @Arg("input", () => RegisterInput, { description: "Email and password." }) input: RegisterInput,
     @Ctx() ctx: IdentityContext,
   ): Promise<SessionPayload> {
-    return ctx.sessions.register(input.email, input.password);
+    return ctx.sessions.register(input.email, input.password, ctx.requestId);
   }
 
   @Mutation(() => AuthPayload, {

@@ -52,7 +52,7 @@ export interface SessionServiceDeps {
 export class SessionService {
   constructor(private readonly deps: SessionServiceDeps) {}
 
-  async register(rawEmail: string, password: string): Promise<SessionPayload> {
+  async register(rawEmail: string, password: string, requestId: string): Promise<SessionPayload> {
     const email = normalizeEmail(rawEmail, "input.email");
     assertPasswordPolicy(password, "input.password");
     const passwordHash = await hashPassword(password);
@@ -67,7 +67,7 @@ export class SessionService {
           return { account, refreshToken, verificationToken };
         },
       );
-      await this.deps.accounts.sendEmailVerification(account.email, verificationToken);
+      await this.deps.accounts.sendEmailVerification(account.email, verificationToken, requestId);
       return this.payload(account, refreshToken);
     } catch (error) {
       if (isUniqueViolation(error)) {

@@ -1,0 +1,66 @@
+import type { Server } from "node:http";
+import { afterEach, describe, expect, it } from "vitest";
+import { REQUEST_ID_HEADER } from "../auth/forwarded-identity.ts";
+import { createLogger } from "../logging/logger.ts";
+import { createMetrics } from "../metrics/metrics.ts";
+import {
+  closeServer,
+  createServiceServer,
+  listen,
+  requestIdOf,
+  sendJson,
+} from "./service-server.ts";
+
+let server: Server | undefined;
+afterEach(async () => {
+  if (server) await closeServer(server);
+  server = undefined;
+});
+
+/** A service server whose `/graphql` answers the request id it was given, or throws. */
+async function serve(lines: Record<string, unknown>[] = []) {
+  const logger = createLogger("test", "info", {
+    write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>),
+  });
+  server = createServiceServer({
+    logger,
+    metrics: createMetrics("test"),
+    graphql: (req, res) => sendJson(res, 200, { requestId: requestIdOf(req) }),
+    routes: {
+      "/broken": () => {
+        throw new Error("boom");
+      },
+    },
+    readiness: [],
+  });
+  return listen(server, 0);
+}
+
+describe("request ids", () => {
+  it("takes the caller's well-formed id, sends it back and hands it to the route", async () => {
+    const url = await serve();
+    const response = await fetch(`${url}/graphql`, { headers: { [REQUEST_ID_HEADER]: "req-7:a" } });
+    expect(response.headers.get(REQUEST_ID_HEADER)).toBe("req-7:a");
+    expect(await response.json()).toEqual({ requestId: "req-7:a" });
+  });
+
+  it("replaces a malformed id with one of its own", async () => {
+    const url = await serve();
+    const response = await fetch(`${url}/graphql`, {
+      headers: { [REQUEST_ID_HEADER]: "no spaces allowed" },
+    });
+    const sent = response.headers.get(REQUEST_ID_HEADER);
+    expect(sent).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await response.json()).toEqual({ requestId: sent });
+  });
+
+  it("logs a failed route with its request id and answers 500", async () => {
+    const lines: Record<string, unknown>[] = [];
+    const url = await serve(lines);
+    const response = await fetch(`${url}/broken`, { headers: { [REQUEST_ID_HEADER]: "req-9" } });
+    expect(response.status).toBe(500);
+    expect(lines).toEqual([
+      expect.objectContaining({ msg: "request failed", requestId: "req-9", path: "/broken" }),
+    ]);
+  });
+});
