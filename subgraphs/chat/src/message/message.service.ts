@@ -75,7 +75,9 @@ export class MessageService {
       if (!winner) throw error;
       return { message: sameRequest(winner, request), storedIn: null };
     }
-    await this.announce(conversation, message);
+    // Published (committed first), not awaited: the answer need not wait for Redis's reply, and
+    // the gateway fetches what the answer and the events need (the sender's card) meanwhile.
+    void this.announce(conversation, message);
     return { message, storedIn: conversation };
   }
 
