@@ -52,6 +52,15 @@ describe("access tokens at the gateway", () => {
     expect(response.data!.me.id).toBe(user.id);
   });
 
+  it("accepts the token type however RFC 7515 lets it be spelled (application/AT+JWT)", async () => {
+    const token = await sign(genuineClaims(), createPrivateKey(stack.signingKeyPem), {
+      typ: "application/AT+JWT",
+    });
+    const response = await viewerWith(token);
+    expect(response.errors).toBeUndefined();
+    expect(response.data!.me.id).toBe(user.id);
+  });
+
   const rejected: [string, () => Promise<string>][] = [
     [
       "alg none",
@@ -84,6 +93,14 @@ describe("access tokens at the gateway", () => {
         const [header, , signature] = (await sign(genuineClaims())).split(".");
         return `${header}.${base64url({ ...genuineClaims(), role: "ADMIN" })}.${signature}`;
       },
+    ],
+    [
+      "another type of token (typ JWT)",
+      () => sign(genuineClaims(), createPrivateKey(stack.signingKeyPem), { typ: "JWT" }),
+    ],
+    [
+      "not valid yet (nbf an hour ahead)",
+      () => sign({ ...genuineClaims(), nbf: Math.floor(Date.now() / 1000) + 3600 }),
     ],
     ["another audience", () => sign({ ...genuineClaims(), aud: "someone-else" })],
     ["another issuer", () => sign({ ...genuineClaims(), iss: "evil" })],
