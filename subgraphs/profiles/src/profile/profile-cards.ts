@@ -64,19 +64,55 @@ export class ProfileCards {
     return this.cache.invalidate([userId]);
   }
 
+  /**
+   * The cards of `userIds` in one statement: a round trip and a query of Prisma's instead of two
+   * side by side, on the path of every message whose sender's card is not cached. A person's
+   * photos belong to their profile, so a person without one has an empty card.
+   */
   private async read(userIds: string[]): Promise<ProfileCard[]> {
-    const [profiles, photos] = await Promise.all([
-      this.prisma.profile.findMany({ where: { userId: { in: userIds } } }),
-      this.prisma.photo.findMany({
-        where: { userId: { in: userIds }, status: "READY" },
-        orderBy: { position: "asc" },
-      }),
-    ]);
-    const cards = new Map(
-      userIds.map((userId) => [userId, { profile: null, photos: [] } as ProfileCard]),
+    const rows = await this.prisma.$queryRaw<CardRow[]>`
+      SELECT p.user_id AS "userId", p.display_name AS "displayName", p.username,
+             p.username_key AS "usernameKey", p.bio, p.birthdate, p.gender::text AS gender,
+             p.interested_in::text[] AS "interestedIn", p.latitude, p.longitude, p.city, p.country,
+             p.min_age AS "minAge", p.max_age AS "maxAge", p.max_distance_km AS "maxDistanceKm",
+             p.preferred_genders::text[] AS "preferredGenders", p.version,
+             p.created_at AS "createdAt", p.updated_at AS "updatedAt",
+             coalesce((
+               SELECT json_agg(json_build_object(
+                        'id', photo.id, 'userId', photo.user_id, 'status', photo.status,
+                        'contentType', photo.content_type, 'byteSize', photo.byte_size,
+                        'uploadExpiresAt', photo.upload_expires_at, 'position', photo.position,
+                        'createdAt', photo.created_at, 'confirmedAt', photo.confirmed_at
+                      ) ORDER BY photo.position)
+               FROM profiles.photo AS photo
+               WHERE photo.user_id = p.user_id AND photo.status = 'READY'
+             ), '[]') AS photos
+      FROM profiles.profile AS p
+      WHERE p.user_id = ANY(${userIds}::uuid[])`;
+    const byUser = new Map(
+      rows.map(({ photos, ...profile }) => [
+        profile.userId,
+        { profile, photos: photos.map(photoFromJson) },
+      ]),
     );
-    for (const profile of profiles) cards.get(profile.userId)!.profile = profile;
-    for (const photo of photos) cards.get(photo.userId)!.photos.push(photo);
-    return userIds.map((userId) => cards.get(userId)!);
+    return userIds.map((userId) => byUser.get(userId) ?? NO_CARD);
   }
+}
+
+/** A profile row with its visible photos as the statement returns them (JSON, dates as text). */
+type CardRow = ProfileRow & { photos: PhotoJson[] };
+
+type PhotoJson = Omit<PhotoRow, "uploadExpiresAt" | "createdAt" | "confirmedAt"> & {
+  uploadExpiresAt: string;
+  createdAt: string;
+  confirmedAt: string | null;
+};
+
+function photoFromJson(photo: PhotoJson): PhotoRow {
+  return {
+    ...photo,
+    uploadExpiresAt: new Date(photo.uploadExpiresAt),
+    createdAt: new Date(photo.createdAt),
+    confirmedAt: photo.confirmedAt === null ? null : new Date(photo.confirmedAt),
+  };
 }
