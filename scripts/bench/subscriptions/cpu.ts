@@ -14,6 +14,11 @@ export interface CpuSample {
   seconds: Map<string, Map<number, number>>;
   /** Machine-wide busy CPU seconds (all cores), from /proc/stat. */
   machineBusy: number;
+  /**
+   * Of those, the seconds the hypervisor gave our virtual cores to someone else (steal): while
+   * it does, every process here stalls at once, whatever it was doing.
+   */
+  machineStolen: number;
 }
 
 async function processSeconds(pid: number): Promise<number> {
@@ -60,7 +65,7 @@ export async function sampleCpu(
     // user nice system idle iowait irq softirq steal: busy is all but idle and iowait.
     const ticks = values.slice(0, 8).map(Number);
     const busy = ticks.reduce((sum, value) => sum + value, 0) - ticks[3]! - ticks[4]!;
-    return { at: now(), seconds, machineBusy: busy / TICKS };
+    return { at: now(), seconds, machineBusy: busy / TICKS, machineStolen: ticks[7]! / TICKS };
   } catch {
     return undefined;
   }
@@ -68,7 +73,7 @@ export async function sampleCpu(
 
 /**
  * Cores each process kept busy between two samples (CPU seconds per wall second), plus
- * "elsewhere": whatever else ran on the machine meanwhile.
+ * "elsewhere": whatever else ran on the machine meanwhile, of which the hypervisor's steal.
  */
 export function describeCpu(
   before: CpuSample | undefined,
@@ -89,8 +94,10 @@ export function describeCpu(
   }
   const busy = (after.machineBusy - before.machineBusy) / wall;
   const elsewhere = Math.max(0, busy - ours / wall);
+  const stolen = (after.machineStolen - before.machineStolen) / wall;
   return (
     `CPU cores busy over ${wall.toFixed(1)} s of ${stretch}: ${parts.join(", ")}; ` +
-    `anything else on the machine ${elsewhere.toFixed(2)}; machine total ${busy.toFixed(2)} of ${cpus().length}`
+    `anything else on the machine ${elsewhere.toFixed(2)} (of which stolen by the hypervisor ` +
+    `${stolen.toFixed(2)}); machine total ${busy.toFixed(2)} of ${cpus().length}`
   );
 }
