@@ -14,7 +14,7 @@ export interface AccessTokenVerifierOptions {
   issuer: string;
   audience: string;
   /** Sessions signed out before their access tokens expire. */
-  revocations: SessionRevocations;
+  revocations: Pick<SessionRevocations, "isRevoked">;
   logger: Logger;
 }
 
@@ -42,7 +42,8 @@ type SignatureCheck = (token: string) => Record<string, unknown>;
  * thread, where jose's WebCrypto would wait for a libuv pool thread on every check (that wait
  * measured p99 22.5 ms next to busy processes). A verified token is remembered, by its exact
  * text, for a minute at most: a client sends the same token with every request and opens its
- * socket with it. Whether its session was signed out is asked on every request.
+ * socket with it. Whether its session was signed out is asked on every request (of
+ * `revocations`, which may remember the answer until the session's revocation is announced).
  */
 export class AccessTokenVerifier {
   private readonly keys: RemoteJWKSet;

@@ -23,7 +23,13 @@ import { sandboxLandingPage } from "./sandbox-landing-page.ts";
 import { createSubgraphFetcher } from "./subgraph-fetcher.ts";
 import { countEntityFetches, SharedFetches } from "./subscriptions/shared-fetches.ts";
 import { SubscriptionServer } from "./subscriptions/subscription-server.ts";
+import { RevocationStatus } from "./revocation-status.ts";
 import { supergraphFromFile } from "./supergraph-file.ts";
+
+/** Sessions whose signed-out status is remembered, at most. */
+const REMEMBERED_SESSIONS = 10_000;
+/** How long that status is remembered at most, should an announcement be lost unnoticed. */
+const SESSION_STATUS_TTL_MS = 60_000;
 
 /** Forwards the request id and the signed identity with every subgraph fetch. */
 export class TrustedSubgraph extends RemoteGraphQLDataSource<GatewayContext> {
@@ -92,11 +98,17 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
   const revocationSubscriber = createRedis(config.REDIS_URL, "gateway-revocations", logger, {
     maxRetriesPerRequest: null,
   });
+  // Every signed-in request asks; the answers are kept while the announcements are heard.
+  const revocationStatus = new RevocationStatus(revocations, revocationSubscriber, {
+    maxEntries: REMEMBERED_SESSIONS,
+    ttlMs: SESSION_STATUS_TTL_MS,
+    logger,
+  });
   const verifier = new AccessTokenVerifier({
     jwksUrl: config.JWKS_URL,
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
-    revocations,
+    revocations: revocationStatus,
     logger,
   });
   const server = createServiceServer({
@@ -148,11 +160,12 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
       // Sockets of a session signed out elsewhere end at once, not when their token expires.
       // Not awaited: like the revocation check itself, this must not keep the gateway down
       // while Redis is.
+      const notListening = (error: unknown) =>
+        logger.warn({ err: error }, "not listening for signed-out sessions");
       revocations
         .listen(revocationSubscriber, (sessionIds) => subscriptions.endSessions(sessionIds))
-        .catch((error: unknown) =>
-          logger.warn({ err: error }, "not listening for signed-out sessions"),
-        );
+        .catch(notListening);
+      revocationStatus.start().catch(notListening);
       await apollo.start();
       started = true;
       const url = await listen(server, port, host);

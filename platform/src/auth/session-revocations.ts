@@ -43,6 +43,11 @@ export class SessionRevocations {
     subscriber.on("message", (channel: string, message: string) => {
       if (channel === this.channel) listener(JSON.parse(message) as string[]);
     });
+    await this.subscribe(subscriber);
+  }
+
+  /** Resolves once `subscriber` hears announcements (again: SUBSCRIBE is idempotent). */
+  async subscribe(subscriber: Redis): Promise<void> {
     await subscriber.subscribe(this.channel);
   }
 }
