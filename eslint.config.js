@@ -39,7 +39,7 @@ export default tseslint.config(
             {
               name: "node:async_hooks",
               message:
-                "On Node 20 its promise hooks cost every request about a quarter of its CPU: pass what a request needs in its context.",
+                "On Node 20 AsyncLocalStorage runs promise hooks for every promise of the process: pass what a request needs in its context.",
             },
           ],
           patterns: [
@@ -67,7 +67,7 @@ export default tseslint.config(
             {
               name: "node:async_hooks",
               message:
-                "On Node 20 its promise hooks cost every request about a quarter of its CPU: pass what a request needs in its context.",
+                "On Node 20 AsyncLocalStorage runs promise hooks for every promise of the process: pass what a request needs in its context.",
             },
           ],
           patterns: [
