@@ -99,7 +99,10 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
     maxRetriesPerRequest: null,
   });
   // Every signed-in request asks; the answers are kept while the announcements are heard.
-  const revocationStatus = new RevocationStatus(revocations, revocationSubscriber, {
+  const revocationStatus = new RevocationStatus(revocations, {
+    redis,
+    subscriber: revocationSubscriber,
+    redisPrefix: config.REDIS_PREFIX,
     maxEntries: REMEMBERED_SESSIONS,
     ttlMs: SESSION_STATUS_TTL_MS,
     logger,
@@ -160,12 +163,11 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
       // Sockets of a session signed out elsewhere end at once, not when their token expires.
       // Not awaited: like the revocation check itself, this must not keep the gateway down
       // while Redis is.
-      const notListening = (error: unknown) =>
-        logger.warn({ err: error }, "not listening for signed-out sessions");
       revocations
         .listen(revocationSubscriber, (sessionIds) => subscriptions.endSessions(sessionIds))
-        .catch(notListening);
-      revocationStatus.start().catch(notListening);
+        .catch((error: unknown) =>
+          logger.warn({ err: error }, "not listening for signed-out sessions"),
+        );
       await apollo.start();
       started = true;
       const url = await listen(server, port, host);

@@ -8,7 +8,6 @@ import { RevocationStatus } from "./revocation-status.ts";
 let redis: Redis;
 let subscriber: Redis;
 let revocations: SessionRevocations;
-let status: RevocationStatus;
 /** Sessions RevocationStatus asked Redis about, in order. */
 let asked: string[];
 
@@ -25,27 +24,56 @@ beforeEach(() => {
     asked.push(sessionId);
     return ask(sessionId);
   });
-  status = new RevocationStatus(revocations, subscriber, {
-    maxEntries: 100,
-    ttlMs: 60_000,
-    logger: createLogger("test", "silent"),
-  });
 });
 afterEach(() => {
   redis.disconnect();
   subscriber.disconnect();
 });
 
+function statusOn(connection: Redis): RevocationStatus {
+  return new RevocationStatus(revocations, {
+    redis,
+    subscriber: connection,
+    redisPrefix: inject("redisPrefix"),
+    maxEntries: 100,
+    ttlMs: 60_000,
+    logger: createLogger("test", "silent"),
+  });
+}
+
+/** Waits until `status` remembers answers again: a second check of a session asks nothing. */
+async function untilRemembering(status: RevocationStatus): Promise<void> {
+  await vi.waitFor(
+    async () => {
+      const probe = randomUUID();
+      const before = asked.length;
+      await status.isRevoked(probe);
+      await status.isRevoked(probe);
+      expect(asked.length - before).toBe(1);
+    },
+    { timeout: 5_000 },
+  );
+  asked.length = 0;
+}
+
 describe("RevocationStatus", () => {
-  it("asks Redis on every check until it hears the announcements", async () => {
-    const session = randomUUID();
-    expect(await status.isRevoked(session)).toBe(false);
-    expect(await status.isRevoked(session)).toBe(false);
-    expect(asked).toEqual([session, session]);
+  it("asks Redis on every check while it cannot hear the announcements", async () => {
+    const deaf = new Redis("redis://127.0.0.1:1", { maxRetriesPerRequest: null });
+    deaf.on("error", () => {});
+    try {
+      const status = statusOn(deaf);
+      const session = randomUUID();
+      expect(await status.isRevoked(session)).toBe(false);
+      expect(await status.isRevoked(session)).toBe(false);
+      expect(asked).toEqual([session, session]);
+    } finally {
+      deaf.disconnect();
+    }
   });
 
   it("remembers an answer while it hears, and drops it when the revocation is announced", async () => {
-    await status.start();
+    const status = statusOn(subscriber);
+    await untilRemembering(status);
     const session = randomUUID();
     expect(await status.isRevoked(session)).toBe(false);
     expect(await status.isRevoked(session)).toBe(false);
@@ -59,7 +87,8 @@ describe("RevocationStatus", () => {
   });
 
   it("forgets every answer when its subscriber connection drops, so a missed revocation counts", async () => {
-    await status.start();
+    const status = statusOn(subscriber);
+    await untilRemembering(status);
     const session = randomUUID();
     expect(await status.isRevoked(session)).toBe(false);
 
@@ -72,7 +101,8 @@ describe("RevocationStatus", () => {
   });
 
   it("keeps nothing while the connection is down, and remembers again once it is back", async () => {
-    await status.start();
+    const status = statusOn(subscriber);
+    await untilRemembering(status);
     const closed = once(subscriber, "close");
     subscriber.stream.destroy();
     await closed;
@@ -81,14 +111,6 @@ describe("RevocationStatus", () => {
     await status.isRevoked(session);
     expect(asked).toEqual([session, session]);
 
-    await vi.waitFor(
-      async () => {
-        asked.length = 0;
-        await status.isRevoked(session);
-        await status.isRevoked(session);
-        expect(asked).toEqual([session]);
-      },
-      { timeout: 5_000 },
-    );
+    await untilRemembering(status);
   });
 });

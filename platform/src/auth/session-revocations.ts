@@ -16,7 +16,8 @@ export class SessionRevocations {
     return `${this.prefix}auth:revoked-session:${sessionId}`;
   }
 
-  private get channel(): string {
+  /** Where revocations are announced: a JSON array of session ids per message. */
+  get channel(): string {
     return `${this.prefix}auth:sessions-revoked`;
   }
 
@@ -43,11 +44,6 @@ export class SessionRevocations {
     subscriber.on("message", (channel: string, message: string) => {
       if (channel === this.channel) listener(JSON.parse(message) as string[]);
     });
-    await this.subscribe(subscriber);
-  }
-
-  /** Resolves once `subscriber` hears announcements (again: SUBSCRIBE is idempotent). */
-  async subscribe(subscriber: Redis): Promise<void> {
     await subscriber.subscribe(this.channel);
   }
 }

@@ -4,8 +4,13 @@ import { Counter, type Registry } from "prom-client";
 import type { Logger } from "../logging/logger.ts";
 
 export interface ReplicatedCacheOptions {
-  /** Names the invalidation channel; replicas of one service share it. */
+  /** Names the invalidation channel (unless `channel` is given) and the lookup metric's label. */
   name: string;
+  /**
+   * The invalidation channel, when another service announces the changes (a JSON array of keys
+   * per message); by default the cache's own, which `invalidate` publishes to.
+   */
+  channel?: string;
   /** Prefix of the environment's Redis channels. */
   redisPrefix: string;
   /** Publishes invalidations: any connection. */
@@ -40,8 +45,9 @@ function lookupCounter(registry: Registry): Counter<"cache" | "result"> {
  * entry was read from calls `invalidate` after the commit, which drops the key here at once and
  * in every other replica through Redis pub/sub. A read that was in flight while any invalidation
  * arrived is answered but not stored, so it cannot put back what was just dropped. Entries expire
- * after `ttlMs` anyway, and the whole cache empties whenever the subscriber (re)connects, since
- * it may have missed announcements meanwhile.
+ * after `ttlMs` anyway. Nothing is stored while announcements cannot be heard: before the
+ * subscription is in effect, and from the moment the subscriber connection drops (the cache
+ * empties then) until it has subscribed again; meanwhile every read goes to the source.
  */
 export class ReplicatedCache<Value> {
   private readonly entries: LRUCache<string, { value: Value }>;
@@ -51,23 +57,43 @@ export class ReplicatedCache<Value> {
   private readonly loading = new Map<string, Promise<Value>>();
   private readonly channel: string;
   private readonly lookups?: Counter<"cache" | "result">;
+  /** Whether announcements are heard, so that entries may be stored. */
+  private hearing = false;
+  /** Settles once announcements are first heard. */
+  private readonly heard: Promise<void>;
 
   private constructor(private readonly options: ReplicatedCacheOptions) {
     this.entries = new LRUCache({ max: options.maxEntries, ttl: options.ttlMs });
-    this.channel = `${options.redisPrefix}cache:${options.name}:invalidated`;
+    this.channel = options.channel ?? `${options.redisPrefix}cache:${options.name}:invalidated`;
     if (options.registry) this.lookups = lookupCounter(options.registry);
-  }
-
-  /** Creates the cache; resolves once it listens for invalidations. */
-  static async open<Value>(options: ReplicatedCacheOptions): Promise<ReplicatedCache<Value>> {
-    const cache = new ReplicatedCache<Value>(options);
     const { subscriber } = options;
     subscriber.on("message", (channel: string, message: string) => {
-      if (channel === cache.channel) cache.drop(JSON.parse(message) as string[]);
+      if (channel === this.channel) this.drop(JSON.parse(message) as string[]);
     });
-    // Also on reconnects, after which ioredis subscribes again by itself.
-    subscriber.on("ready", () => cache.clear());
-    await subscriber.subscribe(cache.channel);
+    subscriber.on("close", () => this.clear());
+    // ioredis subscribes again by itself after reconnecting; ours, queued behind, is answered
+    // once that is in effect.
+    subscriber.on("ready", () => {
+      this.clear();
+      this.hear().catch((error: unknown) => this.warnDeaf(error));
+    });
+    this.heard = this.hear();
+  }
+
+  /** Creates the cache; resolves once it hears invalidations. */
+  static async open<Value>(options: ReplicatedCacheOptions): Promise<ReplicatedCache<Value>> {
+    const cache = new ReplicatedCache<Value>(options);
+    await cache.heard;
+    return cache;
+  }
+
+  /**
+   * Creates the cache without waiting for Redis: until it hears invalidations it stores nothing,
+   * and each read goes to the source.
+   */
+  static start<Value>(options: ReplicatedCacheOptions): ReplicatedCache<Value> {
+    const cache = new ReplicatedCache<Value>(options);
+    cache.heard.catch((error: unknown) => cache.warnDeaf(error));
     return cache;
   }
 
@@ -117,7 +143,7 @@ export class ReplicatedCache<Value> {
     loaded.then(
       (all) => {
         forget();
-        if (generation !== this.generation) return;
+        if (!this.hearing || generation !== this.generation) return;
         missing.forEach((key, index) => this.entries.set(key, { value: all[index]! }));
       },
       // The callers waiting on it get the error.
@@ -153,8 +179,21 @@ export class ReplicatedCache<Value> {
   }
 
   private clear(): void {
+    this.hearing = false;
     this.generation += 1;
     this.entries.clear();
     this.loading.clear();
+  }
+
+  private async hear(): Promise<void> {
+    await this.options.subscriber.subscribe(this.channel);
+    this.hearing = this.options.subscriber.status === "ready";
+  }
+
+  private warnDeaf(error: unknown): void {
+    this.options.logger.warn(
+      { err: error, cache: this.options.name },
+      "not hearing cache invalidations; reading through until it does",
+    );
   }
 }
