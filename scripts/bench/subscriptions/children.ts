@@ -26,8 +26,18 @@ export interface RoleProcess {
 }
 
 /**
- * Starts `node --import tsx --expose-gc scripts/bench/subscriptions/<file>` with `env` on top of
- * ours, its output appended to `logFile`, and resolves once it reports its URL.
+ * V8's flags for every role: `gc()` for the collections before each load, and no memory reducer.
+ * That forced collection leaves the heap with far more memory committed than used, which the
+ * reducer gives back 18 to 26 s later in major collections (pauses up to 57 ms, seen with
+ * --trace-gc), in the middle of the load, in processes on the path of both phases or idle; tsx's
+ * loader thread, gone quiet after start-up, did the same once. The driver runs without it too
+ * (the `bench:subscriptions` script).
+ */
+const ROLE_V8_FLAGS = ["--expose-gc", "--no-memory-reducer"];
+
+/**
+ * Starts `node --import tsx <ROLE_V8_FLAGS> scripts/bench/subscriptions/<file>` with `env` on top
+ * of ours, its output appended to `logFile`, and resolves once it reports its URL.
  */
 export async function startRole(
   name: string,
@@ -38,7 +48,7 @@ export async function startRole(
   const log = openSync(logFile, "a");
   const child = spawn(
     process.execPath,
-    [...roleNodeFlags(), "--import", "tsx", "--expose-gc", path.join(import.meta.dirname, file)],
+    [...roleNodeFlags(), "--import", "tsx", ...ROLE_V8_FLAGS, path.join(import.meta.dirname, file)],
     { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ["ignore", log, log, "ipc"] },
   );
   closeSync(log);
