@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { Prisma, PrismaClient } from "@pulse/db";
 import pg from "pg";
@@ -33,9 +34,28 @@ export interface PrismaOptions {
   statementCounter?: StatementCounter;
 }
 
+const PREPARED_MARK = "/* prepared */";
+
+/**
+ * Put first in a raw statement (`$queryRaw\`${PREPARED}SELECT ...\``) that every connection
+ * should prepare once, then only execute. Postgres plans an unprepared statement anew on every
+ * run: profiles' card read took 0.46 ms to plan and 0.15 ms to execute. For statements on the
+ * path of every request whose parameters do not change the best plan (lookups by key), since
+ * after five runs Postgres may keep a generic plan. Each names one server-side statement per
+ * connection for the connection's life: keep the marked texts few and fixed.
+ */
+export const PREPARED: Prisma.Sql = Prisma.raw(`${PREPARED_MARK} `);
+
+/** Names a marked statement after its text (Postgres allows 63 characters); others unnamed. */
+function preparedStatementName(query: { sql: string }): string | undefined {
+  if (!query.sql.startsWith(PREPARED_MARK)) return undefined;
+  return `prepared_${createHash("sha1").update(query.sql).digest("hex")}`;
+}
+
 /**
  * A Prisma client on the pg driver adapter: the query engine runs in JS/WASM, so no native
- * binary is needed. `close` ends the pool.
+ * binary is needed. Statements starting with {@link PREPARED} are prepared once per connection.
+ * `close` ends the pool.
  */
 export function createPrismaClient(url: string, options: PrismaOptions = {}): PrismaClient {
   const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10 });
@@ -49,5 +69,12 @@ export function createPrismaClient(url: string, options: PrismaOptions = {}): Pr
       };
     });
   }
-  return new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+  return new PrismaClient({
+    adapter: new PrismaPg(pool, {
+      disposeExternalPool: true,
+      // The adapter passes the name to pg, which runs a statement without one unprepared; its
+      // type wants a name for every statement.
+      statementNameGenerator: preparedStatementName as (query: { sql: string }) => string,
+    }),
+  });
 }

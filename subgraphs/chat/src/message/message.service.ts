@@ -6,6 +6,7 @@ import {
   isUniqueViolation,
   forbidden,
   pageSize,
+  PREPARED,
   toConnection,
   type Connection,
   type LivePubSub,
@@ -123,7 +124,7 @@ export class MessageService {
     senderId: string,
     request: SendMessageRequest,
   ): Promise<MessageRow> {
-    const [message] = await this.deps.prisma.$queryRaw<MessageRow[]>`
+    const [message] = await this.deps.prisma.$queryRaw<MessageRow[]>`${PREPARED}
       WITH numbered AS (
         UPDATE chat.conversation SET last_seq = last_seq + 1
         WHERE id = ${conversation.id}::uuid AND closed_at IS NULL

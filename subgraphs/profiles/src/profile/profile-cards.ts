@@ -1,6 +1,7 @@
 import type { Photo as PhotoRow, Profile as ProfileRow } from "@pulse/db";
 import {
   isUuid,
+  PREPARED,
   ReplicatedCache,
   type PrismaClient,
   type ReplicatedCacheOptions,
@@ -70,7 +71,7 @@ export class ProfileCards {
    * photos belong to their profile, so a person without one has an empty card.
    */
   private async read(userIds: string[]): Promise<ProfileCard[]> {
-    const rows = await this.prisma.$queryRaw<CardRow[]>`
+    const rows = await this.prisma.$queryRaw<CardRow[]>`${PREPARED}
       SELECT p.user_id AS "userId", p.display_name AS "displayName", p.username,
              p.username_key AS "usernameKey", p.bio, p.birthdate, p.gender::text AS gender,
              p.interested_in::text[] AS "interestedIn", p.latitude, p.longitude, p.city, p.country,
