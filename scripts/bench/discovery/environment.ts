@@ -4,6 +4,7 @@ import path from "node:path";
 import { applyMigrations, ensureDatabase } from "@pulse/db/migrate";
 import { deleteKeysWithPrefix } from "@pulse/platform";
 import { Redis } from "ioredis";
+import pg from "pg";
 import {
   dropDatabase,
   startEmbeddedPostgres,
@@ -23,12 +24,23 @@ export interface BenchEnvironment {
   dispose(): Promise<void>;
 }
 
+export interface EnvironmentOptions {
+  /**
+   * Commit without waiting for the WAL to reach the disk (`synchronous_commit = off`, on the
+   * benchmark's database only): for benchmarks that compare two paths through the same commits,
+   * where the disk's flush stalls would land in one phase or the other at random.
+   */
+  commitWithoutFlush?: boolean;
+}
+
 /**
  * Creates a database with every migration on DATABASE_URL's server (or an embedded Postgres),
  * a Redis key prefix on REDIS_URL, 127.0.0.1:6379 or a `redis-server` from the PATH, and a bucket
  * on a local s3rver in a temporary directory.
  */
-export async function provisionEnvironment(): Promise<BenchEnvironment> {
+export async function provisionEnvironment(
+  options: EnvironmentOptions = {},
+): Promise<BenchEnvironment> {
   const runId = `${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
   let embedded: LocalPostgres | undefined;
   let serverUrl = process.env.DATABASE_URL;
@@ -43,6 +55,13 @@ export async function provisionEnvironment(): Promise<BenchEnvironment> {
   const databaseUrl = withDatabase(serverUrl, databaseName);
   await ensureDatabase(databaseUrl);
   await applyMigrations(databaseUrl);
+  if (options.commitWithoutFlush) {
+    // Takes effect for every connection opened from now on, and only in this database.
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    await client.query(`ALTER DATABASE "${databaseName}" SET synchronous_commit = off`);
+    await client.end();
+  }
 
   const candidates = [process.env.REDIS_URL, "redis://127.0.0.1:6379"].filter(Boolean) as string[];
   let redisUrl: string | undefined;
