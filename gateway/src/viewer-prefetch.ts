@@ -1,7 +1,8 @@
 import type { GraphQLDataSource } from "@apollo/gateway";
 import { LRUCache } from "lru-cache";
-import { Counter, type Registry } from "prom-client";
+import type { Registry } from "prom-client";
 import type { GatewayContext } from "./context.ts";
+import { countBySubgraphAndOutcome } from "./subgraph-outcomes.ts";
 
 type ProcessOptions = Parameters<GraphQLDataSource<GatewayContext>["process"]>[0];
 type IncomingOptions = Extract<ProcessOptions, { incomingRequestContext: unknown }>;
@@ -86,15 +87,9 @@ export class ViewerPrefetch {
     const operation = this.operation(options);
     const fetchKey = `${subgraph}\n${options.request.query}`;
     const typename = viewerTypename(options.request.variables, viewerId);
-    let prefetches = this.requests.get(options.incomingRequestContext);
-    if (!prefetches) {
-      const started: RequestPrefetches = new Map();
-      prefetches = started;
-      this.requests.set(options.incomingRequestContext, started);
-      // Once the first fetch (and any other sent in this turn) is on its way: the prefetch is
-      // needed only when that fetch has answered, and must not delay it.
-      setImmediate(() => this.prefetch(operation, options, viewerId, started));
-    }
+    const prefetches =
+      this.requests.get(options.incomingRequestContext) ??
+      this.startRequest(operation, options, viewerId);
     this.learn(operation, subgraph, fetchKey, options, typename);
     const prefetched = prefetches.get(fetchKey);
     if (!prefetched) return source.process(options);
@@ -117,6 +112,20 @@ export class ViewerPrefetch {
       this.operations.set(key, operation);
     }
     return operation;
+  }
+
+  /** A request's first fetch: its prefetches, started once that fetch is on its way. */
+  private startRequest(
+    operation: OperationFetches,
+    options: IncomingOptions,
+    viewerId: string,
+  ): RequestPrefetches {
+    const prefetches: RequestPrefetches = new Map();
+    this.requests.set(options.incomingRequestContext, prefetches);
+    // After the first fetch (and any other sent in this turn): the prefetch is needed only when
+    // that fetch has answered, and must not delay it.
+    setImmediate(() => this.prefetch(operation, options, viewerId, prefetches));
+    return prefetches;
   }
 
   /** Starts the learned fetches of the viewer's entity, for the plan to take later. */
@@ -203,11 +212,9 @@ function viewerTypename(
 
 /** Counts, in `registry`, every prefetch by subgraph and outcome. */
 export function countPrefetches(registry: Registry): ViewerPrefetchOptions["onPrefetch"] {
-  const prefetches = new Counter({
-    name: "gateway_viewer_prefetches_total",
-    help: "Entity fetches of the viewer's own entity sent with an operation's first fetch, and whether its plan used them",
-    labelNames: ["subgraph", "outcome"],
-    registers: [registry],
-  });
-  return (subgraph, outcome) => prefetches.inc({ subgraph, outcome });
+  return countBySubgraphAndOutcome(
+    registry,
+    "gateway_viewer_prefetches_total",
+    "Entity fetches of the viewer's own entity sent with an operation's first fetch, and whether its plan used them",
+  );
 }

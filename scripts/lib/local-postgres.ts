@@ -79,3 +79,17 @@ export async function dropDatabase(url: string, name: string): Promise<void> {
     await client.end();
   }
 }
+
+/**
+ * Makes database `name` on the server of `url` commit without waiting for its WAL to reach the
+ * disk (`synchronous_commit = off`), for every connection opened from then on.
+ */
+export async function commitWithoutFlush(url: string, name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: withDatabase(url, "postgres") });
+  await client.connect();
+  try {
+    await client.query(`ALTER DATABASE ${pg.escapeIdentifier(name)} SET synchronous_commit = off`);
+  } finally {
+    await client.end();
+  }
+}

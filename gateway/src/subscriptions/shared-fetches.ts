@@ -1,6 +1,7 @@
 import type { GraphQLDataSource } from "@apollo/gateway";
 import { LRUCache } from "lru-cache";
-import { Counter, type Registry } from "prom-client";
+import type { Registry } from "prom-client";
+import { countBySubgraphAndOutcome } from "../subgraph-outcomes.ts";
 
 type SubgraphRequest = Parameters<GraphQLDataSource["process"]>[0]["request"];
 type SubgraphResponse = Awaited<ReturnType<GraphQLDataSource["process"]>>;
@@ -134,13 +135,11 @@ export class SharedFetches {
 
 /** Counts, in `registry`, every fetch of events' plans by subgraph and outcome. */
 export function countEntityFetches(registry: Registry): SharedFetchesOptions["onFetch"] {
-  const fetches = new Counter({
-    name: "gateway_subscription_entity_fetches_total",
-    help: "Subgraph fetches of subscription events' plans: sent, or answered by a shared public answer",
-    labelNames: ["subgraph", "outcome"],
-    registers: [registry],
-  });
-  return (subgraph, outcome) => fetches.inc({ subgraph, outcome });
+  return countBySubgraphAndOutcome(
+    registry,
+    "gateway_subscription_entity_fetches_total",
+    "Subgraph fetches of subscription events' plans: sent, or answered by a shared public answer",
+  );
 }
 
 /** The query of `request` to `subgraph`: its text without the operation's name. */

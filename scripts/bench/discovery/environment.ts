@@ -4,8 +4,8 @@ import path from "node:path";
 import { applyMigrations, ensureDatabase } from "@pulse/db/migrate";
 import { deleteKeysWithPrefix } from "@pulse/platform";
 import { Redis } from "ioredis";
-import pg from "pg";
 import {
+  commitWithoutFlush,
   dropDatabase,
   startEmbeddedPostgres,
   withDatabase,
@@ -55,13 +55,7 @@ export async function provisionEnvironment(
   const databaseUrl = withDatabase(serverUrl, databaseName);
   await ensureDatabase(databaseUrl);
   await applyMigrations(databaseUrl);
-  if (options.commitWithoutFlush) {
-    // Takes effect for every connection opened from now on, and only in this database.
-    const client = new pg.Client({ connectionString: databaseUrl });
-    await client.connect();
-    await client.query(`ALTER DATABASE "${databaseName}" SET synchronous_commit = off`);
-    await client.end();
-  }
+  if (options.commitWithoutFlush) await commitWithoutFlush(serverUrl, databaseName);
 
   const candidates = [process.env.REDIS_URL, "redis://127.0.0.1:6379"].filter(Boolean) as string[];
   let redisUrl: string | undefined;
