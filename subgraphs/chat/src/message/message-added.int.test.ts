@@ -131,6 +131,24 @@ describe("messageAdded", () => {
     await feed.return!();
   });
 
+  it("keeps nothing of an event in the subscription's context once it is delivered", async () => {
+    const { conversation, a, b } = await openConversation(harness);
+    const context = harness.context(b);
+    const feed = (await subscribe({
+      schema,
+      document: MESSAGE_ADDED,
+      contextValue: context,
+    })) as Events;
+    await send(harness, a, conversation.id, "gone");
+    expect((await feed.next()).value).toMatchObject({
+      data: { messageAdded: { readAt: null, conversation: { id: conversation.id } } },
+    });
+    // The context lives as long as the subscription: a loader it made would hold the event's
+    // rows until the next event, in every subscription chat holds.
+    expect(Object.keys(context.loaders)).toEqual([]);
+    await feed.return!();
+  });
+
   it("resolves each event afresh, though the subscription's context lives on", async () => {
     const { conversation, a, b } = await openConversation(harness);
     const result = await subscribe({

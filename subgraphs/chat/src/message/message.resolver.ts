@@ -4,6 +4,7 @@ import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root, Subscription } f
 import { clearLoaders, type ChatContext } from "../context.ts";
 import { Conversation } from "../conversation/conversation.type.ts";
 import { User, type UserRef } from "../user/user.type.ts";
+import { justSentConversation, markJustSent } from "./just-sent.ts";
 import { conversationOf, fromLive, type LiveMessage } from "./message-added.topic.ts";
 import { messageCursor } from "./message-cursor.ts";
 import { Message, SendMessageInput } from "./message.type.ts";
@@ -25,8 +26,7 @@ export class MessageResolver {
     @Ctx() ctx: ChatContext,
   ): Promise<MessageRow> {
     const { message, storedIn } = await ctx.messages.send(requireViewer(ctx), input);
-    if (storedIn) primeJustSent(ctx, message.id, storedIn);
-    return message;
+    return storedIn ? markJustSent(message, storedIn) : message;
   }
 
   @Subscription(() => Message, {
@@ -54,9 +54,9 @@ export class MessageResolver {
     @Ctx() ctx: ChatContext,
   ): MessageRow {
     clearLoaders(ctx);
+    const message = fromLive(payload);
     const conversation = conversationOf(payload);
-    if (conversation) primeJustSent(ctx, payload.id, conversation);
-    return fromLive(payload);
+    return conversation ? markJustSent(message, conversation) : message;
   }
 
   @FieldResolver(() => DateTimeScalar, {
@@ -65,6 +65,7 @@ export class MessageResolver {
       "When the other person first read up to this message (`markConversationRead`); null until then.",
   })
   async readAt(@Root() message: MessageRow, @Ctx() ctx: ChatContext): Promise<Date | null> {
+    if (justSentConversation(message)) return null;
     return (await ctx.loaders.readAt.load(message.id))?.readAt ?? null;
   }
 
@@ -81,7 +82,9 @@ export class MessageResolver {
     @Root() message: MessageRow,
     @Ctx() ctx: ChatContext,
   ): Promise<ConversationRow> {
-    const conversation = await ctx.loaders.conversation.load(message.conversationId);
+    const conversation =
+      justSentConversation(message) ??
+      (await ctx.loaders.conversation.load(message.conversationId));
     if (!conversation) throw new Error(`message ${message.id} without its conversation`);
     return conversation;
   }
@@ -93,13 +96,4 @@ export class MessageResolver {
   cursor(@Root() message: MessageRow): string {
     return messageCursor(message);
   }
-}
-
-/**
- * A message just sent: its conversation is known (it was read to store the message) and nobody
- * has read the message yet, so answering `conversation` and `readAt` needs no query.
- */
-function primeJustSent(ctx: ChatContext, messageId: string, conversation: ConversationRow): void {
-  ctx.loaders.conversation.prime(conversation.id, conversation);
-  ctx.loaders.readAt.prime(messageId, null);
 }
