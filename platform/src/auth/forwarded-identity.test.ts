@@ -25,6 +25,20 @@ describe("ForwardedIdentityVerifier", () => {
     expect(await verifier.verify(token)).toEqual(identity);
   });
 
+  it("remembers a subscription's statement, not a request's", async () => {
+    const verifier = new ForwardedIdentityVerifier(secret);
+    await verifier.verify(await signForwardedIdentity(identity, secret));
+    expect(verifier.remembered).toBe(0);
+    const subscription = await signForwardedIdentity(
+      identity,
+      secret,
+      new Date(Date.now() + 15 * 60_000),
+    );
+    expect(await verifier.verify(subscription)).toEqual(identity);
+    expect(verifier.remembered).toBe(1);
+    expect(await verifier.verify(subscription)).toBe(await verifier.verify(subscription));
+  });
+
   it("refuses a missing statement, one signed with another secret, and an altered one", async () => {
     const verifier = new ForwardedIdentityVerifier(secret);
     await expect(verifier.verify(undefined)).rejects.toMatchObject(refused);
@@ -47,9 +61,10 @@ describe("ForwardedIdentityVerifier", () => {
   it("stops accepting a remembered statement once it expired", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     const verifier = new ForwardedIdentityVerifier(secret);
-    const token = await signForwardedIdentity(identity, secret, new Date(Date.now() + 5_000));
+    const token = await signForwardedIdentity(identity, secret, new Date(Date.now() + 120_000));
     expect(await verifier.verify(token)).toEqual(identity);
-    vi.setSystemTime(Date.now() + 6_000);
+    expect(verifier.remembered).toBe(1);
+    vi.setSystemTime(Date.now() + 121_000);
     await expect(verifier.verify(token)).rejects.toMatchObject(refused);
   });
 

@@ -73,10 +73,12 @@ export async function signForwardedIdentity(
 const VERIFIED_IDENTITIES_KEPT = 10_000;
 
 /**
- * Verifies the gateway's statements on a subgraph's requests. The answer for a statement is
- * remembered until it expires: every event of a subscription carries the same statement into
- * the entity fetches its plan makes, and verifying it again each time was a third of a fetch's
- * CPU. Only a byte-identical statement, signature included, is answered from memory.
+ * Verifies the gateway's statements on a subgraph's requests. A statement made to outlast one
+ * request (a subscription's: every event carries it into the entity fetches its plan makes) is
+ * remembered until it expires, since verifying it again each time was a third of a fetch's CPU.
+ * A request's own statement (a minute, a new one per request) is not: remembered, each stayed
+ * alive long enough to be promoted to the old generation, in every subgraph a request reached.
+ * Only a byte-identical statement, signature included, is answered from memory.
  */
 export class ForwardedIdentityVerifier {
   private readonly verified = new LRUCache<
@@ -112,8 +114,15 @@ export class ForwardedIdentityVerifier {
     }
     // Shared by every request that presents the statement: frozen, so none can alter it.
     const identity = identityOf(payload);
-    this.verified.set(token, { identity, expiresAtMs: Number(payload.exp) * 1000 });
+    if (Number(payload.exp) - Number(payload.iat) > LIFETIME_SECONDS) {
+      this.verified.set(token, { identity, expiresAtMs: Number(payload.exp) * 1000 });
+    }
     return identity;
+  }
+
+  /** How many statements are remembered now. */
+  get remembered(): number {
+    return this.verified.size;
   }
 }
 
