@@ -1,5 +1,5 @@
 import path from "node:path";
-import { env, loadConfig } from "@pulse/platform";
+import { env, KEEP_ALIVE_MS, loadConfig } from "@pulse/platform";
 import { z } from "zod";
 
 const SUBGRAPH_URL_VARIABLE = /^SUBGRAPH_([A-Z0-9_]+)_URL$/;
@@ -40,6 +40,11 @@ export const gatewayConfigSchema = z
      * share, each for its max-age.
      */
     SUBSCRIPTION_SHARED_ANSWERS: z.coerce.number().int().positive().default(10_000),
+    /**
+     * How often each graphql-ws socket is pinged (graphql-ws's default); a client that has not
+     * answered the previous ping by then is cut, so dead connections do not hold subscriptions.
+     */
+    SUBSCRIPTION_KEEPALIVE_MS: z.coerce.number().int().positive().default(KEEP_ALIVE_MS),
     /** Let @apollo/gateway send its usage telemetry to Apollo (it probes cloud metadata hosts). */
     APOLLO_TELEMETRY: z.stringbool().default(false),
   })

@@ -158,6 +158,7 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
       socketsPerPerson: config.SOCKETS_PER_PERSON,
       pendingEventsPerSubscription: config.SUBSCRIPTION_PENDING_EVENTS,
     },
+    keepAliveMs: config.SUBSCRIPTION_KEEPALIVE_MS,
     formatError: createErrorFormatter({ logger }),
     logger,
     registry: metrics.registry,

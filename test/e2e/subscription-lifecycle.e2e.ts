@@ -128,6 +128,29 @@ describe("limits", () => {
   });
 });
 
+describe("keep-alive", () => {
+  it("cuts a socket that leaves a ping unanswered and keeps one that answers", async () => {
+    const gateway = await startGateway(stack, { SUBSCRIPTION_KEEPALIVE_MS: "50" });
+    try {
+      const user = await registerUser(stack);
+      const answering = await WsTestClient.connect(gateway.url, user.accessToken);
+      const silent = await WsTestClient.connect(gateway.url, user.accessToken, { autoPong: false });
+      // Cut without a closing handshake: a peer that does not answer pings would not answer it.
+      expect(await silent.closed).toMatchObject({ code: 1006 });
+      // Pinged as often, the answering socket still serves its subscriptions.
+      const matches = answering.subscribe("OnMatchCreated");
+      await untilListening(user.id);
+      const matchId = randomUUID();
+      await publishMatch(user.id, matchId);
+      const [result] = await matches.results$(1);
+      expect(result?.data).toMatchObject({ matchCreated: { id: matchId } });
+      await answering.close();
+    } finally {
+      await gateway.close();
+    }
+  });
+});
+
 describe("a slow client", () => {
   it("is told and disconnected when its buffer overflows, after every event before it", async () => {
     const gateway = await startGateway(stack, { SUBSCRIPTION_PENDING_EVENTS: "4" });

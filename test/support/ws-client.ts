@@ -39,15 +39,31 @@ export class WsTestClient {
    * Opens a socket to the gateway's `/graphql` and sends `connection_init` with `token` as the
    * contract says. Resolves on `connection_ack`; rejects with the close code if the gateway refuses.
    */
-  static connect(gatewayUrl: string, token?: string): Promise<WsTestClient> {
-    return WsTestClient.open(gatewayUrl, token ? { authorization: `Bearer ${token}` } : {});
+  static connect(
+    gatewayUrl: string,
+    token?: string,
+    options?: WebSocket.ClientOptions,
+  ): Promise<WsTestClient> {
+    return WsTestClient.open(
+      gatewayUrl,
+      token ? { authorization: `Bearer ${token}` } : {},
+      options,
+    );
   }
 
-  /** Opens a socket to `baseUrl`'s `/graphql` with this `connection_init` payload. */
-  static async open(baseUrl: string, payload: Record<string, unknown>): Promise<WsTestClient> {
+  /**
+   * Opens a socket to `baseUrl`'s `/graphql` with this `connection_init` payload; `options` are
+   * ws's (`autoPong: false` for a client that never answers pings).
+   */
+  static async open(
+    baseUrl: string,
+    payload: Record<string, unknown>,
+    options: WebSocket.ClientOptions = {},
+  ): Promise<WsTestClient> {
     const socket = new WebSocket(
       `${baseUrl.replace(/^http/, "ws")}/graphql`,
       "graphql-transport-ws",
+      options,
     );
     const client = new WsTestClient(socket);
     await new Promise<void>((resolve, reject) => {

@@ -8,6 +8,7 @@ import { Counter, Gauge, type Registry } from "prom-client";
 import { WebSocketServer, type WebSocket } from "ws";
 import {
   ErrorCode,
+  keepAlive,
   rateLimited,
   signForwardedIdentity,
   unauthenticated,
@@ -53,6 +54,8 @@ export interface SubscriptionServerOptions {
   /** Public subgraph answers the subscribers of events share (and queries offer them). */
   sharedFetches: SharedFetches;
   limits: SubscriptionLimits;
+  /** How often each socket is pinged; one that has not answered the last ping by then is cut. */
+  keepAliveMs: number;
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   logger: Logger;
   registry: Registry;
@@ -171,7 +174,8 @@ export class SubscriptionServer {
           : new GraphQLError(error.message, { originalError: error });
       return options.formatError(graphQLError.toJSON(), graphQLError);
     };
-    return useServer<Record<string, unknown> | undefined>(
+    // graphql-ws's keep-alive is replaced by keepAlive's, which makes no garbage per ping.
+    const served = useServer<Record<string, unknown> | undefined>(
       {
         onConnect: async ({ connectionParams, extra }) =>
           this.accept(extra.socket, extra.request, connectionParams),
@@ -223,7 +227,10 @@ export class SubscriptionServer {
         onError: (_ctx, _id, _payload, errors) => errors.map(format),
       },
       sockets,
+      0,
     );
+    keepAlive(sockets, options.keepAliveMs);
+    return served;
   }
 
   private async accept(

@@ -13,6 +13,7 @@ import { WebSocketServer } from "ws";
 import type { ForwardedIdentity, ForwardedIdentityVerifier } from "../auth/forwarded-identity.ts";
 import { boundedMemo } from "../data/memo.ts";
 import type { Logger } from "../logging/logger.ts";
+import { keepAlive } from "./keep-alive.ts";
 import { GATEWAY_CONNECTION_PARAM, SUBSCRIBER_IDENTITY_EXTENSION } from "./upstream-protocol.ts";
 
 const DOCUMENT_CACHE_SIZE = 1000;
@@ -103,7 +104,9 @@ export function serveSubscriptions<Context>(
       onError: (_ctx, _id, _payload, errors) => errors.map(format),
     },
     sockets,
+    0,
   );
+  keepAlive(sockets);
   return {
     async close() {
       await served.dispose();
