@@ -110,6 +110,25 @@ describe("SharedFetches", () => {
     await again;
   });
 
+  it("drops expired answers, not only once pushed out by newer ones", async () => {
+    const fetches = new SharedFetches({ maxAnswers: 100 });
+    const { source, requests } = subgraph("max-age=1, public");
+    const shared = fetches.wrap("profiles", source);
+    const ask = async (userId: string) => {
+      const answer = fetchOf(shared, userId);
+      await sleep(0);
+      requests.at(-1)!.release();
+      await answer;
+    };
+    await ask("u1");
+    await ask("u2");
+    expect(fetches.kept).toBe(2);
+    await sleep(1_100);
+    // Keeping the next answer drops both expired ones.
+    await ask("u3");
+    expect(fetches.kept).toBe(1);
+  });
+
   it("does not share between different requests", async () => {
     const { shared, requests } = sharedSubgraph("max-age=5, public");
     const answers = [fetchOf(shared, "u1"), fetchOf(shared, "u2")];

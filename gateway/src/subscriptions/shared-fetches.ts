@@ -10,6 +10,9 @@ type SubgraphResponse = Awaited<ReturnType<GraphQLDataSource["process"]>>;
 /** How long a query whose answer was private is sent without waiting for others' answers. */
 const PRIVATE_QUERY_MEMORY_MS = 60_000;
 
+/** Expired answers are dropped at most this often, when an answer is kept. */
+const PURGE_INTERVAL_MS = 1_000;
+
 /**
  * The largest answer kept, so that `maxAnswers` bounds memory too. An event's entity fetch is a
  * card or two (about 1 KB); a query's page of fifty cards is not worth keeping for events.
@@ -43,10 +46,16 @@ export class SharedFetches {
   private readonly inFlight = new Map<string, Promise<SubgraphResponse | undefined>>();
   /** Queries (subgraph and text) whose last answer was private: their requests do not wait. */
   private readonly privateQueries: LRUCache<string, true>;
+  private lastPurge = 0;
 
   constructor(private readonly options: SharedFetchesOptions) {
     this.answers = new LRUCache({ max: options.maxAnswers });
     this.privateQueries = new LRUCache({ max: options.maxAnswers, ttl: PRIVATE_QUERY_MEMORY_MS });
+  }
+
+  /** Public answers held now, expired ones included until the next purge. */
+  get kept(): number {
+    return this.answers.size;
   }
 
   /** `source` for events' plans: answered from shared public answers where it can. */
@@ -109,10 +118,23 @@ export class SharedFetches {
         if (sizeOf(response) > MAX_SHARED_ANSWER_BYTES) return undefined;
         // A copy: the executor merges into the answer it gets, so nobody gets the kept one.
         const answer = copyOf(response);
+        this.purgeExpired();
         this.answers.set(key, answer, { ttl: seconds * 1000 });
         return answer;
       })
       .catch(() => undefined);
+  }
+
+  /**
+   * An LRU keeps an expired answer until it is asked for again or pushed out by size: each lived
+   * on through `maxAnswers` later ones, long enough to be promoted to V8's old generation, which
+   * only a major collection empties. Dropped within a second of expiring, most die young.
+   */
+  private purgeExpired(): void {
+    const now = performance.now();
+    if (now - this.lastPurge < PURGE_INTERVAL_MS) return;
+    this.lastPurge = now;
+    this.answers.purgeStale();
   }
 
   /** Lets requests for `key` wait for `sharing` until it settles. */
