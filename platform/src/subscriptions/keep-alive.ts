@@ -8,9 +8,9 @@ export const KEEP_ALIVE_MS = 12_000;
  * previous ping by then: the keep-alive graphql-ws does, for `useServer(..., server, 0)`.
  *
  * graphql-ws arms a timeout and adds a `once("pong")` listener for every ping of every socket.
- * With 10,000 sockets that is a steady stream of garbage that scavenges must copy: pinging every
- * 3 s for 40 s, graphql-ws's scavenges took 8–16 ms where these took 4–8 ms, and it allocated
- * about 700 bytes more per ping. Here a socket has one pong listener and one flag for its life.
+ * With 10,000 sockets that is a steady stream of garbage, some of it long-lived enough for
+ * scavenges to copy (`pnpm bench:keepalive`, figures in the README). Here a socket has one pong
+ * listener and one flag for its life.
  */
 export function keepAlive(server: WebSocketServer, intervalMs: number = KEEP_ALIVE_MS): void {
   server.on("connection", (socket: WebSocket) => {
