@@ -174,7 +174,6 @@ export class SubscriptionServer {
           : new GraphQLError(error.message, { originalError: error });
       return options.formatError(graphQLError.toJSON(), graphQLError);
     };
-    // graphql-ws's keep-alive is replaced by keepAlive's, which makes no garbage per ping.
     const served = useServer<Record<string, unknown> | undefined>(
       {
         onConnect: async ({ connectionParams, extra }) =>
@@ -227,6 +226,7 @@ export class SubscriptionServer {
         onError: (_ctx, _id, _payload, errors) => errors.map(format),
       },
       sockets,
+      // No keep-alive of graphql-ws's: keepAlive's makes no garbage per ping.
       0,
     );
     keepAlive(sockets, options.keepAliveMs);

@@ -104,6 +104,7 @@ export function serveSubscriptions<Context>(
       onError: (_ctx, _id, _payload, errors) => errors.map(format),
     },
     sockets,
+    // No keep-alive of graphql-ws's: keepAlive's makes no garbage per ping.
     0,
   );
   keepAlive(sockets);
