@@ -1,14 +1,15 @@
 // `pnpm bench:keepalive`: what keeping idle graphql-ws sockets alive costs a server's garbage
-// collector, graphql-ws's own keep-alive against the platform's `keepAlive` (which the gateway
-// and the subgraphs use). Each server is a process of its own, with production's V8 flags; this
-// process holds the sockets, which answer pings as any ws client does.
+// collector, graphql-ws's own keep-alive against the platform's `keepAlive`, as the gateway and
+// the subgraphs serve graphql-ws (`useServerWithKeepAlive`). Each server is a process of its
+// own, with production's V8 flags; this process holds the sockets, which answer pings as any ws
+// client does.
 import { fork, type ChildProcess } from "node:child_process";
 import type { AddressInfo } from "node:net";
 import { parseArgs } from "node:util";
 import { buildSchema } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import WebSocket, { WebSocketServer } from "ws";
-import { keepAlive } from "../../platform/src/subscriptions/keep-alive.ts";
+import { useServerWithKeepAlive } from "../../platform/src/subscriptions/keep-alive.ts";
 import { requireOpenFiles } from "./subscriptions/fd-limit.ts";
 import { watchStalls, type StallReading } from "./subscriptions/stalls.ts";
 
@@ -22,8 +23,8 @@ const CONNECT_BATCH = 200;
 function serve(variant: Variant, intervalMs: number): void {
   const server = new WebSocketServer({ port: 0, host: "127.0.0.1" });
   const schema = buildSchema("type Query { ok: Boolean }");
-  useServer({ schema }, server, variant === "graphql-ws" ? intervalMs : 0);
-  if (variant === "keepAlive") keepAlive(server, intervalMs);
+  if (variant === "graphql-ws") useServer({ schema }, server, intervalMs);
+  else useServerWithKeepAlive({ schema }, server, intervalMs);
   const stalls = watchStalls();
   const reply = (message: Reply) => process.send?.(message);
   server.once("listening", () => reply({ port: (server.address() as AddressInfo).port }));

@@ -3,15 +3,14 @@ import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { GraphQLError, type FormattedExecutionResult, type GraphQLFormattedError } from "graphql";
 import type { ExecutionResult } from "graphql-ws";
-import { useServer } from "graphql-ws/use/ws";
 import { Counter, Gauge, type Registry } from "prom-client";
 import { WebSocketServer, type WebSocket } from "ws";
 import {
   ErrorCode,
-  keepAlive,
   rateLimited,
   signForwardedIdentity,
   unauthenticated,
+  useServerWithKeepAlive,
   type Logger,
   type Viewer,
 } from "@pulse/platform";
@@ -174,7 +173,7 @@ export class SubscriptionServer {
           : new GraphQLError(error.message, { originalError: error });
       return options.formatError(graphQLError.toJSON(), graphQLError);
     };
-    const served = useServer<Record<string, unknown> | undefined>(
+    return useServerWithKeepAlive<Record<string, unknown> | undefined>(
       {
         onConnect: async ({ connectionParams, extra }) =>
           this.accept(extra.socket, extra.request, connectionParams),
@@ -226,11 +225,8 @@ export class SubscriptionServer {
         onError: (_ctx, _id, _payload, errors) => errors.map(format),
       },
       sockets,
-      // No keep-alive of graphql-ws's: keepAlive's makes no garbage per ping.
-      0,
+      options.keepAliveMs,
     );
-    keepAlive(sockets, options.keepAliveMs);
-    return served;
   }
 
   private async accept(

@@ -8,12 +8,11 @@ import {
   type DocumentNode,
   type FormattedExecutionResult,
 } from "graphql";
-import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
 import type { ForwardedIdentity, ForwardedIdentityVerifier } from "../auth/forwarded-identity.ts";
 import { boundedMemo } from "../data/memo.ts";
 import type { Logger } from "../logging/logger.ts";
-import { keepAlive } from "./keep-alive.ts";
+import { useServerWithKeepAlive } from "./keep-alive.ts";
 import { GATEWAY_CONNECTION_PARAM, SUBSCRIBER_IDENTITY_EXTENSION } from "./upstream-protocol.ts";
 
 const DOCUMENT_CACHE_SIZE = 1000;
@@ -66,7 +65,7 @@ export function serveSubscriptions<Context>(
     const errors = validate(schema, document);
     return errors.length > 0 ? errors : document;
   });
-  const served = useServer(
+  const served = useServerWithKeepAlive(
     {
       schema,
       onConnect: async ({ connectionParams }) => {
@@ -104,10 +103,7 @@ export function serveSubscriptions<Context>(
       onError: (_ctx, _id, _payload, errors) => errors.map(format),
     },
     sockets,
-    // No keep-alive of graphql-ws's: keepAlive's makes no garbage per ping.
-    0,
   );
-  keepAlive(sockets);
   return {
     async close() {
       await served.dispose();
