@@ -29,6 +29,7 @@ export * from "./metrics/metrics.ts";
 export * from "./pubsub/event-queue.ts";
 export * from "./pubsub/live-pubsub.ts";
 export * from "./subscriptions/keep-alive.ts";
+export * from "./subscriptions/stream-resume.ts";
 export * from "./subscriptions/upstream-protocol.ts";
 export * from "./subgraph/infrastructure.ts";
 export * from "./subgraph/subgraph-config.ts";

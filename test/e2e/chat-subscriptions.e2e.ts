@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { matchedPair, registerWithProfile, type MatchedPair } from "../support/fixtures.ts";
+import { ApiClient } from "../support/api-client.ts";
 import { startGateway, startStack, type RunningGateway, type Stack } from "../support/stack.ts";
 import { WsTestClient, type TestSubscription } from "../support/ws-client.ts";
 
@@ -295,5 +296,48 @@ describe("two gateways in front of two chat replicas", () => {
     expect(toBob).toEqual(toAlice);
     await aliceSocket.close();
     await bobSocket.close();
+  });
+
+  it("resumes after its chat replica restarts: what was sent meanwhile arrives, nothing twice", async () => {
+    const pair = await matchedPair(stack);
+    const { alice, bob, conversationId } = pair;
+    const first = await send(bob, conversationId, "seen before subscribing");
+    const page = await alice.client.op("ConversationMessages", { id: conversationId, first: 1 });
+    const seen = page.data!.conversation.messages.edges[0] as {
+      cursor: string;
+      node: { id: string };
+    };
+    expect(seen.node.id).toBe(first.id);
+    await send(bob, conversationId, "one");
+    // Alice listens on gateway A, whose chat is the stack's own replica, replaying after `seen`.
+    const socket = await WsTestClient.connect(stack.gatewayUrl, alice.accessToken);
+    const subscription = socket.subscribe("OnMessageAdded", { conversationId, after: seen.cursor });
+    await subscription.results$(1);
+    await untilListening(alice.id);
+    await send(bob, conversationId, "two");
+    await subscription.results$(2);
+
+    await stack.stopSubgraph("chat");
+    try {
+      // Bob goes on through gateway B, whose chat is the second replica.
+      const bobOnB = new ApiClient(`${secondGateway.url}/graphql`, bob.accessToken);
+      const sent = await bobOnB.op("SendMessage", {
+        input: { conversationId, body: "three", clientMessageId: randomUUID() },
+      });
+      expect(sent.errors).toBeUndefined();
+    } finally {
+      await stack.startSubgraph("chat");
+    }
+    await subscription.results$(3);
+    await untilListening(alice.id);
+    await send(bob, conversationId, "four");
+    await subscription.results$(4);
+    // Without the resume, gateway A re-subscribed with Alice's `after`: "one" and "two" came twice.
+    expect(bodiesOf(subscription)).toEqual(["one", "two", "three", "four"]);
+    expect(subscription.results[2]!.data).toMatchObject({
+      messageAdded: { body: "three", sender: { id: bob.id, profile: { displayName: "Bob" } } },
+    });
+    expect(subscription.ended).toBeNull();
+    await socket.close();
   });
 });

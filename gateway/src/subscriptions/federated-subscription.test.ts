@@ -1,6 +1,6 @@
-import type { ExecutionResult } from "graphql-ws";
+import type { ExecutionResult, SubscribePayload } from "graphql-ws";
 import { describe, expect, it, vi } from "vitest";
-import { createLogger } from "@pulse/platform";
+import { createLogger, RESUME_AFTER_EXTENSION } from "@pulse/platform";
 import type { GatewayContext } from "../context.ts";
 import type { EventExecutor } from "./event-executor.ts";
 import { FederatedSubscription } from "./federated-subscription.ts";
@@ -54,8 +54,10 @@ function harness(maxPendingEvents = 10) {
     plans as unknown as SupergraphPlans,
     plan as unknown as SubscriptionPlan,
   );
-  const event = (n: number) => sink.next({ data: { x: n } });
-  return { subscription, event, resolutions, unsubscribe, onOverflow };
+  const event = (n: number, extensions?: Record<string, unknown>) =>
+    sink.next({ data: { x: n }, ...(extensions ? { extensions } : {}) });
+  const upstreamPayload = () => upstream.subscribe.mock.calls[0]![1] as SubscribePayload;
+  return { subscription, event, resolutions, unsubscribe, onOverflow, upstreamPayload };
 }
 
 describe("FederatedSubscription", () => {
@@ -99,5 +101,17 @@ describe("FederatedSubscription", () => {
     event(6);
     expect(onOverflow).toHaveBeenCalledOnce();
     expect(unsubscribe).toHaveBeenCalledOnce();
+  });
+
+  it("keeps the last position events reached in the payload graphql-ws re-sends on reconnection", () => {
+    const { event, upstreamPayload } = harness();
+    expect(upstreamPayload().extensions).not.toHaveProperty(RESUME_AFTER_EXTENSION);
+    event(1, { [RESUME_AFTER_EXTENSION]: "after-1" });
+    event(2);
+    event(3, { [RESUME_AFTER_EXTENSION]: "after-3" });
+    expect(upstreamPayload().extensions).toEqual({
+      subscriberIdentity: "signed",
+      [RESUME_AFTER_EXTENSION]: "after-3",
+    });
   });
 });

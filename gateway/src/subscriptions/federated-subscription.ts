@@ -1,4 +1,9 @@
-import { EventQueue, SUBSCRIBER_IDENTITY_EXTENSION, type Logger } from "@pulse/platform";
+import {
+  EventQueue,
+  RESUME_AFTER_EXTENSION,
+  SUBSCRIBER_IDENTITY_EXTENSION,
+  type Logger,
+} from "@pulse/platform";
 import type { ExecutionResult } from "graphql-ws";
 import { GraphQLError } from "graphql";
 import type { GatewayContext } from "../context.ts";
@@ -45,6 +50,12 @@ export class FederatedSubscription {
   private plans: SupergraphPlans;
   private plan: SubscriptionPlan;
   private unsubscribe: (() => void) | null = null;
+  /**
+   * The upstream subscription's `extensions`, which graphql-ws re-sends as they are when its socket
+   * reconnects: the last resume position an event carried goes there, so the stream picks up
+   * after it with nothing lost or repeated.
+   */
+  private upstreamExtensions: Record<string, unknown> = {};
   /** Every event's resolution, chained so that results keep the events' order. */
   private chain: Promise<void> = Promise.resolve();
   private resolving = 0;
@@ -129,13 +140,14 @@ export class FederatedSubscription {
     for (const name of primary.variableUsages ?? []) {
       if (variables[name] !== undefined) primaryVariables[name] = variables[name];
     }
+    this.upstreamExtensions = { [SUBSCRIBER_IDENTITY_EXTENSION]: subscriber.forwardedIdentity };
     this.unsubscribe = this.deps.upstream.subscribe(
       this.deps.subgraphUrl(primary.serviceName, url),
       {
         query: primary.operation,
         ...(primary.operationName ? { operationName: primary.operationName } : {}),
         variables: primaryVariables,
-        extensions: { [SUBSCRIBER_IDENTITY_EXTENSION]: subscriber.forwardedIdentity },
+        extensions: this.upstreamExtensions,
       },
       {
         next: (event) => this.receive(event),
@@ -149,6 +161,9 @@ export class FederatedSubscription {
 
   private receive(event: ExecutionResult): void {
     if (this.stopped) return;
+    const resumeAfter = event.extensions?.[RESUME_AFTER_EXTENSION];
+    if (typeof resumeAfter === "string")
+      this.upstreamExtensions[RESUME_AFTER_EXTENSION] = resumeAfter;
     if (this.overflowing) {
       this.stopUpstream();
       this.stopped = true;

@@ -20,6 +20,7 @@ import {
   listen,
   type RouteHandler,
 } from "../http/service-server.ts";
+import type { StreamResume } from "../subscriptions/stream-resume.ts";
 import {
   serveSubscriptions,
   type SubscriptionEndpoint,
@@ -42,7 +43,10 @@ const variableErrorsAnswered200: ApolloServerPlugin = {
 };
 
 /** What every subgraph resolver can rely on finding in its context. */
-export type SubgraphContext = ForwardedIdentity;
+export interface SubgraphContext extends ForwardedIdentity {
+  /** In a subscription's context: where its stream resumes and has reached. */
+  resume?: StreamResume;
+}
 
 export interface SubgraphOptions<Context extends SubgraphContext> {
   infra: Infrastructure;

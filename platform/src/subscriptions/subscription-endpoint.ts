@@ -13,7 +13,12 @@ import type { ForwardedIdentity, ForwardedIdentityVerifier } from "../auth/forwa
 import { boundedMemo } from "../data/memo.ts";
 import type { Logger } from "../logging/logger.ts";
 import { useServerWithKeepAlive } from "./keep-alive.ts";
-import { GATEWAY_CONNECTION_PARAM, SUBSCRIBER_IDENTITY_EXTENSION } from "./upstream-protocol.ts";
+import { StreamResume } from "./stream-resume.ts";
+import {
+  GATEWAY_CONNECTION_PARAM,
+  RESUME_AFTER_EXTENSION,
+  SUBSCRIBER_IDENTITY_EXTENSION,
+} from "./upstream-protocol.ts";
 
 const DOCUMENT_CACHE_SIZE = 1000;
 
@@ -25,7 +30,10 @@ export interface SubscriptionEndpointOptions<Context> {
   schema: GraphQLSchema;
   /** Verifies the gateway's signature on sockets and on each subscription's subscriber. */
   identities: ForwardedIdentityVerifier;
-  /** Builds a subscription's context from the subscriber's identity, as for HTTP requests. */
+  /**
+   * Builds a subscription's context from the subscriber's identity, as for HTTP requests. The
+   * endpoint adds `resume`, for the subscriptions whose stream can be resumed.
+   */
   context: (identity: ForwardedIdentity) => Context;
   formatError: ErrorFormatter;
   logger: Logger;
@@ -93,12 +101,22 @@ export function serveSubscriptions<Context>(
           document: document as DocumentNode,
           variableValues: payload.variables ?? null,
           operationName: payload.operationName ?? null,
-          contextValue: options.context(identity),
+          contextValue: {
+            ...options.context(identity),
+            resume: new StreamResume(stringField(payload.extensions, RESUME_AFTER_EXTENSION)),
+          },
         };
       },
-      onNext: (_ctx, _id, _payload, _args, result): FormattedExecutionResult | void => {
-        if (!result.errors) return;
-        return { ...result, errors: result.errors.map(format) } as FormattedExecutionResult;
+      onNext: (_ctx, _id, _payload, args, result): FormattedExecutionResult | void => {
+        const { resume } = args.contextValue as { resume: StreamResume };
+        if (!result.errors && resume.position === undefined) return;
+        return {
+          ...result,
+          ...(result.errors ? { errors: result.errors.map(format) } : {}),
+          ...(resume.position === undefined
+            ? {}
+            : { extensions: { ...result.extensions, [RESUME_AFTER_EXTENSION]: resume.position } }),
+        } as FormattedExecutionResult;
       },
       onError: (_ctx, _id, _payload, errors) => errors.map(format),
     },

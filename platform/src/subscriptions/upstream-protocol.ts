@@ -4,7 +4,9 @@
  * travels per subscription, not per socket:
  * - `connection_init` carries a gateway-signed identity with no viewer, proving the socket comes
  *   from the gateway;
- * - every `subscribe` carries the subscriber's gateway-signed identity in its `extensions`.
+ * - every `subscribe` carries the subscriber's gateway-signed identity in its `extensions`;
+ * - a resumable stream's events carry their position, and the gateway's `subscribe` carries the
+ *   last one it received once it has one, so a re-subscription picks up where the stream was.
  */
 
 /** The `connection_init` payload field holding the gateway's signed proof of origin. */
@@ -12,3 +14,11 @@ export const GATEWAY_CONNECTION_PARAM = "gatewayIdentity";
 
 /** The `subscribe` payload extension holding the subscriber's signed identity. */
 export const SUBSCRIBER_IDENTITY_EXTENSION = "subscriberIdentity";
+
+/**
+ * Both ways, for resumable streams (`StreamResume`): in a `next` payload's `extensions`, the
+ * position that event reached; in a `subscribe` payload's, the last position the gateway received.
+ * graphql-ws re-sends a subscription's payload as it is when its socket reconnects, so the gateway
+ * keeps the position there and the subgraph starts the stream after it.
+ */
+export const RESUME_AFTER_EXTENSION = "resumeAfter";

@@ -35,7 +35,8 @@ export class MessageResolver {
     subscribe: ({ args, context }) => {
       const ctx = context as ChatContext;
       const { conversationId, after } = args as MessageAddedArgs;
-      return ctx.feed.subscribe(requireViewer(ctx), conversationId, after);
+      // The gateway re-subscribing after a dropped socket resumes after the last message it got.
+      return ctx.feed.subscribe(requireViewer(ctx), conversationId, ctx.resume?.after ?? after);
     },
   })
   messageAdded(
@@ -55,6 +56,7 @@ export class MessageResolver {
   ): MessageRow {
     clearLoaders(ctx);
     const message = fromLive(payload);
+    ctx.resume?.reached(messageCursor(message));
     const conversation = conversationOf(payload);
     return conversation ? markJustSent(message, conversation) : message;
   }
