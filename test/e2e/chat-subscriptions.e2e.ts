@@ -261,6 +261,53 @@ describe("messageAdded through the gateway", () => {
   });
 });
 
+describe("a long replay", () => {
+  /** `count` messages from `senderId` stored straight in chat's tables, after the last one. */
+  async function backlog(conversationId: string, senderId: string, count: number) {
+    const { lastSeq } = await stack.prisma.conversation.findUniqueOrThrow({
+      where: { id: conversationId },
+    });
+    const start = Date.now();
+    await stack.prisma.message.createMany({
+      data: Array.from({ length: count }, (_, index) => ({
+        id: randomUUID(),
+        conversationId,
+        seq: lastSeq + BigInt(index + 1),
+        senderId,
+        clientMessageId: randomUUID(),
+        body: `backlog ${index + 1}`,
+        sentAt: new Date(start + index),
+      })),
+    });
+    await stack.prisma.conversation.update({
+      where: { id: conversationId },
+      data: { lastSeq: lastSeq + BigInt(count) },
+    });
+  }
+
+  it("delivers every message after `after`, however many, then goes on live", async () => {
+    const pair = await matchedPair(stack);
+    const { alice, bob, conversationId } = pair;
+    await send(bob, conversationId, "seen");
+    const page = await alice.client.op("ConversationMessages", { id: conversationId, first: 1 });
+    const seen = page.data!.conversation.messages.edges[0].cursor as string;
+    const count = 1200;
+    await backlog(conversationId, bob.id, count);
+    const socket = await WsTestClient.connect(stack.gatewayUrl, alice.accessToken);
+    const subscription = socket.subscribe("OnMessageAdded", { conversationId, after: seen });
+    await subscription.results$(count);
+    await untilListening(alice.id);
+    await send(bob, conversationId, "live");
+    await subscription.results$(count + 1);
+    expect(bodiesOf(subscription)).toEqual([
+      ...Array.from({ length: count }, (_, index) => `backlog ${index + 1}`),
+      "live",
+    ]);
+    expect(subscription.ended).toBeNull();
+    await socket.close();
+  });
+});
+
 describe("two gateways in front of two chat replicas", () => {
   let secondGateway: RunningGateway;
   let secondChat: { url: string; close(): Promise<void> };

@@ -237,6 +237,38 @@ describe("messageAdded", () => {
     await feed.return!();
   });
 
+  it("replays with a few statements in all, not a query per message", async () => {
+    const { conversation, a, b } = await openConversation(harness);
+    const seen = await send(harness, b, conversation.id, "seen");
+    const missed: MessageRow[] = [];
+    for (let i = 0; i < 10; i += 1) {
+      missed.push(await send(harness, b, conversation.id, `m${i}`));
+      // Alice read the first four on another device.
+      if (i === 3) await harness.conversations.markRead(a, conversation.id);
+    }
+    const { readAt } = await harness.prisma.readMarker.findFirstOrThrow({
+      where: { conversationId: conversation.id, userId: a.id },
+    });
+    harness.statements.reset();
+    const feed = await feedOf(b, { conversationId: conversation.id, after: messageCursor(seen) });
+    const replayed: { id: string; readAt: Date | null; conversation: { id: string } }[] = [];
+    for (let i = 0; i < missed.length; i += 1) {
+      const { value } = await feed.next();
+      replayed.push(
+        (value as ExecutionResult<{ messageAdded: (typeof replayed)[0] }>).data!.messageAdded,
+      );
+    }
+    // The conversation check, the messages, their conversations and their read times.
+    expect(harness.statements.count).toBe(4);
+    expect(replayed.map((message) => message.id)).toEqual(ids(missed));
+    expect(replayed.map((message) => message.readAt)).toEqual([
+      ...Array(4).fill(readAt),
+      ...Array(6).fill(null),
+    ]);
+    expect(replayed.every((message) => message.conversation.id === conversation.id)).toBe(true);
+    await feed.return!();
+  });
+
   it("unsubscribes from Redis when the client stops listening", async () => {
     const { conversation, a } = await openConversation(harness);
     const last = await send(harness, a, conversation.id, "hi");

@@ -14,19 +14,27 @@ type LiveConversation = Omit<ConversationRow, "lastSeq" | "createdAt" | "closedA
 
 /**
  * A message as it travels on a live topic: JSON, so its seq and date are strings. A new message
- * carries its conversation as it was when sent, so delivering it to a subscriber needs no query.
+ * carries its conversation as it was when sent, so delivering it to a subscriber needs no query;
+ * a replayed one carries its conversation and when it was read, read with its replay's page.
  */
 export type LiveMessage = Omit<MessageRow, "seq" | "sentAt"> & {
   seq: string;
   sentAt: string;
   conversation?: LiveConversation;
+  /** Replayed messages only: when the other person first read it. */
+  readAt?: string | null;
 };
 
-export function toLive(message: MessageRow, conversation?: ConversationRow): LiveMessage {
+export function toLive(
+  message: MessageRow,
+  conversation?: ConversationRow,
+  readAt?: Date | null,
+): LiveMessage {
   return {
     ...message,
     seq: message.seq.toString(),
     sentAt: message.sentAt.toISOString(),
+    ...(readAt === undefined ? {} : { readAt: readAt?.toISOString() ?? null }),
     ...(conversation
       ? {
           conversation: {
@@ -42,7 +50,7 @@ export function toLive(message: MessageRow, conversation?: ConversationRow): Liv
 
 /** The message a live payload stands for. */
 export function fromLive(payload: LiveMessage): MessageRow {
-  const { conversation: _conversation, ...message } = payload;
+  const { conversation: _conversation, readAt: _readAt, ...message } = payload;
   return { ...message, seq: BigInt(payload.seq), sentAt: new Date(payload.sentAt) };
 }
 
@@ -56,4 +64,9 @@ export function conversationOf(payload: LiveMessage): ConversationRow | undefine
     createdAt: new Date(conversation.createdAt),
     closedAt: conversation.closedAt ? new Date(conversation.closedAt) : null,
   };
+}
+
+/** When the other person read the message a payload stands for: null for a new one. */
+export function readAtOf(payload: LiveMessage): Date | null {
+  return payload.readAt ? new Date(payload.readAt) : null;
 }

@@ -3,6 +3,7 @@ import { badUserInput, type LivePubSub, type PrismaClient, type Viewer } from "@
 import type { ConversationService } from "../conversation/conversation.service.ts";
 import { fromLive, messageAddedTopic, toLive, type LiveMessage } from "./message-added.topic.ts";
 import { decodeMessageCursor, isAfter, type MessagePosition } from "./message-cursor.ts";
+import { readTimes } from "./message.loader.ts";
 import { replayThenLive } from "./replay-then-live.ts";
 
 export interface MessageFeedDeps {
@@ -37,10 +38,7 @@ export class MessageFeed {
     return replayThenLive({
       // Subscribed (Redis confirmed) before the replay is read: no gap between the two.
       live: await live.subscribe<LiveMessage>(messageAddedTopic(viewer.id)),
-      replay: async () =>
-        position
-          ? (await this.replay(viewer, position, conversationId)).map((message) => toLive(message))
-          : [],
+      replay: async () => (position ? this.replay(viewer, position, conversationId) : []),
       keyOf: (message) => message.id,
       include: (message) =>
         (!conversationId || message.conversationId === conversationId) &&
@@ -48,8 +46,39 @@ export class MessageFeed {
     });
   }
 
-  /** The messages after `position` in one of the viewer's readable conversations, or all. */
-  private replay(
+  /**
+   * The messages after `position` in one of the viewer's readable conversations, or all, each
+   * with its conversation and read time: three statements, however many messages.
+   */
+  private async replay(
+    viewer: Viewer,
+    position: MessagePosition,
+    conversationId: string | null | undefined,
+  ): Promise<LiveMessage[]> {
+    const { prisma } = this.deps;
+    const messages = await this.missed(viewer, position, conversationId);
+    if (messages.length === 0) return [];
+    const [conversations, reads] = await Promise.all([
+      prisma.conversation.findMany({
+        where: { id: { in: [...new Set(messages.map((message) => message.conversationId))] } },
+      }),
+      readTimes(
+        prisma,
+        messages.map((message) => message.id),
+      ),
+    ]);
+    const conversationById = new Map(conversations.map((row) => [row.id, row]));
+    const readAtById = new Map(reads.map((row) => [row.id, row.readAt]));
+    return messages.map((message) =>
+      toLive(
+        message,
+        conversationById.get(message.conversationId),
+        readAtById.get(message.id) ?? null,
+      ),
+    );
+  }
+
+  private missed(
     viewer: Viewer,
     position: MessagePosition,
     conversationId: string | null | undefined,

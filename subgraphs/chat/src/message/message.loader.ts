@@ -1,5 +1,5 @@
 import type { Message as MessageRow } from "@pulse/db";
-import { createKeyedLoader, isUuid } from "@pulse/platform";
+import { createKeyedLoader, isUuid, type PrismaClient } from "@pulse/platform";
 import type { ChatLoaderDeps } from "../conversation/conversation.loader.ts";
 
 /** Request-scoped message loaders, each one statement per batch. */
@@ -21,24 +21,34 @@ export const messageLoaders = {
         WHERE c.id = ANY(${ids.filter(isUuid)}::uuid[])`,
       (message) => message.conversationId,
     ),
-  /**
-   * When the other person's read marker first covered each message, by message id: their
-   * first marker at or past the message's seq.
-   */
+  /** When the other person's read marker first covered each message, by message id. */
   readAt: ({ prisma }: ChatLoaderDeps) =>
-    createKeyedLoader<string, { id: string; readAt: Date }>(
-      (ids) => prisma.$queryRaw<{ id: string; readAt: Date }[]>`
-        SELECT m.id, r.read_at AS "readAt"
-        FROM chat.message m
-        JOIN chat.conversation c ON c.id = m.conversation_id
-        CROSS JOIN LATERAL (
-          SELECT read_at FROM chat.read_marker r
-          WHERE r.conversation_id = m.conversation_id
-            AND r.user_id = CASE WHEN m.sender_id = c.user_low THEN c.user_high ELSE c.user_low END
-            AND r.read_seq >= m.seq
-          ORDER BY r.read_seq
-          LIMIT 1) r
-        WHERE m.id = ANY(${ids.filter(isUuid)}::uuid[])`,
+    createKeyedLoader<string, MessageReadTime>(
+      (ids) => readTimes(prisma, ids.filter(isUuid)),
       (row) => row.id,
     ),
 };
+
+export interface MessageReadTime {
+  id: string;
+  readAt: Date;
+}
+
+/**
+ * When the other person's read marker first covered each of the messages `ids` (UUIDs): their
+ * first marker at or past the message's seq. Messages not read yet are left out.
+ */
+export function readTimes(prisma: PrismaClient, ids: string[]): Promise<MessageReadTime[]> {
+  return prisma.$queryRaw<MessageReadTime[]>`
+    SELECT m.id, r.read_at AS "readAt"
+    FROM chat.message m
+    JOIN chat.conversation c ON c.id = m.conversation_id
+    CROSS JOIN LATERAL (
+      SELECT read_at FROM chat.read_marker r
+      WHERE r.conversation_id = m.conversation_id
+        AND r.user_id = CASE WHEN m.sender_id = c.user_low THEN c.user_high ELSE c.user_low END
+        AND r.read_seq >= m.seq
+      ORDER BY r.read_seq
+      LIMIT 1) r
+    WHERE m.id = ANY(${ids}::uuid[])`;
+}

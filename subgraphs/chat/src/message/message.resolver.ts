@@ -4,8 +4,8 @@ import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root, Subscription } f
 import { clearLoaders, type ChatContext } from "../context.ts";
 import { Conversation } from "../conversation/conversation.type.ts";
 import { User, type UserRef } from "../user/user.type.ts";
-import { justSentConversation, markJustSent } from "./just-sent.ts";
-import { conversationOf, fromLive, type LiveMessage } from "./message-added.topic.ts";
+import { knownFacts, markJustSent, markKnown } from "./known-message.ts";
+import { conversationOf, fromLive, readAtOf, type LiveMessage } from "./message-added.topic.ts";
 import { messageCursor } from "./message-cursor.ts";
 import { Message, SendMessageInput } from "./message.type.ts";
 
@@ -58,7 +58,7 @@ export class MessageResolver {
     const message = fromLive(payload);
     ctx.resume?.reached(messageCursor(message));
     const conversation = conversationOf(payload);
-    return conversation ? markJustSent(message, conversation) : message;
+    return conversation ? markKnown(message, { conversation, readAt: readAtOf(payload) }) : message;
   }
 
   @FieldResolver(() => DateTimeScalar, {
@@ -67,7 +67,8 @@ export class MessageResolver {
       "When the other person first read up to this message (`markConversationRead`); null until then.",
   })
   async readAt(@Root() message: MessageRow, @Ctx() ctx: ChatContext): Promise<Date | null> {
-    if (justSentConversation(message)) return null;
+    const known = knownFacts(message);
+    if (known) return known.readAt;
     return (await ctx.loaders.readAt.load(message.id))?.readAt ?? null;
   }
 
@@ -85,7 +86,7 @@ export class MessageResolver {
     @Ctx() ctx: ChatContext,
   ): Promise<ConversationRow> {
     const conversation =
-      justSentConversation(message) ??
+      knownFacts(message)?.conversation ??
       (await ctx.loaders.conversation.load(message.conversationId));
     if (!conversation) throw new Error(`message ${message.id} without its conversation`);
     return conversation;
