@@ -11,16 +11,21 @@ export class StreamResume {
   /** @param after where to resume: after the last event the gateway received, if it had any. */
   constructor(readonly after: string | undefined) {}
 
-  /** Where the event being resolved leaves the stream, once its root field recorded it. */
-  get position(): string | undefined {
-    return this.reachedPosition;
-  }
-
   /**
    * Records where the event being resolved leaves the stream. The root field's resolver calls it:
    * graphql-ws sends an event's result before the next event is resolved, so the two match.
    */
   reached(position: string): void {
     this.reachedPosition = position;
+  }
+
+  /**
+   * Where the event just resolved left the stream, if its resolver recorded it; forgotten once
+   * taken, so an idle subscription holds nothing of its last event.
+   */
+  takePosition(): string | undefined {
+    const position = this.reachedPosition;
+    this.reachedPosition = undefined;
+    return position;
   }
 }

@@ -108,14 +108,14 @@ export function serveSubscriptions<Context>(
         };
       },
       onNext: (_ctx, _id, _payload, args, result): FormattedExecutionResult | void => {
-        const { resume } = args.contextValue as { resume: StreamResume };
-        if (!result.errors && resume.position === undefined) return;
+        const position = (args.contextValue as { resume: StreamResume }).resume.takePosition();
+        if (!result.errors && position === undefined) return;
         return {
           ...result,
           ...(result.errors ? { errors: result.errors.map(format) } : {}),
-          ...(resume.position === undefined
+          ...(position === undefined
             ? {}
-            : { extensions: { ...result.extensions, [RESUME_AFTER_EXTENSION]: resume.position } }),
+            : { extensions: { ...result.extensions, [RESUME_AFTER_EXTENSION]: position } }),
         } as FormattedExecutionResult;
       },
       onError: (_ctx, _id, _payload, errors) => errors.map(format),
