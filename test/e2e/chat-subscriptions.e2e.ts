@@ -381,6 +381,8 @@ describe("two gateways in front of two chat replicas", () => {
     await subscription.results$(4);
     // Without the resume, gateway A re-subscribed with Alice's `after`: "one" and "two" came twice.
     expect(bodiesOf(subscription)).toEqual(["one", "two", "three", "four"]);
+    // The positions are between the gateway and chat.
+    expect(subscription.results.filter((result) => result.extensions)).toEqual([]);
     expect(subscription.results[2]!.data).toMatchObject({
       messageAdded: { body: "three", sender: { id: bob.id, profile: { displayName: "Bob" } } },
     });
