@@ -1,6 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { matchedPair, registerWithProfile, type MatchedPair } from "../support/fixtures.ts";
+import {
+  matchedPair,
+  newestMessageCursor,
+  registerWithProfile,
+  type MatchedPair,
+} from "../support/fixtures.ts";
 import { ApiClient } from "../support/api-client.ts";
 import { startGateway, startStack, type RunningGateway, type Stack } from "../support/stack.ts";
 import { WsTestClient, type TestSubscription } from "../support/ws-client.ts";
@@ -289,8 +294,7 @@ describe("a long replay", () => {
     const pair = await matchedPair(stack);
     const { alice, bob, conversationId } = pair;
     await send(bob, conversationId, "seen");
-    const page = await alice.client.op("ConversationMessages", { id: conversationId, first: 1 });
-    const seen = page.data!.conversation.messages.edges[0].cursor as string;
+    const seen = await newestMessageCursor(alice, conversationId);
     const count = 1200;
     await backlog(conversationId, bob.id, count);
     const socket = await WsTestClient.connect(stack.gatewayUrl, alice.accessToken);
@@ -348,17 +352,12 @@ describe("two gateways in front of two chat replicas", () => {
   it("resumes after its chat replica restarts: what was sent meanwhile arrives, nothing twice", async () => {
     const pair = await matchedPair(stack);
     const { alice, bob, conversationId } = pair;
-    const first = await send(bob, conversationId, "seen before subscribing");
-    const page = await alice.client.op("ConversationMessages", { id: conversationId, first: 1 });
-    const seen = page.data!.conversation.messages.edges[0] as {
-      cursor: string;
-      node: { id: string };
-    };
-    expect(seen.node.id).toBe(first.id);
+    await send(bob, conversationId, "seen before subscribing");
+    const seen = await newestMessageCursor(alice, conversationId);
     await send(bob, conversationId, "one");
     // Alice listens on gateway A, whose chat is the stack's own replica, replaying after `seen`.
     const socket = await WsTestClient.connect(stack.gatewayUrl, alice.accessToken);
-    const subscription = socket.subscribe("OnMessageAdded", { conversationId, after: seen.cursor });
+    const subscription = socket.subscribe("OnMessageAdded", { conversationId, after: seen });
     await subscription.results$(1);
     await untilListening(alice.id);
     await send(bob, conversationId, "two");

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   matchedPair,
+  newestMessageCursor,
   PASSWORD,
   registerUser,
   type MatchedPair,
@@ -267,8 +268,7 @@ describe("OnMessageAdded through the gateway", () => {
     const pair = await matchedPair(stack);
     const { alice, bob, conversationId } = pair;
     await sent(bob, conversationId, "seen before");
-    const latest = await alice.client.op("ConversationMessages", { id: conversationId, first: 1 });
-    const after = latest.data!.conversation.messages.edges[0].cursor as string;
+    const after = await newestMessageCursor(alice, conversationId);
     const socket = await WsTestClient.connect(stack.gatewayUrl, alice.accessToken);
     const strangerSocket = await WsTestClient.connect(
       stack.gatewayUrl,

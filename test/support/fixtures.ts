@@ -219,3 +219,12 @@ export async function matchedPair(stack: Stack, earlier?: MatchedPair): Promise<
   );
   return { alice, bob, place, matchId, conversationId: conversation.id };
 }
+
+/** The cursor of the newest message of a conversation, as `person` reads it. */
+export async function newestMessageCursor(
+  person: { client: ApiClient },
+  conversationId: string,
+): Promise<string> {
+  const page = await person.client.op("ConversationMessages", { id: conversationId, first: 1 });
+  return page.data!.conversation.messages.edges[0].cursor as string;
+}
