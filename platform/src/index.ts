@@ -28,6 +28,7 @@ export * from "./http/service-server.ts";
 export * from "./metrics/metrics.ts";
 export * from "./pubsub/event-queue.ts";
 export * from "./pubsub/live-pubsub.ts";
+export * from "./pubsub/replay-then-live.ts";
 export * from "./subscriptions/keep-alive.ts";
 export * from "./subscriptions/stream-resume.ts";
 export * from "./subscriptions/upstream-protocol.ts";

@@ -186,19 +186,27 @@ describe("a slow client", () => {
 });
 
 describe("a subgraph restart", () => {
-  it("is survived: the gateway re-subscribes and events flow again", async () => {
+  it("is survived: the gateway re-subscribes after the last match it got, missing none", async () => {
     const user = await registerUser(stack);
     const socket = await WsTestClient.connect(stack.gatewayUrl, user.accessToken);
     const matches = socket.subscribe("OnMatchCreated");
     await untilListening(user.id);
-    await publishMatch(user.id, "before");
+    await publishMatch(user.id);
     await matches.results$(1);
     await stack.stopSubgraph("discovery");
+    // Made while no discovery replica served the gateway: stored, never announced to it.
+    const [userLow, userHigh] = [user.id, randomUUID()].sort();
+    const missed = await stack.prisma.match.create({
+      data: { id: randomUUID(), userLow: userLow!, userHigh: userHigh! },
+    });
     await stack.startSubgraph("discovery");
+    const [, replayed] = await matches.results$(2);
+    expect(replayed!.data).toMatchObject({ matchCreated: { id: missed.id } });
     await untilListening(user.id);
-    await publishMatch(user.id, "after");
-    const [, after] = await matches.results$(2);
-    expect(after!.data).toMatchObject({ matchCreated: { id: "after" } });
+    const after = randomUUID();
+    await publishMatch(user.id, after);
+    const [, , live] = await matches.results$(3);
+    expect(live!.data).toMatchObject({ matchCreated: { id: after } });
     expect(matches.ended).toBeNull();
     await socket.close();
   });

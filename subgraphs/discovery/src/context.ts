@@ -1,4 +1,4 @@
-import type { LivePubSub, SubgraphContext } from "@pulse/platform";
+import type { SubgraphContext } from "@pulse/platform";
 import type { DiscoverService } from "./candidate/discover.service.ts";
 import type { createMatchLoader } from "./match/match.loader.ts";
 import type { MatchService } from "./match/match.service.ts";
@@ -10,6 +10,4 @@ export interface DiscoveryContext extends SubgraphContext {
   discover: DiscoverService;
   swipes: SwipeService;
   matches: MatchService;
-  /** Live notifications, which `matchCreated` subscribes to. */
-  live: LivePubSub;
 }

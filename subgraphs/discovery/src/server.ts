@@ -49,7 +49,6 @@ export async function createDiscoveryService(
       discover,
       swipes,
       matches,
-      live,
     }),
     eventHandlers: discoveryEventHandlers(matches),
   });

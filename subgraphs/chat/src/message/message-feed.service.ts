@@ -1,10 +1,15 @@
 import type { Message as MessageRow } from "@pulse/db";
-import { badUserInput, type LivePubSub, type PrismaClient, type Viewer } from "@pulse/platform";
+import {
+  badUserInput,
+  replayThenLive,
+  type LivePubSub,
+  type PrismaClient,
+  type Viewer,
+} from "@pulse/platform";
 import type { ConversationService } from "../conversation/conversation.service.ts";
 import { fromLive, messageAddedTopic, toLive, type LiveMessage } from "./message-added.topic.ts";
 import { decodeMessageCursor, isAfter, type MessagePosition } from "./message-cursor.ts";
 import { readTimes } from "./message.loader.ts";
-import { replayThenLive } from "./replay-then-live.ts";
 
 export interface MessageFeedDeps {
   prisma: PrismaClient;

@@ -12,3 +12,8 @@ export type LiveMatch = Omit<Match, "matchedAt"> & { matchedAt: string };
 export function fromLive(payload: LiveMatch): Match {
   return { ...payload, matchedAt: new Date(payload.matchedAt) };
 }
+
+/** A match as a live payload. */
+export function toLive(match: Match): LiveMatch {
+  return { ...match, matchedAt: match.matchedAt.toISOString() };
+}

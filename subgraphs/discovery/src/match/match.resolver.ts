@@ -1,7 +1,8 @@
 import { AfterCursorArg, PageSizeArg, requireViewer, type Connection } from "@pulse/platform";
 import { Arg, Ctx, ID, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
 import type { DiscoveryContext } from "../context.ts";
-import { fromLive, matchCreatedTopic, type LiveMatch } from "./match-created.topic.ts";
+import { fromLive, type LiveMatch } from "./match-created.topic.ts";
+import { matchCursor } from "./match-cursor.ts";
 import { Match, MatchConnection } from "./match.type.ts";
 
 @Resolver(() => Match)
@@ -34,10 +35,13 @@ export class MatchResolver {
     description: "Each new match of the viewer, with the other person as `user`.",
     subscribe: ({ context }) => {
       const ctx = context as DiscoveryContext;
-      return ctx.live.subscribe(matchCreatedTopic(requireViewer(ctx).id));
+      // The gateway re-subscribing after a dropped socket resumes after the last match it got.
+      return ctx.matches.feed(requireViewer(ctx), ctx.resume?.after);
     },
   })
-  matchCreated(@Root() payload: LiveMatch): Match {
-    return fromLive(payload);
+  matchCreated(@Root() payload: LiveMatch, @Ctx() ctx: DiscoveryContext): Match {
+    const match = fromLive(payload);
+    ctx.resume?.reached(matchCursor(match));
+    return match;
   }
 }

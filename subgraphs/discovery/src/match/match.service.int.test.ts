@@ -82,3 +82,38 @@ describe("unmatch", () => {
     }
   });
 });
+
+describe("the matchCreated feed", () => {
+  const aMillisecondLater = () => new Promise((resolve) => setTimeout(resolve, 2));
+
+  it("resumed after a match, replays the current matches made since, then goes on live", async () => {
+    const [alice] = await addCouple(harness);
+    const others = await Promise.all([1, 2, 3, 4].map(() => addCouple(harness)));
+    const madeWithNext = async (index: number) => {
+      await aMillisecondLater();
+      return match(alice, others[index]![1]);
+    };
+    const seenId = await madeWithNext(0);
+    const missedId = await madeWithNext(1);
+    const endedId = await madeWithNext(2);
+    await harness.matches.unmatch(alice, endedId);
+    const page = await harness.matches.list(alice, 10, undefined);
+    const seen = page.edges.find((edge) => edge.node.id === seenId)!;
+
+    const feed = await harness.matches.feed(alice, seen.cursor);
+    const liveId = await madeWithNext(3);
+    const delivered = [(await feed.next()).value, (await feed.next()).value];
+    expect(delivered).toEqual([
+      { id: missedId, matchedAt: expect.any(String), user: { id: others[1]![1].id } },
+      { id: liveId, matchedAt: expect.any(String), user: { id: others[3]![1].id } },
+    ]);
+    await feed.return!();
+  });
+
+  it("refuses a resume position it did not make", async () => {
+    const [alice] = await addCouple(harness);
+    await expect(harness.matches.feed(alice, "bogus")).rejects.toMatchObject({
+      extensions: { code: "BAD_USER_INPUT", field: "resumeAfter" },
+    });
+  });
+});

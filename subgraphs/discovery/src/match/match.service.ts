@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type { Match as MatchRow, Prisma } from "@pulse/db";
 import {
-  decodeCursor,
   isUuid,
   notFound,
   pageSize,
+  replayThenLive,
   toConnection,
   type Connection,
   type LivePubSub,
@@ -14,17 +14,19 @@ import {
   type PrismaTransaction,
   type Viewer,
 } from "@pulse/platform";
-import { z } from "zod";
 import { orderedPair } from "../user/user-id.ts";
-import { matchCreatedTopic } from "./match-created.topic.ts";
+import { fromLive, matchCreatedTopic, toLive, type LiveMatch } from "./match-created.topic.ts";
+import { beyond, decodeMatchCursor, isAfter, matchKey } from "./match-cursor.ts";
 import { isParticipant, viewMatch } from "./match-view.ts";
 import type { Match } from "./match.type.ts";
 
 /** Why a match ended, as `match.ended` tells chat. */
 export type MatchEndReason = "UNMATCHED" | "BLOCKED" | "USER_DELETED";
 
-/** A keyset position in the matches list: matchedAt, then id. */
-const cursorSchema = z.tuple([z.iso.datetime(), z.uuid()]);
+/** The viewer's matches that have not ended. */
+function current(viewer: Viewer) {
+  return { endedAt: null, OR: [{ userLow: viewer.id }, { userHigh: viewer.id }] };
+}
 
 export interface MatchServiceDeps {
   prisma: PrismaClient;
@@ -44,28 +46,47 @@ export class MatchService {
     after: string | null | undefined,
   ): Promise<Connection<Match>> {
     const size = pageSize(first);
-    const position = after ? decodeCursor(after, cursorSchema) : undefined;
+    const position = after ? decodeMatchCursor(after) : undefined;
     const rows = await this.deps.prisma.match.findMany({
-      where: {
-        endedAt: null,
-        OR: [{ userLow: viewer.id }, { userHigh: viewer.id }],
-        ...(position && {
-          AND: {
-            OR: [
-              { matchedAt: { lt: new Date(position[0]) } },
-              { matchedAt: new Date(position[0]), id: { lt: position[1] } },
-            ],
-          },
-        }),
-      },
+      where: { ...current(viewer), ...(position && { AND: beyond(position, "lt") }) },
       orderBy: [{ matchedAt: "desc" }, { id: "desc" }],
       take: size + 1,
     });
     return toConnection(
       rows.map((row) => viewMatch(row, viewer.id)),
       size,
-      (match) => [match.matchedAt.toISOString(), match.id],
+      matchKey,
     );
+  }
+
+  /**
+   * `matchCreated`: the viewer's new matches, live. Resumed after a match (the last one the
+   * gateway received before its socket to discovery dropped), it first replays the viewer's
+   * current matches made since, then goes on live, with no gap and no duplicate.
+   *
+   * @throws BAD_USER_INPUT for a resume position that is not a match cursor.
+   */
+  async feed(
+    viewer: Viewer,
+    resumeAfter: string | undefined,
+  ): Promise<AsyncIterableIterator<LiveMatch>> {
+    const { live, prisma } = this.deps;
+    const position = resumeAfter ? decodeMatchCursor(resumeAfter, "resumeAfter") : undefined;
+    // Subscribed (Redis confirmed) before the replay is read: no gap between the two.
+    const announced = await live.subscribe<LiveMatch>(matchCreatedTopic(viewer.id));
+    if (!position) return announced;
+    return replayThenLive({
+      live: announced,
+      replay: async () => {
+        const rows = await prisma.match.findMany({
+          where: { ...current(viewer), AND: beyond(position, "gt") },
+          orderBy: [{ matchedAt: "asc" }, { id: "asc" }],
+        });
+        return rows.map((row) => toLive(viewMatch(row, viewer.id)));
+      },
+      keyOf: (match) => match.id,
+      include: (match) => isAfter(position, fromLive(match)),
+    });
   }
 
   /**
