@@ -1,4 +1,4 @@
-import type { Message as MessageRow } from "@pulse/db";
+import type { Conversation as ConversationRow, Message as MessageRow } from "@pulse/db";
 import {
   badUserInput,
   replayThenLive,
@@ -34,7 +34,9 @@ export class MessageFeed {
     conversationId: string | null | undefined,
     after: string | null | undefined,
   ): Promise<AsyncIterableIterator<LiveMessage>> {
-    if (conversationId) await this.deps.conversations.get(viewer, conversationId);
+    const conversation = conversationId
+      ? await this.deps.conversations.get(viewer, conversationId)
+      : undefined;
     const position = after ? decodeMessageCursor(after) : undefined;
     if (position && conversationId && position.conversationId !== conversationId) {
       throw badUserInput("after", "The cursor belongs to another conversation");
@@ -43,7 +45,7 @@ export class MessageFeed {
     return replayThenLive({
       // Subscribed (Redis confirmed) before the replay is read: no gap between the two.
       live: await live.subscribe<LiveMessage>(messageAddedTopic(viewer.id)),
-      replay: async () => (position ? this.replay(viewer, position, conversationId) : []),
+      replay: async () => (position ? this.replay(viewer, position, conversation) : []),
       keyOf: (message) => message.id,
       include: (message) =>
         (!conversationId || message.conversationId === conversationId) &&
@@ -52,21 +54,24 @@ export class MessageFeed {
   }
 
   /**
-   * The messages after `position` in one of the viewer's readable conversations, or all, each
-   * with its conversation and read time: three statements, however many messages.
+   * The messages after `position` in the viewer's `conversation` (already read and checked), or
+   * in all their readable ones, each with its conversation and read time: two or three
+   * statements, however many messages.
    */
   private async replay(
     viewer: Viewer,
     position: MessagePosition,
-    conversationId: string | null | undefined,
+    conversation: ConversationRow | undefined,
   ): Promise<LiveMessage[]> {
     const { prisma } = this.deps;
-    const messages = await this.missed(viewer, position, conversationId);
+    const messages = await this.missed(viewer, position, conversation?.id);
     if (messages.length === 0) return [];
     const [conversations, reads] = await Promise.all([
-      prisma.conversation.findMany({
-        where: { id: { in: [...new Set(messages.map((message) => message.conversationId))] } },
-      }),
+      conversation
+        ? [conversation]
+        : prisma.conversation.findMany({
+            where: { id: { in: [...new Set(messages.map((message) => message.conversationId))] } },
+          }),
       readTimes(
         prisma,
         messages.map((message) => message.id),
@@ -86,7 +91,7 @@ export class MessageFeed {
   private missed(
     viewer: Viewer,
     position: MessagePosition,
-    conversationId: string | null | undefined,
+    conversationId: string | undefined,
   ): Promise<MessageRow[]> {
     if (conversationId) {
       return this.deps.prisma.message.findMany({
