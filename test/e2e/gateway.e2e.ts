@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { supergraphPath } from "../../scripts/lib/compose-supergraph.ts";
 import { ApiClient } from "../support/api-client.ts";
 import { registerUser } from "../support/fixtures.ts";
-import { startGateway, startStack, type Stack } from "../support/stack.ts";
+import { startGateway, startStack, withGateway, type Stack } from "../support/stack.ts";
 
 let stack: Stack;
 beforeAll(async () => {
@@ -57,8 +57,7 @@ describe("development mode", () => {
 
 describe("production mode", () => {
   it("refuses introspection and serves no landing page", async () => {
-    const gateway = await startGateway(stack, { NODE_ENV: "production" });
-    try {
+    await withGateway(stack, { NODE_ENV: "production" }, async (gateway) => {
       const client = new ApiClient(`${gateway.url}/graphql`);
       const response = await client.query(queryFieldNames);
       expect(response.errors![0]!.extensions!.code).toBe("BAD_USER_INPUT");
@@ -66,9 +65,7 @@ describe("production mode", () => {
       expect((await client.op("Viewer")).data).toEqual({ me: null });
       const page = await fetch(`${gateway.url}/graphql`, { headers: { accept: "text/html" } });
       expect(await page.text()).not.toContain("EmbeddedSandbox");
-    } finally {
-      await gateway.close();
-    }
+    });
   });
 });
 
@@ -171,16 +168,13 @@ describe("process lifecycle", () => {
 describe("session revocation check", () => {
   it("lets valid tokens through when Redis cannot answer (expiry stays the limit)", async () => {
     const user = await registerUser(stack);
-    const gateway = await startGateway(stack, { REDIS_URL: "redis://127.0.0.1:1" });
-    try {
+    await withGateway(stack, { REDIS_URL: "redis://127.0.0.1:1" }, async (gateway) => {
       const client = new ApiClient(`${gateway.url}/graphql`, user.accessToken);
       expect((await client.op("Viewer")).data!.me.id).toBe(user.id);
       const ready = await fetch(`${gateway.url}/ready`);
       expect(ready.status).toBe(503);
       expect(await ready.json()).toMatchObject({ checks: { redis: "unavailable" } });
-    } finally {
-      await gateway.close();
-    }
+    });
   });
 });
 

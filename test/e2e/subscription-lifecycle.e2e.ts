@@ -6,7 +6,7 @@ import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { supergraphPath } from "../../scripts/lib/compose-supergraph.ts";
 import { registerUser, registerWithProfile, type RegisteredUser } from "../support/fixtures.ts";
-import { startGateway, startStack, type Stack } from "../support/stack.ts";
+import { startGateway, startStack, withGateway, type Stack } from "../support/stack.ts";
 import { WsTestClient } from "../support/ws-client.ts";
 
 let stack: Stack;
@@ -102,36 +102,36 @@ describe("signing out", () => {
 
 describe("limits", () => {
   it("caps subscriptions per socket and sockets per person", async () => {
-    const gateway = await startGateway(stack, {
-      SUBSCRIPTIONS_PER_SOCKET: "2",
-      SOCKETS_PER_PERSON: "1",
-    });
-    try {
-      const user = await registerUser(stack);
-      const socket = await WsTestClient.connect(gateway.url, user.accessToken);
-      socket.subscribe("OnMatchCreated");
-      socket.subscribe("OnMatchCreated");
-      const third = socket.subscribe("OnMatchCreated");
-      expect(codeOf(await third.end())).toEqual(["RATE_LIMITED"]);
-      await expect(WsTestClient.connect(gateway.url, user.accessToken)).rejects.toMatchObject({
-        code: 4429,
-      });
-      await socket.close();
-      // Closing frees the place.
-      await vi.waitFor(async () => {
-        const again = await WsTestClient.connect(gateway.url, user.accessToken);
-        await again.close();
-      });
-    } finally {
-      await gateway.close();
-    }
+    await withGateway(
+      stack,
+      {
+        SUBSCRIPTIONS_PER_SOCKET: "2",
+        SOCKETS_PER_PERSON: "1",
+      },
+      async (gateway) => {
+        const user = await registerUser(stack);
+        const socket = await WsTestClient.connect(gateway.url, user.accessToken);
+        socket.subscribe("OnMatchCreated");
+        socket.subscribe("OnMatchCreated");
+        const third = socket.subscribe("OnMatchCreated");
+        expect(codeOf(await third.end())).toEqual(["RATE_LIMITED"]);
+        await expect(WsTestClient.connect(gateway.url, user.accessToken)).rejects.toMatchObject({
+          code: 4429,
+        });
+        await socket.close();
+        // Closing frees the place.
+        await vi.waitFor(async () => {
+          const again = await WsTestClient.connect(gateway.url, user.accessToken);
+          await again.close();
+        });
+      },
+    );
   });
 });
 
 describe("keep-alive", () => {
   it("cuts a socket that leaves a ping unanswered and keeps one that answers", async () => {
-    const gateway = await startGateway(stack, { SUBSCRIPTION_KEEPALIVE_MS: "50" });
-    try {
+    await withGateway(stack, { SUBSCRIPTION_KEEPALIVE_MS: "50" }, async (gateway) => {
       const user = await registerUser(stack);
       const answering = await WsTestClient.connect(gateway.url, user.accessToken);
       const silent = await WsTestClient.connect(gateway.url, user.accessToken, { autoPong: false });
@@ -145,16 +145,13 @@ describe("keep-alive", () => {
       const [result] = await matches.results$(1);
       expect(result?.data).toMatchObject({ matchCreated: { id: matchId } });
       await answering.close();
-    } finally {
-      await gateway.close();
-    }
+    });
   });
 });
 
 describe("a slow client", () => {
   it("is told and disconnected when its buffer overflows, after every event before it", async () => {
-    const gateway = await startGateway(stack, { SUBSCRIPTION_PENDING_EVENTS: "4" });
-    try {
+    await withGateway(stack, { SUBSCRIPTION_PENDING_EVENTS: "4" }, async (gateway) => {
       const user = await registerUser(stack);
       const socket = await WsTestClient.connect(gateway.url, user.accessToken);
       const matches = socket.subscribe("OnMatchCreated");
@@ -179,9 +176,7 @@ describe("a slow client", () => {
       expect(received.length).toBeGreaterThan(0);
       expect(received.length).toBeLessThan(ids.length);
       expect(received).toEqual(ids.slice(0, received.length));
-    } finally {
-      await gateway.close();
-    }
+    });
   });
 });
 
@@ -266,33 +261,34 @@ describe("a supergraph reload", () => {
     );
     const original = await readFile(supergraphPath, "utf8");
     await writeFile(file, original);
-    const gateway = await startGateway(stack, { SUPERGRAPH_PATH: file, SUPERGRAPH_WATCH: "true" });
-    try {
-      const user = await registerUser(stack);
-      const socket = await WsTestClient.connect(gateway.url, user.accessToken);
-      const lasting = socket.subscribe("", {}, "subscription { matchCreated { id } }");
-      const doomed = socket.subscribe("", {}, "subscription { matchCreated { id matchedAt } }");
-      await untilListening(user.id);
-      // Both are subscribed upstream once both hear an event.
-      await publishMatch(user.id, "before-reload");
-      await Promise.all([lasting.results$(1), doomed.results$(1)]);
-      // The new supergraph no longer has Match.matchedAt.
-      const reloaded = original.replace(/^\s+"""When the second like.*\n\s+matchedAt: .*\n/m, "");
-      expect(reloaded).not.toBe(original);
-      await writeFile(file, reloaded);
-      await vi.waitFor(
-        () => expect(gateway.logs.map((line) => line.msg)).toContain("supergraph reloaded"),
-        { timeout: 10_000, interval: 50 },
-      );
-      // Its last word is why it ended.
-      expect(await doomed.end()).toEqual({});
-      expect(codeOf(doomed.results.at(-1)!)).toEqual(["BAD_USER_INPUT"]);
-      await publishMatch(user.id, "after-reload");
-      const [, event] = await lasting.results$(2);
-      expect(event).toEqual({ data: { matchCreated: { id: "after-reload" } } });
-      await socket.close();
-    } finally {
-      await gateway.close();
-    }
+    await withGateway(
+      stack,
+      { SUPERGRAPH_PATH: file, SUPERGRAPH_WATCH: "true" },
+      async (gateway) => {
+        const user = await registerUser(stack);
+        const socket = await WsTestClient.connect(gateway.url, user.accessToken);
+        const lasting = socket.subscribe("", {}, "subscription { matchCreated { id } }");
+        const doomed = socket.subscribe("", {}, "subscription { matchCreated { id matchedAt } }");
+        await untilListening(user.id);
+        // Both are subscribed upstream once both hear an event.
+        await publishMatch(user.id, "before-reload");
+        await Promise.all([lasting.results$(1), doomed.results$(1)]);
+        // The new supergraph no longer has Match.matchedAt.
+        const reloaded = original.replace(/^\s+"""When the second like.*\n\s+matchedAt: .*\n/m, "");
+        expect(reloaded).not.toBe(original);
+        await writeFile(file, reloaded);
+        await vi.waitFor(
+          () => expect(gateway.logs.map((line) => line.msg)).toContain("supergraph reloaded"),
+          { timeout: 10_000, interval: 50 },
+        );
+        // Its last word is why it ended.
+        expect(await doomed.end()).toEqual({});
+        expect(codeOf(doomed.results.at(-1)!)).toEqual(["BAD_USER_INPUT"]);
+        await publishMatch(user.id, "after-reload");
+        const [, event] = await lasting.results$(2);
+        expect(event).toEqual({ data: { matchCreated: { id: "after-reload" } } });
+        await socket.close();
+      },
+    );
   });
 });

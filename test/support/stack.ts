@@ -93,6 +93,20 @@ export async function startGateway(
   return { url, logs, close: () => gateway.close() };
 }
 
+/** Runs `test` against a gateway started with `overrides`, and closes it however `test` ends. */
+export async function withGateway<Result>(
+  stack: Pick<Stack, "gatewaySecret" | "urls" | "redisPrefix">,
+  overrides: Record<string, string>,
+  test: (gateway: RunningGateway) => Promise<Result>,
+): Promise<Result> {
+  const gateway = await startGateway(stack, overrides);
+  try {
+    return await test(gateway);
+  } finally {
+    await gateway.close();
+  }
+}
+
 /**
  * Boots every subgraph and the gateway on free ports against this run's database, with a Redis
  * prefix of their own. `overrides` are environment variables for every subgraph.
