@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { replayThenLive } from "./replay-then-live.ts";
+import { rememberKeys, replayThenLive } from "./replay-then-live.ts";
 
 /** A live source fed by hand, recording what was done to it. */
 function fakeLive() {
@@ -31,6 +31,9 @@ function fakeLive() {
   return { source, publish, log };
 }
 
+/** Remembers replayed items by their own value. */
+const byValue = () => rememberKeys((item: string) => item);
+
 async function take(iterator: AsyncIterator<string>, count: number): Promise<string[]> {
   const items: string[] = [];
   while (items.length < count) {
@@ -46,14 +49,15 @@ describe("replayThenLive", () => {
     const live = fakeLive();
     const iterator = await replayThenLive({
       live: live.source,
-      replay: async () => {
+      replayPage: async () => {
         live.log.push("replay");
         // Published while the replay is read: "m3" is in the replay too, "m4" is not.
         live.publish("m3");
         live.publish("m4");
         return ["m2", "m3"];
       },
-      keyOf: (item) => item,
+      pageSize: 10,
+      memory: byValue(),
     });
     expect(live.log).toEqual(["replay"]);
     live.publish("m5");
@@ -69,8 +73,9 @@ describe("replayThenLive", () => {
     const live = fakeLive();
     const iterator = await replayThenLive({
       live: live.source,
-      replay: async () => [],
-      keyOf: (item) => item,
+      replayPage: async () => [],
+      pageSize: 10,
+      memory: byValue(),
       include: (item) => item.startsWith("a"),
     });
     for (const item of ["a1", "b1", "a2"]) live.publish(item);
@@ -82,8 +87,9 @@ describe("replayThenLive", () => {
     const live = fakeLive();
     const iterator = await replayThenLive({
       live: live.source,
-      replay: async () => [],
-      keyOf: (item) => item,
+      replayPage: async () => [],
+      pageSize: 10,
+      memory: byValue(),
     });
     const waiting = iterator.next();
     expect(await iterator.return!()).toEqual({ value: undefined, done: true });
@@ -97,10 +103,71 @@ describe("replayThenLive", () => {
     await expect(
       replayThenLive({
         live: live.source,
-        replay: () => Promise.reject(new Error("database down")),
-        keyOf: (item) => item,
+        replayPage: () => Promise.reject(new Error("database down")),
+        pageSize: 10,
+        memory: byValue(),
       }),
     ).rejects.toThrow("database down");
     expect(live.log).toContain("return");
+  });
+
+  it("reads each page after the last item replayed, once the one before is emitted", async () => {
+    const live = fakeLive();
+    const history = ["m1", "m2", "m3", "m4", "m5"];
+    const reads: (string | undefined)[] = [];
+    const iterator = await replayThenLive({
+      live: live.source,
+      replayPage: async (last) => {
+        reads.push(last);
+        const start = last === undefined ? 0 : history.indexOf(last) + 1;
+        return history.slice(start, start + 2);
+      },
+      pageSize: 2,
+      memory: byValue(),
+    });
+    expect(reads).toEqual([undefined]);
+    expect(await take(iterator, 2)).toEqual(["m1", "m2"]);
+    expect(reads).toEqual([undefined]);
+    // Live copies of replayed items, from any page, are skipped.
+    for (const item of ["m2", "m5", "m6"]) live.publish(item);
+    expect(await take(iterator, 4)).toEqual(["m3", "m4", "m5", "m6"]);
+    // The third page was short: the replay ended there.
+    expect(reads).toEqual([undefined, "m2", "m4"]);
+    await iterator.return!();
+  });
+
+  it("ends the live source and the stream when a later page fails", async () => {
+    const live = fakeLive();
+    const iterator = await replayThenLive({
+      live: live.source,
+      replayPage: async (last) => {
+        if (last) throw new Error("database down");
+        return ["m1"];
+      },
+      pageSize: 1,
+      memory: byValue(),
+    });
+    expect(await take(iterator, 1)).toEqual(["m1"]);
+    await expect(iterator.next()).rejects.toThrow("database down");
+    expect(live.log).toContain("return");
+  });
+
+  it("emits nothing more once returned while a page is being read", async () => {
+    const live = fakeLive();
+    let release: (() => void) | undefined;
+    const iterator = await replayThenLive({
+      live: live.source,
+      replayPage: async (last) => {
+        if (last) await new Promise<void>((resolve) => (release = resolve));
+        return ["m1"];
+      },
+      pageSize: 1,
+      memory: byValue(),
+    });
+    expect(await take(iterator, 1)).toEqual(["m1"]);
+    const reading = iterator.next();
+    await iterator.return!();
+    release!();
+    expect(await reading).toEqual({ value: undefined, done: true });
   });
 });

@@ -3,6 +3,7 @@ import type { Message as MessageRow } from "@pulse/db";
 import type { Viewer } from "@pulse/platform";
 import { parse, subscribe, type ExecutionResult, type GraphQLSchema } from "graphql";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { createChatContext } from "../context.ts";
 import { buildChatSchema } from "../schema.ts";
 import {
   newViewer,
@@ -13,6 +14,7 @@ import {
 } from "../testing/chat-harness.ts";
 import { messageAddedTopic } from "./message-added.topic.ts";
 import { messageCursor } from "./message-cursor.ts";
+import { MessageFeed } from "./message-feed.service.ts";
 
 let harness: ChatHarness;
 let schema: GraphQLSchema;
@@ -42,9 +44,29 @@ function subscribeAs(
   });
 }
 
-/** Subscribes, expecting success. */
-async function feedOf(viewer: Viewer, variables: { conversationId?: string; after?: string } = {}) {
-  const result = await subscribeAs(viewer, variables);
+/** A context whose replays read `replayPageSize` messages per statement. */
+function pagedContext(viewer: Viewer, replayPageSize: number) {
+  const { prisma, conversations, live } = harness;
+  return createChatContext(
+    { viewer, clientIp: "127.0.0.1", requestId: randomUUID() },
+    { ...harness, feed: new MessageFeed({ prisma, conversations, live, replayPageSize }) },
+  );
+}
+
+/** Subscribes, expecting success; with `replayPageSize`, replays read pages that small. */
+async function feedOf(
+  viewer: Viewer,
+  variables: { conversationId?: string; after?: string } = {},
+  replayPageSize?: number,
+) {
+  const result = await (replayPageSize
+    ? subscribe({
+        schema,
+        document: MESSAGE_ADDED,
+        variableValues: variables,
+        contextValue: pagedContext(viewer, replayPageSize),
+      })
+    : subscribeAs(viewer, variables));
   if (!(Symbol.asyncIterator in result)) throw new Error(JSON.stringify(result.errors));
   return result as Events;
 }
@@ -234,6 +256,60 @@ describe("messageAdded", () => {
     const feed = await feedOf(a, { after: messageCursor(seen) });
     const live = await send(harness, carol, second.id, "live");
     expect(await nextIds(feed, 3)).toEqual([...ids(missed), live.id]);
+    await feed.return!();
+  });
+
+  it("replays a backlog longer than a page a page at a time, each message once", async () => {
+    const { conversation, a, b } = await openConversation(harness);
+    const earlier: MessageRow[] = [];
+    for (let i = 0; i < 7; i += 1) earlier.push(await send(harness, b, conversation.id, `e${i}`));
+    const feed = await feedOf(
+      a,
+      { conversationId: conversation.id, after: messageCursor(earlier[0]!) },
+      3,
+    );
+    // Sent once the first page is read: heard live, and read again by the pages still to come.
+    const during: MessageRow[] = [];
+    for (let i = 0; i < 4; i += 1) during.push(await send(harness, b, conversation.id, `d${i}`));
+    harness.statements.reset();
+    const expected = [...ids(earlier.slice(1)), ...ids(during)];
+    expect(await nextIds(feed, expected.length)).toEqual(expected);
+    // Three more pages (3, 3 and 1 messages), each its messages and their read times.
+    expect(harness.statements.count).toBe(6);
+    const sentinel = await send(harness, a, conversation.id, "sentinel");
+    expect(await nextIds(feed, 1)).toEqual([sentinel.id]);
+    await feed.return!();
+  });
+
+  it("pages a replay across conversations in time order", async () => {
+    const first = await openConversation(harness);
+    const { a } = first;
+    const carol = newViewer();
+    const matchId = randomUUID();
+    await harness.deliver("match.created", {
+      matchId,
+      userIds: [a.id, carol.id],
+      matchedAt: new Date().toISOString(),
+    });
+    const second = await harness.prisma.conversation.findUniqueOrThrow({ where: { matchId } });
+    const seen = await send(harness, first.b, first.conversation.id, "seen");
+    await new Promise((resolve) => setTimeout(resolve, 2)); // a later millisecond
+    const missed: MessageRow[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      const [sender, conversationId] =
+        i % 2 === 0 ? [carol, second.id] : [first.b, first.conversation.id];
+      missed.push(await send(harness, sender, conversationId, `missed ${i}`));
+    }
+    const feed = await feedOf(a, { after: messageCursor(seen) }, 2);
+    // Heard live, and read again by the last page.
+    const live = await send(harness, carol, second.id, "live");
+    expect(await nextIds(feed, 6)).toEqual([...ids(missed), live.id]);
+    // The first is read by one more page, which ends the replay; the live copies that follow
+    // (of "live" and of it) are skipped.
+    for (const body of ["sentinel 1", "sentinel 2"]) {
+      const sentinel = await send(harness, first.b, first.conversation.id, body);
+      expect(await nextIds(feed, 1)).toEqual([sentinel.id]);
+    }
     await feed.return!();
   });
 

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Viewer } from "@pulse/platform";
+import { createLogger, Outbox, type Viewer } from "@pulse/platform";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   addCouple,
@@ -9,6 +9,7 @@ import {
   startDiscoveryHarness,
   type DiscoveryHarness,
 } from "../testing/discovery-harness.ts";
+import { MatchService } from "./match.service.ts";
 
 let harness: DiscoveryHarness;
 beforeAll(() => {
@@ -107,6 +108,35 @@ describe("the matchCreated feed", () => {
       { id: missedId, matchedAt: expect.any(String), user: { id: others[1]![1].id } },
       { id: liveId, matchedAt: expect.any(String), user: { id: others[3]![1].id } },
     ]);
+    await feed.return!();
+  });
+
+  it("replays a page at a time, each match once", async () => {
+    const [alice] = await addCouple(harness);
+    const others = await Promise.all([1, 2, 3, 4, 5].map(() => addCouple(harness)));
+    const madeWithNext = async (index: number) => {
+      await aMillisecondLater();
+      return match(alice, others[index]![1]);
+    };
+    const seenId = await madeWithNext(0);
+    const missed = [await madeWithNext(1), await madeWithNext(2)];
+    const page = await harness.matches.list(alice, 10, undefined);
+    const seen = page.edges.find((edge) => edge.node.id === seenId)!;
+    const matches = new MatchService({
+      prisma: harness.prisma,
+      outbox: new Outbox("discovery"),
+      live: harness.live,
+      logger: createLogger("discovery", "silent"),
+      replayPageSize: 2,
+    });
+    const feed = await matches.feed(alice, seen.cursor);
+    // Made once the first page is read: heard live, and read again by a later page.
+    const meanwhile = await madeWithNext(3);
+    const nextId = async () => ((await feed.next()).value as { id: string }).id;
+    for (const id of [...missed, meanwhile]) expect(await nextId()).toBe(id);
+    // The second page was short: live now, where the copy of `meanwhile` is skipped.
+    const after = await madeWithNext(4);
+    expect(await nextId()).toBe(after);
     await feed.return!();
   });
 

@@ -4,6 +4,7 @@ import {
   isUuid,
   notFound,
   pageSize,
+  rememberKeys,
   replayThenLive,
   toConnection,
   type Connection,
@@ -20,6 +21,9 @@ import { beyond, decodeMatchCursor, isAfter, matchKey } from "./match-cursor.ts"
 import { isParticipant, viewMatch } from "./match-view.ts";
 import type { Match } from "./match.type.ts";
 
+/** Matches a resumed `matchCreated` reads per statement of its replay. */
+const REPLAY_PAGE_SIZE = 100;
+
 /** Why a match ended, as `match.ended` tells chat. */
 export type MatchEndReason = "UNMATCHED" | "BLOCKED" | "USER_DELETED";
 
@@ -33,6 +37,8 @@ export interface MatchServiceDeps {
   outbox: Outbox;
   live: LivePubSub;
   logger: Logger;
+  /** Matches a resumed feed replays per page (default {@link REPLAY_PAGE_SIZE}). */
+  replayPageSize?: number;
 }
 
 /** Matches: creating and ending them (with their events), listing them, announcing new ones. */
@@ -70,21 +76,23 @@ export class MatchService {
     viewer: Viewer,
     resumeAfter: string | undefined,
   ): Promise<AsyncIterableIterator<LiveMatch>> {
-    const { live, prisma } = this.deps;
+    const { live, prisma, replayPageSize = REPLAY_PAGE_SIZE } = this.deps;
     const position = resumeAfter ? decodeMatchCursor(resumeAfter, "resumeAfter") : undefined;
     // Subscribed (Redis confirmed) before the replay is read: no gap between the two.
     const announced = await live.subscribe<LiveMatch>(matchCreatedTopic(viewer.id));
     if (!position) return announced;
     return replayThenLive({
       live: announced,
-      replay: async () => {
+      replayPage: async (last) => {
         const rows = await prisma.match.findMany({
-          where: { ...current(viewer), AND: beyond(position, "gt") },
+          where: { ...current(viewer), AND: beyond(last ? fromLive(last) : position, "gt") },
           orderBy: [{ matchedAt: "asc" }, { id: "asc" }],
+          take: replayPageSize,
         });
         return rows.map((row) => toLive(viewMatch(row, viewer.id)));
       },
-      keyOf: (match) => match.id,
+      pageSize: replayPageSize,
+      memory: rememberKeys((match) => match.id),
       include: (match) => isAfter(position, fromLive(match)),
     });
   }
