@@ -22,6 +22,7 @@ import { createGatewayContext, type GatewayContext } from "./context.ts";
 import { sandboxLandingPage } from "./sandbox-landing-page.ts";
 import { createSubgraphFetcher } from "./subgraph-fetcher.ts";
 import { countEntityFetches, SharedFetches } from "./subscriptions/shared-fetches.ts";
+import { SocketQuota } from "./subscriptions/socket-quota.ts";
 import { SubscriptionServer } from "./subscriptions/subscription-server.ts";
 import { RevocationStatus } from "./revocation-status.ts";
 import { countPrefetches, ViewerPrefetch } from "./viewer-prefetch.ts";
@@ -145,6 +146,12 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
       { name: "redis", check: () => redis.ping() },
     ],
   });
+  const socketQuota = new SocketQuota({
+    redis,
+    redisPrefix: config.REDIS_PREFIX,
+    limit: config.SOCKETS_PER_PERSON,
+    logger,
+  });
   const subscriptions = new SubscriptionServer({
     server,
     verifier,
@@ -155,9 +162,9 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
     sharedFetches,
     limits: {
       subscriptionsPerSocket: config.SUBSCRIPTIONS_PER_SOCKET,
-      socketsPerPerson: config.SOCKETS_PER_PERSON,
       pendingEventsPerSubscription: config.SUBSCRIPTION_PENDING_EVENTS,
     },
+    socketQuota,
     keepAliveMs: config.SUBSCRIPTION_KEEPALIVE_MS,
     formatError: createErrorFormatter({ logger }),
     logger,
@@ -186,6 +193,7 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
     },
     async close() {
       await subscriptions.close();
+      socketQuota.close();
       await closeServer(server);
       await apollo.stop();
       await subgraphFetcher.close();

@@ -101,30 +101,28 @@ describe("signing out", () => {
 });
 
 describe("limits", () => {
-  it("caps subscriptions per socket and sockets per person", async () => {
-    await withGateway(
-      stack,
-      {
-        SUBSCRIPTIONS_PER_SOCKET: "2",
-        SOCKETS_PER_PERSON: "1",
-      },
-      async (gateway) => {
+  it("caps subscriptions per socket, and sockets per person across gateways", async () => {
+    const limits = { SUBSCRIPTIONS_PER_SOCKET: "2", SOCKETS_PER_PERSON: "1" };
+    await withGateway(stack, limits, (first) =>
+      withGateway(stack, limits, async (second) => {
         const user = await registerUser(stack);
-        const socket = await WsTestClient.connect(gateway.url, user.accessToken);
+        const socket = await WsTestClient.connect(first.url, user.accessToken);
         socket.subscribe("OnMatchCreated");
         socket.subscribe("OnMatchCreated");
         const third = socket.subscribe("OnMatchCreated");
         expect(codeOf(await third.end())).toEqual(["RATE_LIMITED"]);
-        await expect(WsTestClient.connect(gateway.url, user.accessToken)).rejects.toMatchObject({
-          code: 4429,
-        });
+        for (const gateway of [first, second]) {
+          await expect(WsTestClient.connect(gateway.url, user.accessToken)).rejects.toMatchObject({
+            code: 4429,
+          });
+        }
         await socket.close();
-        // Closing frees the place.
+        // Closing frees the place, on any gateway.
         await vi.waitFor(async () => {
-          const again = await WsTestClient.connect(gateway.url, user.accessToken);
+          const again = await WsTestClient.connect(second.url, user.accessToken);
           await again.close();
         });
-      },
+      }),
     );
   });
 });

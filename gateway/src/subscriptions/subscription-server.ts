@@ -19,6 +19,7 @@ import { clientAddress, type GatewayContext } from "../context.ts";
 import { EventExecutor, type SubgraphServiceFactory } from "./event-executor.ts";
 import type { SharedFetches } from "./shared-fetches.ts";
 import { FederatedSubscription } from "./federated-subscription.ts";
+import type { SocketQuota } from "./socket-quota.ts";
 import { SupergraphPlans, type SubscriptionPlan } from "./supergraph-plans.ts";
 import { UpstreamConnections } from "./upstream.ts";
 
@@ -36,7 +37,6 @@ export const SubscriptionCloseCode = {
 
 export interface SubscriptionLimits {
   subscriptionsPerSocket: number;
-  socketsPerPerson: number;
   /** Events one subscription may have waiting for a slow client before it is disconnected. */
   pendingEventsPerSubscription: number;
 }
@@ -53,6 +53,8 @@ export interface SubscriptionServerOptions {
   /** Public subgraph answers the subscribers of events share (and queries offer them). */
   sharedFetches: SharedFetches;
   limits: SubscriptionLimits;
+  /** Places for each person's sockets, shared by every replica. */
+  socketQuota: SocketQuota;
   /** How often each socket is pinged; one that has not answered the last ping by then is cut. */
   keepAliveMs: number;
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
@@ -63,6 +65,8 @@ export interface SubscriptionServerOptions {
 /** What the gateway holds for one open socket. */
 interface SocketState {
   viewer: Viewer | null;
+  /** The place this socket holds in its person's quota (null for an anonymous socket). */
+  lease: string | null;
   clientIp: string;
   subscriptions: Set<FederatedSubscription>;
   /** Subscriptions accepted but still being set up (counted against the limit). */
@@ -100,7 +104,6 @@ export class SubscriptionServer {
   private accepting = true;
   private readonly states = new Map<WebSocket, SocketState>();
   private readonly webSockets = new WebSocketServer({ noServer: true });
-  private readonly socketsPerPerson = new Map<string, number>();
   private readonly upstream: UpstreamConnections;
   private readonly executor: EventExecutor;
   private readonly served: { dispose(): void | Promise<void> };
@@ -243,16 +246,19 @@ export class SubscriptionServer {
       return false;
     }
     const viewer = session?.viewer ?? null;
-    if (viewer) {
-      const open = this.socketsPerPerson.get(viewer.id) ?? 0;
-      if (open >= this.options.limits.socketsPerPerson) {
-        socket.close(SubscriptionCloseCode.TooManySockets, "Too many sockets for this person");
-        return false;
-      }
-      this.socketsPerPerson.set(viewer.id, open + 1);
+    const lease = viewer ? await this.options.socketQuota.claim(viewer.id) : null;
+    if (viewer && !lease) {
+      socket.close(SubscriptionCloseCode.TooManySockets, "Too many sockets for this person");
+      return false;
+    }
+    if (socket.readyState !== socket.OPEN) {
+      // Gone while its place was taken: forget() will not see it.
+      if (lease) this.options.socketQuota.release(lease);
+      return false;
     }
     const state: SocketState = {
       viewer,
+      lease,
       clientIp: clientAddress(request, this.options.trustProxy),
       subscriptions: new Set(),
       starting: 0,
@@ -355,11 +361,7 @@ export class SubscriptionServer {
     if (!state) return;
     this.states.delete(socket);
     if (state.expiry) clearTimeout(state.expiry);
-    if (state.viewer) {
-      const open = (this.socketsPerPerson.get(state.viewer.id) ?? 1) - 1;
-      if (open > 0) this.socketsPerPerson.set(state.viewer.id, open);
-      else this.socketsPerPerson.delete(state.viewer.id);
-    }
+    if (state.lease) this.options.socketQuota.release(state.lease);
   }
 }
 

@@ -1,0 +1,72 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { createLogger } from "@pulse/platform";
+import { Redis } from "ioredis";
+import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
+import { SocketQuota } from "./socket-quota.ts";
+
+let redisPrefix: string;
+const opened: { quota: SocketQuota; redis: Redis }[] = [];
+
+beforeEach(() => {
+  redisPrefix = `${inject("redisPrefix")}quota-${randomBytes(4).toString("hex")}:`;
+});
+afterEach(() => {
+  for (const { quota, redis } of opened.splice(0)) {
+    quota.close();
+    redis.disconnect();
+  }
+});
+
+/** One gateway replica's quota, on a Redis connection of its own. */
+function replica(limit: number, leaseMs?: number, redisUrl: string = inject("redisUrl")) {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 0, lazyConnect: true });
+  redis.on("error", () => {}); // the unreachable one's, expected
+  const quota = new SocketQuota({
+    redis,
+    redisPrefix,
+    limit,
+    logger: createLogger("test", "silent"),
+    leaseMs,
+  });
+  opened.push({ quota, redis });
+  return { quota, redis };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe("SocketQuota", () => {
+  it("counts a person's sockets across replicas, and a place given back is free again", async () => {
+    const [a, b] = [replica(2), replica(2)];
+    const person = randomUUID();
+    const first = await a.quota.claim(person);
+    expect(first).toEqual(expect.any(String));
+    expect(await b.quota.claim(person)).toEqual(expect.any(String));
+    expect(await a.quota.claim(person)).toBeNull();
+    expect(await b.quota.claim(person)).toBeNull();
+    // Someone else is not affected.
+    expect(await b.quota.claim(randomUUID())).toEqual(expect.any(String));
+    a.quota.release(first!);
+    await expect.poll(() => b.quota.claim(person)).toEqual(expect.any(String));
+  });
+
+  it("keeps the places of open sockets past a lease, and frees a dead replica's", async () => {
+    const person = randomUUID();
+    const living = replica(2, 300);
+    const dying = replica(2, 300);
+    expect(await living.quota.claim(person)).toEqual(expect.any(String));
+    expect(await dying.quota.claim(person)).toEqual(expect.any(String));
+    // Two leases' length later, the living replica has renewed its place.
+    dying.redis.disconnect();
+    await sleep(600);
+    const other = replica(2, 300);
+    expect(await other.quota.claim(person)).toEqual(expect.any(String));
+    expect(await other.quota.claim(person)).toBeNull();
+  });
+
+  it("lets a socket in when Redis cannot answer", async () => {
+    const { quota } = replica(1, undefined, "redis://127.0.0.1:1");
+    const person = randomUUID();
+    expect(await quota.claim(person)).toEqual(expect.any(String));
+    expect(await quota.claim(person)).toEqual(expect.any(String));
+  });
+});
