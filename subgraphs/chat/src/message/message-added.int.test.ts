@@ -92,6 +92,26 @@ async function nextIds(feed: Events, count: number): Promise<string[]> {
 
 const ids = (messages: MessageRow[]) => messages.map((message) => message.id);
 
+/**
+ * Alice in two conversations (with `first.b`, and with Carol in `second`), and the cursor of a
+ * message she has seen in the first; anything sent next is a later millisecond.
+ */
+async function twoConversationsSeenUpTo() {
+  const first = await openConversation(harness);
+  const { a } = first;
+  const carol = newViewer();
+  const matchId = randomUUID();
+  await harness.deliver("match.created", {
+    matchId,
+    userIds: [a.id, carol.id],
+    matchedAt: new Date().toISOString(),
+  });
+  const second = await harness.prisma.conversation.findUniqueOrThrow({ where: { matchId } });
+  const seen = await send(harness, first.b, first.conversation.id, "seen");
+  await new Promise((resolve) => setTimeout(resolve, 2));
+  return { first, a, carol, second, seen };
+}
+
 describe("messageAdded", () => {
   it("requires signing in, and may only follow a conversation the viewer can read", async () => {
     const { conversation, matchId, a, b } = await openConversation(harness);
@@ -190,17 +210,7 @@ describe("messageAdded", () => {
   });
 
   it("with conversationId, delivers that conversation's messages only", async () => {
-    const first = await openConversation(harness);
-    const { a } = first;
-    const other = newViewer();
-    const matchId = randomUUID();
-    await harness.deliver("match.created", {
-      matchId,
-      userIds: [a.id, other.id],
-      matchedAt: new Date().toISOString(),
-    });
-    const second = await harness.prisma.conversation.findUniqueOrThrow({ where: { matchId } });
-    const last = await send(harness, first.b, first.conversation.id, "before");
+    const { first, a, carol: other, second, seen: last } = await twoConversationsSeenUpTo();
     // `after` makes it wait until the feed is live, so nothing sent next can be missed.
     const feed = await feedOf(a, {
       conversationId: first.conversation.id,
@@ -237,18 +247,7 @@ describe("messageAdded", () => {
   });
 
   it("without conversationId, replays across the viewer's conversations by time", async () => {
-    const first = await openConversation(harness);
-    const { a } = first;
-    const carol = newViewer();
-    const matchId = randomUUID();
-    await harness.deliver("match.created", {
-      matchId,
-      userIds: [a.id, carol.id],
-      matchedAt: new Date().toISOString(),
-    });
-    const second = await harness.prisma.conversation.findUniqueOrThrow({ where: { matchId } });
-    const seen = await send(harness, first.b, first.conversation.id, "seen");
-    await new Promise((resolve) => setTimeout(resolve, 2)); // a later millisecond
+    const { first, a, carol, second, seen } = await twoConversationsSeenUpTo();
     const missed = [
       await send(harness, carol, second.id, "missed 1"),
       await send(harness, first.b, first.conversation.id, "missed 2"),
@@ -282,18 +281,7 @@ describe("messageAdded", () => {
   });
 
   it("pages a replay across conversations in time order", async () => {
-    const first = await openConversation(harness);
-    const { a } = first;
-    const carol = newViewer();
-    const matchId = randomUUID();
-    await harness.deliver("match.created", {
-      matchId,
-      userIds: [a.id, carol.id],
-      matchedAt: new Date().toISOString(),
-    });
-    const second = await harness.prisma.conversation.findUniqueOrThrow({ where: { matchId } });
-    const seen = await send(harness, first.b, first.conversation.id, "seen");
-    await new Promise((resolve) => setTimeout(resolve, 2)); // a later millisecond
+    const { first, a, carol, second, seen } = await twoConversationsSeenUpTo();
     const missed: MessageRow[] = [];
     for (let i = 0; i < 5; i += 1) {
       const [sender, conversationId] =
