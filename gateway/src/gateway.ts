@@ -192,8 +192,9 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
       return url;
     },
     async close() {
+      // First, so that the sockets' places are free on the other gateways they reconnect to.
+      await socketQuota.close();
       await subscriptions.close();
-      socketQuota.close();
       await closeServer(server);
       await apollo.stop();
       await subgraphFetcher.close();

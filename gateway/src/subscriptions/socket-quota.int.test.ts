@@ -10,15 +10,15 @@ const opened: { quota: SocketQuota; redis: Redis }[] = [];
 beforeEach(() => {
   redisPrefix = `${inject("redisPrefix")}quota-${randomBytes(4).toString("hex")}:`;
 });
-afterEach(() => {
+afterEach(async () => {
   for (const { quota, redis } of opened.splice(0)) {
-    quota.close();
+    await quota.close();
     redis.disconnect();
   }
 });
 
 /** One gateway replica's quota, on a Redis connection of its own. */
-function replica(limit: number, leaseMs?: number, redisUrl: string = inject("redisUrl")) {
+function replica(limit: number, heartbeatMs?: number, redisUrl: string = inject("redisUrl")) {
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 0, lazyConnect: true });
   redis.on("error", () => {}); // the unreachable one's, expected
   const quota = new SocketQuota({
@@ -26,7 +26,7 @@ function replica(limit: number, leaseMs?: number, redisUrl: string = inject("red
     redisPrefix,
     limit,
     logger: createLogger("test", "silent"),
-    leaseMs,
+    heartbeatMs,
   });
   opened.push({ quota, redis });
   return { quota, redis };
@@ -49,18 +49,27 @@ describe("SocketQuota", () => {
     await expect.poll(() => b.quota.claim(person)).toEqual(expect.any(String));
   });
 
-  it("keeps the places of open sockets past a lease, and frees a dead replica's", async () => {
+  it("keeps a living replica's places past a heartbeat, and drops a dead one's", async () => {
     const person = randomUUID();
     const living = replica(2, 300);
     const dying = replica(2, 300);
     expect(await living.quota.claim(person)).toEqual(expect.any(String));
     expect(await dying.quota.claim(person)).toEqual(expect.any(String));
-    // Two leases' length later, the living replica has renewed its place.
+    // Two heartbeats' length later, only the living replica has kept its heart beating.
     dying.redis.disconnect();
     await sleep(600);
     const other = replica(2, 300);
     expect(await other.quota.claim(person)).toEqual(expect.any(String));
     expect(await other.quota.claim(person)).toBeNull();
+  });
+
+  it("gives every place of a replica back at once when it closes", async () => {
+    const [closing, other] = [replica(2), replica(2)];
+    const person = randomUUID();
+    for (let i = 0; i < 2; i += 1) await closing.quota.claim(person);
+    expect(await other.quota.claim(person)).toBeNull();
+    await closing.quota.close();
+    expect(await other.quota.claim(person)).toEqual(expect.any(String));
   });
 
   it("lets a socket in when Redis cannot answer", async () => {

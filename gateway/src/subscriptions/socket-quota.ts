@@ -3,36 +3,47 @@ import type { Logger } from "@pulse/platform";
 import type { Redis } from "ioredis";
 
 /**
- * Takes a place for `ARGV[1]` in a person's set if fewer than `ARGV[2]` leases are current,
- * leased for `ARGV[3]` ms; lapsed leases (a replica that died holding them) are dropped first.
- * Time is Redis's own, so replicas' clocks need not agree. Answers 1 when taken, 0 when full.
+ * Takes a place for socket `ARGV[1]` (`<replica>|<socket>`) in a person's set if fewer than
+ * `ARGV[2]` places are held by live replicas: a place whose replica's heartbeat key
+ * (`ARGV[3]` + replica) is gone belonged to a replica that died, and is dropped. Refreshes the
+ * claiming replica's own heartbeat (`ARGV[4]` ms) and the set's expiry (`ARGV[5]` ms).
+ * Answers 1 when taken, 0 when full. The heartbeat keys are not declared: one Redis, no cluster.
  */
 const CLAIM = `
-local time = redis.call('TIME')
-local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 0 end
-redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[1])
-redis.call('PEXPIRE', KEYS[1], ARGV[3])
-return 1`;
-
-/** Extends the lease `ARGV[1]` by `ARGV[2]` ms, if the person's set still holds it. */
-const RENEW = `
-local time = redis.call('TIME')
-local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-if redis.call('ZADD', KEYS[1], 'XX', 'CH', now + tonumber(ARGV[2]), ARGV[1]) == 1 then
-  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+local claimer = string.match(ARGV[1], '^([^|]+)|')
+redis.call('SET', ARGV[3] .. claimer, '1', 'PX', ARGV[4])
+local held = 0
+for _, place in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  local replica = string.match(place, '^([^|]+)|')
+  if replica and redis.call('EXISTS', ARGV[3] .. replica) == 1 then
+    held = held + 1
+  else
+    redis.call('SREM', KEYS[1], place)
+  end
 end
+if held >= tonumber(ARGV[2]) then return 0 end
+redis.call('SADD', KEYS[1], ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[5])
 return 1`;
 
-/** How long a socket's place outlives the replica holding it, if that replica dies. */
-const LEASE_MS = 60_000;
-const RENEWALS_PER_PIPELINE = 500;
+/** How long a replica's places outlive it, if it dies without giving them back. */
+const HEARTBEAT_MS = 60_000;
+/**
+ * How long a person's set outlives their last claim. A socket open longer than this with no new
+ * one from the same person stops being counted: at worst a day-long socket lets one more in.
+ */
+const PLACES_KEPT_MS = 24 * 3600_000;
 
-/** The scripts, sent once and then run by their hash (ioredis's `defineCommand`). */
+/** The claim script, sent once and then run by its hash (ioredis's `defineCommand`). */
 interface QuotaCommands {
-  claimSocketPlace(key: string, lease: string, limit: number, leaseMs: number): Promise<number>;
-  renewSocketPlace(key: string, lease: string, leaseMs: number): unknown;
+  claimSocketPlace(
+    key: string,
+    place: string,
+    limit: number,
+    heartbeatPrefix: string,
+    heartbeatMs: number,
+    placesKeptMs: number,
+  ): Promise<number>;
 }
 
 export interface SocketQuotaOptions {
@@ -41,86 +52,98 @@ export interface SocketQuotaOptions {
   /** Sockets one person may hold open across every replica. */
   limit: number;
   logger: Logger;
-  leaseMs?: number;
+  heartbeatMs?: number;
 }
 
 /**
- * Sockets per person across every gateway replica. Each open socket holds a lease in a Redis
- * sorted set per person, renewed while it is open and given back when it closes; a replica that
- * dies without giving its leases back loses them within a lease's length.
+ * Sockets per person across every gateway replica. Each open socket holds a place in a Redis set
+ * per person, given back when it closes. Each replica keeps a heartbeat key alive (one command
+ * per third of `heartbeatMs`, however many sockets it holds); the places of a replica whose
+ * heartbeat lapsed (it died) stop counting and are dropped at that person's next claim.
  *
  * When Redis cannot answer, a socket is let in (and logged): the limit guards against abuse, and
  * a Redis outage must not lock everyone out of live updates.
  */
 export class SocketQuota {
+  private readonly replica = randomUUID();
   private readonly held = new Map<string, string>();
-  private readonly leaseMs: number;
-  private readonly renewal: NodeJS.Timeout;
+  private readonly heartbeatMs: number;
+  private readonly heartbeat: NodeJS.Timeout;
+  private closed = false;
 
   constructor(private readonly options: SocketQuotaOptions) {
-    this.leaseMs = options.leaseMs ?? LEASE_MS;
+    this.heartbeatMs = options.heartbeatMs ?? HEARTBEAT_MS;
     options.redis.defineCommand("claimSocketPlace", { numberOfKeys: 1, lua: CLAIM });
-    options.redis.defineCommand("renewSocketPlace", { numberOfKeys: 1, lua: RENEW });
-    this.renewal = setInterval(() => void this.renew(), this.leaseMs / 3);
-    this.renewal.unref();
+    this.heartbeat = setInterval(() => void this.beat(), this.heartbeatMs / 3);
+    this.heartbeat.unref();
   }
 
   private key(personId: string): string {
     return `${this.options.redisPrefix}gateway:sockets:${personId}`;
   }
 
-  /** A lease for one more socket of `personId`, or null when they hold the limit already. */
+  private get heartbeatPrefix(): string {
+    return `${this.options.redisPrefix}gateway:alive:`;
+  }
+
+  /** A place for one more socket of `personId`, or null when they hold the limit already. */
   async claim(personId: string): Promise<string | null> {
-    const lease = randomUUID();
+    const place = `${this.replica}|${randomUUID()}`;
+    // Shutting down: nothing is counted for this replica any more.
+    if (this.closed) return place;
     const { redis, limit, logger } = this.options;
     try {
       const commands = redis as unknown as QuotaCommands;
-      const taken = await commands.claimSocketPlace(this.key(personId), lease, limit, this.leaseMs);
+      const taken = await commands.claimSocketPlace(
+        this.key(personId),
+        place,
+        limit,
+        this.heartbeatPrefix,
+        this.heartbeatMs,
+        PLACES_KEPT_MS,
+      );
       if (taken !== 1) return null;
     } catch (error) {
       logger.warn({ err: error }, "socket quota unavailable: socket let in uncounted");
-      return lease;
+      return place;
     }
-    this.held.set(lease, personId);
-    return lease;
+    this.held.set(place, personId);
+    return place;
   }
 
   /** Gives a socket's place back. */
-  release(lease: string): void {
-    const personId = this.held.get(lease);
-    if (personId === undefined) return;
-    this.held.delete(lease);
+  release(place: string): void {
+    const personId = this.held.get(place);
+    if (personId === undefined || this.closed) return;
+    this.held.delete(place);
     this.options.redis
-      .zrem(this.key(personId), lease)
+      .srem(this.key(personId), place)
       .catch((error: unknown) =>
         this.options.logger.warn({ err: error }, "socket quota: place not given back"),
       );
   }
 
-  /** Gives every place back; leases claimed later are not renewed. */
-  close(): void {
-    clearInterval(this.renewal);
-    for (const lease of [...this.held.keys()]) this.release(lease);
+  /**
+   * Gives every place back at once, by ending this replica's heartbeat: the sockets closing
+   * next need no command each.
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.heartbeat);
+    this.held.clear();
+    await this.options.redis
+      .del(`${this.heartbeatPrefix}${this.replica}`)
+      .catch((error: unknown) =>
+        this.options.logger.warn({ err: error }, "socket quota: heartbeat not ended"),
+      );
   }
 
-  /**
-   * Renews every held lease, a slice of pipelined commands at a time: 10,000 sockets in one
-   * pipeline would stall this gateway's event loop for every event in flight.
-   */
-  private async renew(): Promise<void> {
-    const held = [...this.held];
-    for (let start = 0; start < held.length; start += RENEWALS_PER_PIPELINE) {
-      const pipeline = this.options.redis.pipeline();
-      const commands = pipeline as unknown as QuotaCommands;
-      for (const [lease, personId] of held.slice(start, start + RENEWALS_PER_PIPELINE)) {
-        commands.renewSocketPlace(this.key(personId), lease, this.leaseMs);
-      }
-      const results = (await pipeline.exec().catch((error: unknown) => [[error]])) ?? [];
-      const failure = results.find(([error]) => error)?.[0];
-      if (failure) {
-        this.options.logger.warn({ err: failure }, "socket quota: leases not renewed");
-        return;
-      }
-    }
+  private async beat(): Promise<void> {
+    await this.options.redis
+      .set(`${this.heartbeatPrefix}${this.replica}`, "1", "PX", this.heartbeatMs)
+      .catch((error: unknown) =>
+        this.options.logger.warn({ err: error }, "socket quota: heartbeat missed"),
+      );
   }
 }
