@@ -72,6 +72,18 @@ describe("SocketQuota", () => {
     expect(await other.quota.claim(person)).toEqual(expect.any(String));
   });
 
+  it("retries giving a place back until Redis takes it", async () => {
+    const [a, b] = [replica(1, 300), replica(1, 300)];
+    const person = randomUUID();
+    const place = await a.quota.claim(person);
+    a.redis.disconnect();
+    a.quota.release(place!);
+    await sleep(50);
+    await a.redis.connect();
+    // The removal failed; the next heartbeats send it again.
+    await expect.poll(() => b.quota.claim(person), { timeout: 2000 }).toEqual(expect.any(String));
+  });
+
   it("lets a socket in when Redis cannot answer", async () => {
     const { quota } = replica(1, undefined, "redis://127.0.0.1:1");
     const person = randomUUID();

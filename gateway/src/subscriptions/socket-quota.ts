@@ -67,6 +67,9 @@ export interface SocketQuotaOptions {
 export class SocketQuota {
   private readonly replica = randomUUID();
   private readonly held = new Map<string, string>();
+  /** Places given back but not yet removed in Redis (retried until they are), by person. */
+  private readonly releasing = new Map<string, string>();
+  private flushScheduled = false;
   private readonly heartbeatMs: number;
   private readonly heartbeat: NodeJS.Timeout;
   private closed = false;
@@ -111,16 +114,37 @@ export class SocketQuota {
     return place;
   }
 
-  /** Gives a socket's place back. */
+  /**
+   * Gives a socket's place back. Removals are sent together once this turn of the event loop is
+   * over (a burst of closing sockets makes one pipeline, not a command each); one that fails is
+   * retried with the next heartbeat, since a place left behind counts while this gateway lives.
+   */
   release(place: string): void {
     const personId = this.held.get(place);
     if (personId === undefined || this.closed) return;
     this.held.delete(place);
-    this.options.redis
-      .srem(this.key(personId), place)
-      .catch((error: unknown) =>
-        this.options.logger.warn({ err: error }, "socket quota: place not given back"),
+    this.releasing.set(place, personId);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => void this.flushReleases());
+  }
+
+  private async flushReleases(): Promise<void> {
+    this.flushScheduled = false;
+    if (this.releasing.size === 0) return;
+    const batch = [...this.releasing];
+    const pipeline = this.options.redis.pipeline();
+    for (const [place, personId] of batch) pipeline.srem(this.key(personId), place);
+    const results = await pipeline.exec().catch(() => null);
+    batch.forEach(([place], index) => {
+      if (results && !results[index]?.[0]) this.releasing.delete(place);
+    });
+    if (this.releasing.size > 0) {
+      this.options.logger.warn(
+        { places: this.releasing.size },
+        "socket quota: places not given back yet, retried with the next heartbeat",
       );
+    }
   }
 
   /**
@@ -140,6 +164,7 @@ export class SocketQuota {
   }
 
   private async beat(): Promise<void> {
+    void this.flushReleases();
     await this.options.redis
       .set(`${this.heartbeatPrefix}${this.replica}`, "1", "PX", this.heartbeatMs)
       .catch((error: unknown) =>
