@@ -71,11 +71,16 @@ export class SocketQuota {
   private readonly releasing = new Map<string, string>();
   private flushScheduled = false;
   private readonly heartbeatMs: number;
+  private readonly heartbeatPrefix: string;
+  /** This replica's heartbeat: its places count while this key lives. */
+  private readonly heartbeatKey: string;
   private readonly heartbeat: NodeJS.Timeout;
   private closed = false;
 
   constructor(private readonly options: SocketQuotaOptions) {
     this.heartbeatMs = options.heartbeatMs ?? HEARTBEAT_MS;
+    this.heartbeatPrefix = `${options.redisPrefix}gateway:alive:`;
+    this.heartbeatKey = `${this.heartbeatPrefix}${this.replica}`;
     options.redis.defineCommand("claimSocketPlace", { numberOfKeys: 1, lua: CLAIM });
     this.heartbeat = setInterval(() => void this.beat(), this.heartbeatMs / 3);
     this.heartbeat.unref();
@@ -83,10 +88,6 @@ export class SocketQuota {
 
   private key(personId: string): string {
     return `${this.options.redisPrefix}gateway:sockets:${personId}`;
-  }
-
-  private get heartbeatPrefix(): string {
-    return `${this.options.redisPrefix}gateway:alive:`;
   }
 
   /** A place for one more socket of `personId`, or null when they hold the limit already. */
@@ -156,8 +157,9 @@ export class SocketQuota {
     this.closed = true;
     clearInterval(this.heartbeat);
     this.held.clear();
+    this.releasing.clear();
     await this.options.redis
-      .del(`${this.heartbeatPrefix}${this.replica}`)
+      .del(this.heartbeatKey)
       .catch((error: unknown) =>
         this.options.logger.warn({ err: error }, "socket quota: heartbeat not ended"),
       );
@@ -166,7 +168,7 @@ export class SocketQuota {
   private async beat(): Promise<void> {
     void this.flushReleases();
     await this.options.redis
-      .set(`${this.heartbeatPrefix}${this.replica}`, "1", "PX", this.heartbeatMs)
+      .set(this.heartbeatKey, "1", "PX", this.heartbeatMs)
       .catch((error: unknown) =>
         this.options.logger.warn({ err: error }, "socket quota: heartbeat missed"),
       );

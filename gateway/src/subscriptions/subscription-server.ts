@@ -66,7 +66,7 @@ export interface SubscriptionServerOptions {
 interface SocketState {
   viewer: Viewer | null;
   /** The place this socket holds in its person's quota (null for an anonymous socket). */
-  lease: string | null;
+  place: string | null;
   clientIp: string;
   subscriptions: Set<FederatedSubscription>;
   /** Subscriptions accepted but still being set up (counted against the limit). */
@@ -246,19 +246,19 @@ export class SubscriptionServer {
       return false;
     }
     const viewer = session?.viewer ?? null;
-    const lease = viewer ? await this.options.socketQuota.claim(viewer.id) : null;
-    if (viewer && !lease) {
+    const place = viewer ? await this.options.socketQuota.claim(viewer.id) : null;
+    if (viewer && !place) {
       socket.close(SubscriptionCloseCode.TooManySockets, "Too many sockets for this person");
       return false;
     }
     if (socket.readyState !== socket.OPEN) {
       // Gone while its place was taken: forget() will not see it.
-      if (lease) this.options.socketQuota.release(lease);
+      if (place) this.options.socketQuota.release(place);
       return false;
     }
     const state: SocketState = {
       viewer,
-      lease,
+      place,
       clientIp: clientAddress(request, this.options.trustProxy),
       subscriptions: new Set(),
       starting: 0,
@@ -361,7 +361,7 @@ export class SubscriptionServer {
     if (!state) return;
     this.states.delete(socket);
     if (state.expiry) clearTimeout(state.expiry);
-    if (state.lease) this.options.socketQuota.release(state.lease);
+    if (state.place) this.options.socketQuota.release(state.place);
   }
 }
 

@@ -34,6 +34,17 @@ function fakeLive() {
 /** Remembers replayed items by their own value. */
 const byValue = () => rememberKeys((item: string) => item);
 
+/** Live items only: nothing to replay. */
+function withoutReplay(live: ReturnType<typeof fakeLive>, include?: (item: string) => boolean) {
+  return replayThenLive({
+    live: live.source,
+    replayPage: async () => [],
+    pageSize: 10,
+    memory: byValue(),
+    include,
+  });
+}
+
 async function take(iterator: AsyncIterator<string>, count: number): Promise<string[]> {
   const items: string[] = [];
   while (items.length < count) {
@@ -71,13 +82,7 @@ describe("replayThenLive", () => {
 
   it("emits only the live items `include` accepts", async () => {
     const live = fakeLive();
-    const iterator = await replayThenLive({
-      live: live.source,
-      replayPage: async () => [],
-      pageSize: 10,
-      memory: byValue(),
-      include: (item) => item.startsWith("a"),
-    });
+    const iterator = await withoutReplay(live, (item) => item.startsWith("a"));
     for (const item of ["a1", "b1", "a2"]) live.publish(item);
     expect(await take(iterator, 2)).toEqual(["a1", "a2"]);
     await iterator.return!();
@@ -85,12 +90,7 @@ describe("replayThenLive", () => {
 
   it("ends the live source on return, also while a next() is waiting", async () => {
     const live = fakeLive();
-    const iterator = await replayThenLive({
-      live: live.source,
-      replayPage: async () => [],
-      pageSize: 10,
-      memory: byValue(),
-    });
+    const iterator = await withoutReplay(live);
     const waiting = iterator.next();
     expect(await iterator.return!()).toEqual({ value: undefined, done: true });
     expect(await waiting).toEqual({ value: undefined, done: true });

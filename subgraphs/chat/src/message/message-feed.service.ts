@@ -28,7 +28,11 @@ const REPLAY_PAGE_SIZE = 500;
 
 /** `messageAdded`: new messages of the viewer's conversations, live, after an optional replay. */
 export class MessageFeed {
-  constructor(private readonly deps: MessageFeedDeps) {}
+  private readonly pageSize: number;
+
+  constructor(private readonly deps: MessageFeedDeps) {
+    this.pageSize = deps.replayPageSize ?? REPLAY_PAGE_SIZE;
+  }
 
   /**
    * The viewer's new messages (of one conversation, or all of theirs). With `after`, first the
@@ -50,7 +54,7 @@ export class MessageFeed {
     if (position && conversationId && position.conversationId !== conversationId) {
       throw badUserInput("after", "The cursor belongs to another conversation");
     }
-    const { live, replayPageSize = REPLAY_PAGE_SIZE } = this.deps;
+    const { live } = this.deps;
     return replayThenLive({
       // Subscribed (Redis confirmed) before the replay is read: no gap between the two.
       live: await live.subscribe<LiveMessage>(messageAddedTopic(viewer.id)),
@@ -58,7 +62,7 @@ export class MessageFeed {
         position
           ? this.replayPage(viewer, { position, last: last && fromLive(last) }, conversation)
           : [],
-      pageSize: replayPageSize,
+      pageSize: this.pageSize,
       memory: rememberSeqs(),
       include: (message) =>
         (!conversationId || message.conversationId === conversationId) &&
@@ -106,7 +110,7 @@ export class MessageFeed {
     { position, last }: ReplayFrom,
     conversationId: string | undefined,
   ): Promise<MessageRow[]> {
-    const take = this.deps.replayPageSize ?? REPLAY_PAGE_SIZE;
+    const take = this.pageSize;
     if (conversationId) {
       return this.deps.prisma.message.findMany({
         where: { conversationId, seq: { gt: (last ?? position).seq } },
