@@ -93,6 +93,13 @@ async function nextIds(feed: Events, count: number): Promise<string[]> {
 const ids = (messages: MessageRow[]) => messages.map((message) => message.id);
 
 /**
+ * Waits past the current millisecond (sentAt's precision), so that what is sent next replays
+ * after what was sent before: within one millisecond a replay across conversations orders by
+ * conversation id.
+ */
+const nextMillisecond = () => new Promise((resolve) => setTimeout(resolve, 2));
+
+/**
  * Alice in two conversations (with `first.b`, and with Carol in `second`), and the cursor of a
  * message she has seen in the first; anything sent next is a later millisecond.
  */
@@ -108,7 +115,7 @@ async function twoConversationsSeenUpTo() {
   });
   const second = await harness.prisma.conversation.findUniqueOrThrow({ where: { matchId } });
   const seen = await send(harness, first.b, first.conversation.id, "seen");
-  await new Promise((resolve) => setTimeout(resolve, 2));
+  await nextMillisecond();
   return { first, a, carol, second, seen };
 }
 
@@ -248,10 +255,10 @@ describe("messageAdded", () => {
 
   it("without conversationId, replays across the viewer's conversations by time", async () => {
     const { first, a, carol, second, seen } = await twoConversationsSeenUpTo();
-    const missed = [
-      await send(harness, carol, second.id, "missed 1"),
-      await send(harness, first.b, first.conversation.id, "missed 2"),
-    ];
+    const missed = [await send(harness, carol, second.id, "missed 1")];
+    await nextMillisecond();
+    missed.push(await send(harness, first.b, first.conversation.id, "missed 2"));
+    await nextMillisecond();
     const feed = await feedOf(a, { after: messageCursor(seen) });
     const live = await send(harness, carol, second.id, "live");
     expect(await nextIds(feed, 3)).toEqual([...ids(missed), live.id]);
@@ -287,6 +294,7 @@ describe("messageAdded", () => {
       const [sender, conversationId] =
         i % 2 === 0 ? [carol, second.id] : [first.b, first.conversation.id];
       missed.push(await send(harness, sender, conversationId, `missed ${i}`));
+      await nextMillisecond();
     }
     const feed = await feedOf(a, { after: messageCursor(seen) }, 2);
     // Heard live, and read again by the last page.

@@ -5,6 +5,8 @@ import {
   conflict,
   isUniqueViolation,
   forbidden,
+  isUuid,
+  notFound,
   pageSize,
   PREPARED,
   toConnection,
@@ -30,8 +32,8 @@ export interface SendMessageRequest {
 export interface SentMessage {
   message: MessageRow;
   /**
-   * The conversation as it was read before the message went in: null when the message was
-   * stored earlier (a retry), whose conversation and read state may have moved since.
+   * The conversation as storing the message left it: null when the message was stored earlier
+   * (a retry), whose conversation and read state may have moved since.
    */
   storedIn: ConversationRow | null;
 }
@@ -59,27 +61,30 @@ export class MessageService {
   async send(viewer: Viewer, input: SendMessageRequest): Promise<SentMessage> {
     const body = messageBody(input.body);
     const request = { ...input, body, clientMessageId: clientMessageId(input.clientMessageId) };
-    // Side by side: a retry needs only the first, a new message both.
+    if (!isUuid(request.conversationId)) throw notFound("No such conversation");
+    let raced: unknown;
+    try {
+      const stored = await this.insert(viewer.id, request);
+      if (stored) {
+        // Published (committed first), not awaited: the answer need not wait for Redis's reply,
+        // and the gateway fetches what the answer and the events need (the sender's card)
+        // meanwhile.
+        void this.announce(stored.conversation, stored.message);
+        return { message: stored.message, storedIn: stored.conversation };
+      }
+    } catch (error) {
+      // The same request raced us and committed first: its message is read below.
+      if (!isUniqueViolation(error)) throw error;
+      raced = error;
+    }
+    // Nothing stored: a retry, or a conversation the viewer may not write to. Read which.
     const [earlier, found] = await Promise.all([
       this.findSent(viewer.id, request.clientMessageId),
       this.deps.conversations.find(request.conversationId),
     ]);
     if (earlier) return { message: sameRequest(earlier, request), storedIn: null };
-    const conversation = requireWritable(found, viewer.id);
-    let message: MessageRow;
-    try {
-      message = await this.insert(conversation, viewer.id, request);
-    } catch (error) {
-      // The same request raced us and committed first: answer with its message.
-      if (!isUniqueViolation(error)) throw error;
-      const winner = await this.findSent(viewer.id, request.clientMessageId);
-      if (!winner) throw error;
-      return { message: sameRequest(winner, request), storedIn: null };
-    }
-    // Published (committed first), not awaited: the answer need not wait for Redis's reply, and
-    // the gateway fetches what the answer and the events need (the sender's card) meanwhile.
-    void this.announce(conversation, message);
-    return { message, storedIn: conversation };
+    requireWritable(found, viewer.id);
+    throw raced ?? forbidden("This conversation is closed");
   }
 
   /**
@@ -114,21 +119,27 @@ export class MessageService {
 
   /**
    * Stores the message in one statement, so one round trip and no interactive transaction
-   * (whose start can time out under load): numbering it takes the conversation's row lock, held
-   * until the statement commits, so the next sender waits and seq order is commit order; the
-   * lock's update also refuses a conversation closed meanwhile. Both people's activity and the
-   * other's unread counter move in the same statement.
+   * (whose start can time out under load), unless the sender already used this clientMessageId
+   * or may not write to the conversation (theirs and open): then it stores nothing and answers
+   * null. Numbering the message takes the conversation's row lock, held until the statement
+   * commits, so the next sender waits and seq order is commit order; the lock's update also
+   * refuses a conversation closed meanwhile. Both people's activity and the other's unread
+   * counter move in the same statement, and it answers the conversation as the message left it.
    */
   private async insert(
-    conversation: ConversationRow,
     senderId: string,
     request: SendMessageRequest,
-  ): Promise<MessageRow> {
-    const [message] = await this.deps.prisma.$queryRaw<MessageRow[]>`${PREPARED}
+  ): Promise<{ message: MessageRow; conversation: ConversationRow } | null> {
+    const [row] = await this.deps.prisma.$queryRaw<StoredRow[]>`${PREPARED}
       WITH numbered AS (
         UPDATE chat.conversation SET last_seq = last_seq + 1
-        WHERE id = ${conversation.id}::uuid AND closed_at IS NULL
-        RETURNING id, last_seq, clock_timestamp() AS sent_at
+        WHERE id = ${request.conversationId}::uuid AND closed_at IS NULL
+          AND ${senderId}::uuid IN (user_low, user_high)
+          AND NOT EXISTS (
+            SELECT FROM chat.message
+            WHERE sender_id = ${senderId}::uuid AND client_message_id = ${request.clientMessageId}
+          )
+        RETURNING *, clock_timestamp() AS sent_at
       ), stored AS (
         INSERT INTO chat.message (id, conversation_id, seq, sender_id, client_message_id, body, sent_at)
         SELECT ${randomUUID()}::uuid, id, last_seq, ${senderId}::uuid, ${request.clientMessageId},
@@ -143,11 +154,18 @@ export class MessageService {
         FROM stored
         WHERE participant.conversation_id = stored.conversation_id
       )
-      SELECT id, conversation_id AS "conversationId", seq, sender_id AS "senderId",
-             client_message_id AS "clientMessageId", body, sent_at AS "sentAt"
-      FROM stored`;
-    if (!message) throw forbidden("This conversation is closed");
-    return message;
+      SELECT stored.id, stored.conversation_id AS "conversationId", stored.seq,
+             stored.sender_id AS "senderId", stored.client_message_id AS "clientMessageId",
+             stored.body, stored.sent_at AS "sentAt", numbered.match_id AS "matchId",
+             numbered.user_low AS "userLow", numbered.user_high AS "userHigh",
+             numbered.created_at AS "createdAt", numbered.last_seq AS "lastSeq",
+             numbered.closed_at AS "closedAt", numbered.closed_reason AS "closedReason"
+      FROM stored JOIN numbered ON numbered.id = stored.conversation_id`;
+    if (!row) return null;
+    const { matchId, userLow, userHigh, createdAt, lastSeq, closedAt, closedReason, ...message } =
+      row;
+    const conversation = { id: message.conversationId, matchId, userLow, userHigh, createdAt };
+    return { message, conversation: { ...conversation, lastSeq, closedAt, closedReason } };
   }
 
   /**
@@ -166,6 +184,9 @@ export class MessageService {
     );
   }
 }
+
+/** What storing a message answers: the message and its conversation's columns, in one row. */
+type StoredRow = MessageRow & Omit<ConversationRow, "id">;
 
 /**
  * The stored message when a request repeats it exactly.
