@@ -1,0 +1,130 @@
+// `pnpm bench:replay`: how a `messageAdded(after:)` replay across a person's conversations holds
+// up against a long backlog. Seeds one person's conversations (and other people's, which the
+// replay must skip) straight into chat's tables of a database of its own, then resumes that
+// person's feed from their oldest message through chat's own MessageFeed and reads it to the
+// end: time, statements and how the time per page moves as the replay advances.
+import { randomUUID } from "node:crypto";
+import { performance } from "node:perf_hooks";
+import { parseArgs } from "node:util";
+import {
+  createLogger,
+  createPrismaClient,
+  LivePubSub,
+  StatementCounter,
+  type PrismaClient,
+} from "@pulse/platform";
+import { createChatServices } from "../../subgraphs/chat/src/server.ts";
+import { messageCursor } from "../../subgraphs/chat/src/message/message-cursor.ts";
+import { provisionEnvironment } from "./discovery/environment.ts";
+import { percentile } from "./stats.ts";
+
+/** One replay: the person's conversations, messages in each, and other people's messages. */
+interface Scenario {
+  conversations: number;
+  perConversation: number;
+  otherMessages: number;
+}
+
+/** Other people's conversations hold this many messages each. */
+const OTHERS_PER_CONVERSATION = 200;
+/** Chat's replay page (MessageFeed's default): the time per page is read at this stride. */
+const PAGE = 500;
+/** Every this many pages, the heap still used after a full collection is read (untimed). */
+const HEAP_EVERY_PAGES = 20;
+
+const { values } = parseArgs({
+  options: { scenarios: { type: "string", default: "50x2000,500x200" } },
+});
+const otherMessages = 100_000;
+const scenarios: Scenario[] = values.scenarios.split(",").map((text) => {
+  const [conversations, perConversation] = text.split("x").map(Number);
+  if (!conversations || !perConversation)
+    throw new Error(`--scenarios: CONVxMESSAGES, not ${text}`);
+  return { conversations, perConversation, otherMessages };
+});
+
+/** Inserts the scenario's conversations and messages, one a day ago every 40 ms or so. */
+async function seed(prisma: PrismaClient, personId: string, scenario: Scenario): Promise<void> {
+  await prisma.$executeRawUnsafe(
+    "TRUNCATE chat.message, chat.conversation_participant, chat.conversation CASCADE",
+  );
+  await prisma.$executeRaw`
+    INSERT INTO chat.conversation (id, match_id, user_low, user_high, created_at, last_seq)
+    SELECT gen_random_uuid(), gen_random_uuid(), LEAST(${personId}::uuid, other),
+           GREATEST(${personId}::uuid, other), now() - interval '2 days', ${scenario.perConversation}
+    FROM (SELECT gen_random_uuid() AS other FROM generate_series(1, ${scenario.conversations})) AS s`;
+  await prisma.$executeRaw`
+    INSERT INTO chat.conversation (id, match_id, user_low, user_high, created_at, last_seq)
+    SELECT gen_random_uuid(), gen_random_uuid(), gen_random_uuid(), gen_random_uuid(),
+           now() - interval '2 days', ${OTHERS_PER_CONVERSATION}
+    FROM generate_series(1, ${scenario.otherMessages / OTHERS_PER_CONVERSATION})`;
+  await prisma.$executeRawUnsafe(`
+    INSERT INTO chat.conversation_participant (conversation_id, user_id, last_activity_at)
+    SELECT id, user_low, now() FROM chat.conversation
+    UNION ALL SELECT id, user_high, now() FROM chat.conversation`);
+  await prisma.$executeRawUnsafe(`
+    INSERT INTO chat.message (id, conversation_id, seq, sender_id, client_message_id, body, sent_at)
+    SELECT gen_random_uuid(), c.id, n, c.user_low, c.id || ':' || n, 'backlog message ' || n,
+           now() - interval '1 day' + n * interval '40 ms' + random() * interval '30 ms'
+    FROM chat.conversation AS c, generate_series(1, c.last_seq) AS n`);
+  await prisma.$executeRawUnsafe("ANALYZE");
+}
+
+/** The heap still in use after a full collection (the script runs with --expose-gc). */
+function heldHeap(): number {
+  if (!globalThis.gc) throw new Error("run with --expose-gc (pnpm bench:replay does)");
+  globalThis.gc();
+  return process.memoryUsage().heapUsed;
+}
+
+const env = await provisionEnvironment();
+const statements = new StatementCounter();
+const prisma = createPrismaClient(env.databaseUrl, { statementCounter: statements });
+const logger = createLogger("bench-replay", "warn");
+const live = new LivePubSub(env.redisUrl, env.redisPrefix, logger);
+const { feed } = createChatServices({ prisma, live, logger });
+try {
+  for (const scenario of scenarios) {
+    const person = { id: randomUUID(), role: "USER" as const, sessionId: randomUUID() };
+    await seed(prisma, person.id, scenario);
+    const oldest = await prisma.message.findFirstOrThrow({
+      where: { conversation: { OR: [{ userLow: person.id }, { userHigh: person.id }] } },
+      orderBy: [{ sentAt: "asc" }, { conversationId: "asc" }, { seq: "asc" }],
+    });
+    const owed = scenario.conversations * scenario.perConversation - 1;
+    const heapBefore = heldHeap();
+    let heapPeak = heapBefore;
+    const messages = await feed.subscribe(person, undefined, messageCursor(oldest));
+    statements.reset();
+    let pageStarted = performance.now();
+    const pageTimes: number[] = [];
+    for (let replayed = 1; replayed <= owed; replayed += 1) {
+      if ((await messages.next()).done) throw new Error(`the feed ended after ${replayed - 1}`);
+      if (replayed % PAGE === 0) {
+        pageTimes.push(performance.now() - pageStarted);
+        if (pageTimes.length % HEAP_EVERY_PAGES === 0) heapPeak = Math.max(heapPeak, heldHeap());
+        pageStarted = performance.now();
+      }
+    }
+    const seconds =
+      pageTimes.reduce((sum, time) => sum + time, performance.now() - pageStarted) / 1000;
+    await messages.return?.();
+    const tenth = Math.max(1, Math.floor(pageTimes.length / 10));
+    const mean = (times: number[]) => times.reduce((sum, time) => sum + time, 0) / times.length;
+    console.log(
+      `${scenario.conversations} conversations x ${scenario.perConversation} messages ` +
+        `(+${scenario.otherMessages.toLocaleString("en")} of other people): ` +
+        `${owed.toLocaleString("en")} replayed in ${seconds.toFixed(1)} s ` +
+        `(${Math.round(owed / seconds).toLocaleString("en")}/s), ` +
+        `${(statements.count / Math.ceil(owed / PAGE)).toFixed(1)} statements per page of ${PAGE}; ` +
+        `ms per page: first tenth ${mean(pageTimes.slice(0, tenth)).toFixed(1)}, ` +
+        `last tenth ${mean(pageTimes.slice(-tenth)).toFixed(1)}, p99 ${percentile(pageTimes, 99).toFixed(1)}; ` +
+        `heap held (after a full collection every ${HEAP_EVERY_PAGES} pages) at most ` +
+        `+${((heapPeak - heapBefore) / 2 ** 20).toFixed(1)} MiB`,
+    );
+  }
+} finally {
+  await live.close();
+  await prisma.$disconnect();
+  await env.dispose();
+}
