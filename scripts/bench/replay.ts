@@ -33,13 +33,17 @@ const PAGE = 500;
 const HEAP_EVERY_PAGES = 20;
 
 const { values } = parseArgs({
+  args: process.argv.slice(2).filter((arg) => arg !== "--"),
   options: { scenarios: { type: "string", default: "50x2000,500x200" } },
 });
 const otherMessages = 100_000;
 const scenarios: Scenario[] = values.scenarios.split(",").map((text) => {
-  const [conversations, perConversation] = text.split("x").map(Number);
-  if (!conversations || !perConversation)
-    throw new Error(`--scenarios: CONVxMESSAGES, not ${text}`);
+  const match = /^(\d+)x(\d+)$/.exec(text.trim());
+  const [conversations, perConversation] = [Number(match?.[1]), Number(match?.[2])];
+  // Ten pages at least, so that the first and the last tenth of them mean something.
+  if (!match || conversations * perConversation < 10 * PAGE + 1) {
+    throw new Error(`--scenarios: CONVERSATIONSxMESSAGES, ${10 * PAGE + 1} messages or more`);
+  }
   return { conversations, perConversation, otherMessages };
 });
 
@@ -94,9 +98,10 @@ try {
     const owed = scenario.conversations * scenario.perConversation - 1;
     const heapBefore = heldHeap();
     let heapPeak = heapBefore;
-    const messages = await feed.subscribe(person, undefined, messageCursor(oldest));
+    // Subscribing reads the first page already.
     statements.reset();
     let pageStarted = performance.now();
+    const messages = await feed.subscribe(person, undefined, messageCursor(oldest));
     const pageTimes: number[] = [];
     for (let replayed = 1; replayed <= owed; replayed += 1) {
       if ((await messages.next()).done) throw new Error(`the feed ended after ${replayed - 1}`);
