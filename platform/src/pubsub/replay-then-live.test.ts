@@ -170,4 +170,71 @@ describe("replayThenLive", () => {
     release!();
     expect(await reading).toEqual({ value: undefined, done: true });
   });
+
+  describe("with catchUp", () => {
+    /**
+     * Items "1", "2", ... committed in that order to a store, emitted in order: a live item
+     * ahead of others catches them up from the store, and their late live copies are skipped.
+     */
+    function inOrder(live: ReturnType<typeof fakeLive>, committed: string[]) {
+      let highest = 0;
+      return replayThenLive<string>({
+        live: live.source,
+        replayPage: async () => [],
+        pageSize: 10,
+        memory: {
+          remember: (item) => void (highest = Math.max(highest, Number(item))),
+          replayed: (item) => Number(item) <= highest,
+        },
+        catchUp: async (item) =>
+          Number(item) > highest + 1 ? committed.slice(highest, Number(item) - 1) : [],
+      });
+    }
+
+    it("emits what a live item arrived ahead of first, and skips its late live copies", async () => {
+      const live = fakeLive();
+      const iterator = await inOrder(live, ["1", "2", "3", "4", "5"]);
+      for (const item of ["1", "4", "2", "3", "5"]) live.publish(item);
+      expect(await take(iterator, 5)).toEqual(["1", "2", "3", "4", "5"]);
+      const pending = iterator.next();
+      live.publish("6");
+      expect(await pending).toEqual({ value: "6", done: false });
+      await iterator.return!();
+    });
+
+    it("ends the live source and the stream when a catch-up fails", async () => {
+      const live = fakeLive();
+      const iterator = await replayThenLive<string>({
+        live: live.source,
+        replayPage: async () => [],
+        pageSize: 10,
+        memory: byValue(),
+        catchUp: () => Promise.reject(new Error("database down")),
+      });
+      live.publish("1");
+      await expect(iterator.next()).rejects.toThrow("database down");
+      expect(live.log).toContain("return");
+    });
+
+    it("emits nothing more once returned while catching up", async () => {
+      const live = fakeLive();
+      let release: (() => void) | undefined;
+      const iterator = await replayThenLive<string>({
+        live: live.source,
+        replayPage: async () => [],
+        pageSize: 10,
+        memory: byValue(),
+        catchUp: async () => {
+          await new Promise<void>((resolve) => (release = resolve));
+          return ["0"];
+        },
+      });
+      live.publish("1");
+      const reading = iterator.next();
+      await new Promise((resolve) => setImmediate(resolve));
+      await iterator.return!();
+      release!();
+      expect(await reading).toEqual({ value: undefined, done: true });
+    });
+  });
 });

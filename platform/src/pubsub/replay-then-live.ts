@@ -15,12 +15,23 @@ export interface ReplayThenLiveOptions<Item> {
   memory: ReplayMemory<Item>;
   /** Which live items to emit (replayed ones are emitted as read). */
   include?: (item: Item) => boolean;
+  /**
+   * For a live source that may deliver items out of their order (publishers racing after their
+   * commits): what must be emitted before live `item`, read from where the replay reads, or
+   * nothing. Called for each live item about to be emitted; what it answers is emitted first
+   * and remembered like replayed items, then `item` unless the memory now holds it. With it,
+   * emitted live items are remembered too. A failure ends the stream with that error.
+   */
+  catchUp?: (item: Item) => Promise<Item[]>;
 }
 
 /** Remembers what a replay emitted, to tell a live item it emitted already. */
 export interface ReplayMemory<Item> {
-  /** Called with each replayed item as it is emitted. */
-  remember(item: Item): void;
+  /**
+   * Called with each item read from the replay (a page, or a catch-up) as it is emitted, and,
+   * with `catchUp`, with each live item emitted.
+   */
+  remember(item: Item, from: "replay" | "live"): void;
   /** Whether live `item` was emitted by the replay (and is skipped). */
   replayed(item: Item): boolean;
 }
@@ -56,19 +67,22 @@ export async function replayThenLive<Item>({
   pageSize,
   memory,
   include = () => true,
+  catchUp,
 }: ReplayThenLiveOptions<Item>): Promise<AsyncIterableIterator<Item>> {
   let page: Item[] = [];
+  /** A live item waiting for what its catch-up read to be emitted first. */
+  let held: Item | undefined;
   let index = 0;
   let last: Item | undefined;
   let morePages = true;
   let closed = false;
+  /** Ends the live source, then fails the stream with what a read from the source threw. */
+  const failed = async (error: unknown): Promise<never> => {
+    await live.return?.();
+    throw error;
+  };
   const readPage = async () => {
-    try {
-      page = await replayPage(last);
-    } catch (error) {
-      await live.return?.();
-      throw error;
-    }
+    page = await replayPage(last).catch(failed);
     index = 0;
     morePages = page.length >= pageSize;
   };
@@ -82,21 +96,40 @@ export async function replayThenLive<Item>({
           const item = page[index]!;
           index += 1;
           last = item;
-          memory.remember(item);
+          memory.remember(item, "replay");
           return { value: item, done: false };
         }
-        if (!morePages) break;
-        await readPage();
-      }
-      for (;;) {
-        const result = await live.next();
-        if (result.done) return result;
-        if (!memory.replayed(result.value) && include(result.value)) return result;
+        if (morePages) {
+          await readPage();
+          continue;
+        }
+        let item = held;
+        held = undefined;
+        if (item === undefined) {
+          const result = await live.next();
+          if (result.done) return result;
+          item = result.value;
+        }
+        if (memory.replayed(item) || !include(item)) continue;
+        if (catchUp) {
+          const before = await catchUp(item).catch(failed);
+          if (closed) return finished();
+          if (before.length > 0) {
+            // Emitted first; then the live item is looked at again.
+            page = before;
+            index = 0;
+            held = item;
+            continue;
+          }
+          memory.remember(item, "live");
+        }
+        return { value: item, done: false };
       }
     },
     async return() {
       closed = true;
       page = [];
+      held = undefined;
       return (await live.return?.()) ?? finished();
     },
     async throw(error?: unknown) {

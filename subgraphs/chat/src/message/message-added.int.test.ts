@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Message as MessageRow } from "@pulse/db";
-import type { Viewer } from "@pulse/platform";
+import { createLogger, type LivePubSub, type Viewer } from "@pulse/platform";
 import { parse, subscribe, type ExecutionResult, type GraphQLSchema } from "graphql";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createChatContext } from "../context.ts";
@@ -12,9 +12,10 @@ import {
   startChatHarness,
   type ChatHarness,
 } from "../testing/chat-harness.ts";
-import { messageAddedTopic } from "./message-added.topic.ts";
+import { messageAddedTopic, type LiveMessage } from "./message-added.topic.ts";
 import { messageCursor } from "./message-cursor.ts";
 import { MessageFeed } from "./message-feed.service.ts";
+import { MessageService } from "./message.service.ts";
 
 let harness: ChatHarness;
 let schema: GraphQLSchema;
@@ -306,6 +307,42 @@ describe("messageAdded", () => {
       const sentinel = await send(harness, first.b, first.conversation.id, body);
       expect(await nextIds(feed, 1)).toEqual([sentinel.id]);
     }
+    await feed.return!();
+  });
+
+  it("emits a conversation's messages in seq order when their live copies arrive out of it", async () => {
+    const { conversation, a, b } = await openConversation(harness);
+    const feed = await feedOf(a);
+    const first = await send(harness, b, conversation.id, "first");
+    expect(await nextIds(feed, 1)).toEqual([first.id]);
+    // Two more stored with their publishing held back, then published the other way round, as
+    // two replicas racing after their commits may.
+    const held: { topic: string; payload: LiveMessage }[] = [];
+    const holdingBack = {
+      publish: async (topic: string, payload: LiveMessage) => held.push({ topic, payload }),
+    };
+    const messages = new MessageService({
+      prisma: harness.prisma,
+      conversations: harness.conversations,
+      live: holdingBack as unknown as LivePubSub,
+      logger: createLogger("chat", "silent"),
+    });
+    for (const body of ["second", "third"]) {
+      await messages.send(b, {
+        conversationId: conversation.id,
+        body,
+        clientMessageId: randomUUID(),
+      });
+    }
+    const toAlice = held.filter(({ topic }) => topic === messageAddedTopic(a.id));
+    expect(toAlice).toHaveLength(2);
+    await harness.live.publish(messageAddedTopic(a.id), toAlice[1]!.payload);
+    // The third waited for the second, read from Postgres: it committed before the third.
+    expect(await nextIds(feed, 2)).toEqual(toAlice.map(({ payload }) => payload.id));
+    // The second's own live copy, late, was emitted already.
+    await harness.live.publish(messageAddedTopic(a.id), toAlice[0]!.payload);
+    const fourth = await send(harness, b, conversation.id, "fourth");
+    expect(await nextIds(feed, 1)).toEqual([fourth.id]);
     await feed.return!();
   });
 

@@ -8,7 +8,13 @@ import {
   type Viewer,
 } from "@pulse/platform";
 import type { ConversationService } from "../conversation/conversation.service.ts";
-import { fromLive, messageAddedTopic, toLive, type LiveMessage } from "./message-added.topic.ts";
+import {
+  conversationOf,
+  fromLive,
+  messageAddedTopic,
+  toLive,
+  type LiveMessage,
+} from "./message-added.topic.ts";
 import { decodeMessageCursor, isAfter, type MessagePosition } from "./message-cursor.ts";
 import { readTimes } from "./message.loader.ts";
 
@@ -55,6 +61,7 @@ export class MessageFeed {
       throw badUserInput("after", "The cursor belongs to another conversation");
     }
     const { live } = this.deps;
+    const emitted = new EmittedSeqs(position);
     return replayThenLive({
       // Subscribed (Redis confirmed) before the replay is read: no gap between the two.
       live: await live.subscribe<LiveMessage>(messageAddedTopic(viewer.id)),
@@ -63,11 +70,28 @@ export class MessageFeed {
           ? this.replayPage(viewer, { position, last: last && fromLive(last) }, conversation)
           : [],
       pageSize: this.pageSize,
-      memory: rememberSeqs(),
+      memory: emitted,
       include: (message) =>
         (!conversationId || message.conversationId === conversationId) &&
         (!position || isAfter(position, fromLive(message))),
+      catchUp: (message) => this.catchUp(emitted, message),
     });
+  }
+
+  /**
+   * The messages stored between the last one emitted of `message`'s conversation and it, when
+   * it arrives before them: each message is published after its commit by whichever replica
+   * stored it, so seq 6 can arrive before seq 5. Since seq order is commit order, 6 committed
+   * means 5 did: it is read and emitted first, and its own live copy skipped when it comes.
+   */
+  private async catchUp(emitted: EmittedSeqs, message: LiveMessage): Promise<LiveMessage[]> {
+    const lastEmitted = emitted.holeBefore(message);
+    const conversation = conversationOf(message);
+    if (lastEmitted === undefined || !conversation) return [];
+    return this.withFacts(
+      await this.inConversationAfter(conversation.id, lastEmitted),
+      conversation,
+    );
   }
 
   /**
@@ -80,9 +104,19 @@ export class MessageFeed {
     from: ReplayFrom,
     conversation: ConversationRow | undefined,
   ): Promise<LiveMessage[]> {
-    const { prisma } = this.deps;
-    const messages = await this.missed(viewer, from, conversation?.id);
+    const messages = conversation
+      ? await this.inConversationAfter(conversation.id, (from.last ?? from.position).seq)
+      : await this.missedAcross(viewer, from);
+    return this.withFacts(messages, conversation);
+  }
+
+  /** The messages with their conversations (`conversation`, when they are all of it) and read times. */
+  private async withFacts(
+    messages: MessageRow[],
+    conversation: ConversationRow | undefined,
+  ): Promise<LiveMessage[]> {
     if (messages.length === 0) return [];
+    const { prisma } = this.deps;
     const [conversations, reads] = await Promise.all([
       conversation
         ? [conversation]
@@ -105,19 +139,17 @@ export class MessageFeed {
     );
   }
 
-  private missed(
-    viewer: Viewer,
-    { position, last }: ReplayFrom,
-    conversationId: string | undefined,
-  ): Promise<MessageRow[]> {
-    const take = this.pageSize;
-    if (conversationId) {
-      return this.deps.prisma.message.findMany({
-        where: { conversationId, seq: { gt: (last ?? position).seq } },
-        orderBy: { seq: "asc" },
-        take,
-      });
-    }
+  /** A page of one conversation's messages after `seq`. */
+  private inConversationAfter(conversationId: string, seq: bigint): Promise<MessageRow[]> {
+    return this.deps.prisma.message.findMany({
+      where: { conversationId, seq: { gt: seq } },
+      orderBy: { seq: "asc" },
+      take: this.pageSize,
+    });
+  }
+
+  /** A page of the messages after `position` across the viewer's readable conversations. */
+  private missedAcross(viewer: Viewer, { position, last }: ReplayFrom): Promise<MessageRow[]> {
     return this.deps.prisma.message.findMany({
       where: {
         conversation: {
@@ -130,7 +162,7 @@ export class MessageFeed {
         ...(last && { AND: laterInReplayOrder(last) }),
       },
       orderBy: [{ sentAt: "asc" }, { conversationId: "asc" }, { seq: "asc" }],
-      take,
+      take: this.pageSize,
     });
   }
 }
@@ -153,21 +185,43 @@ function laterInReplayOrder(last: MessagePosition) {
 }
 
 /**
- * Remembers a replay as the highest seq it emitted per conversation. Within a conversation seq
- * is commit order and a replay reads it in that order, so a live message at or below the mark
- * was replayed. Bounded by the viewer's conversations, not by how many messages they missed.
+ * What a subscription emitted of each conversation, as a run of seqs: within a conversation seq
+ * is commit order, and a replay or a catch-up reads it in that order, so a run is all it takes
+ * to tell a live copy of a message emitted already (skipped) from one that arrived ahead of
+ * others (caught up). Bounded by the viewer's conversations, not by how many messages came.
+ *
+ * A run read from Postgres (and the conversation of the subscriber's own cursor) starts at the
+ * conversation's first message. One started by a live message starts at that message: what came
+ * just before it may still be on its way, and is emitted when it arrives, late.
  */
-function rememberSeqs(): ReplayMemory<LiveMessage> {
-  const highest = new Map<string, bigint>();
-  return {
-    remember: (message) => {
-      const seq = BigInt(message.seq);
-      const mark = highest.get(message.conversationId);
-      if (mark === undefined || seq > mark) highest.set(message.conversationId, seq);
-    },
-    replayed: (message) => {
-      const mark = highest.get(message.conversationId);
-      return mark !== undefined && BigInt(message.seq) <= mark;
-    },
-  };
+class EmittedSeqs implements ReplayMemory<LiveMessage> {
+  private readonly runs = new Map<string, { from: bigint; to: bigint }>();
+
+  /** `cursor`: where the subscriber resumes, everything of its conversation up to it theirs. */
+  constructor(cursor: MessagePosition | undefined) {
+    if (cursor) this.runs.set(cursor.conversationId, { from: 0n, to: cursor.seq });
+  }
+
+  remember(message: LiveMessage, from: "replay" | "live"): void {
+    const seq = BigInt(message.seq);
+    const run = this.runs.get(message.conversationId);
+    if (!run) {
+      this.runs.set(message.conversationId, { from: from === "replay" ? 0n : seq, to: seq });
+      return;
+    }
+    if (seq === run.from - 1n) run.from = seq;
+    if (seq > run.to) run.to = seq;
+  }
+
+  replayed(message: LiveMessage): boolean {
+    const seq = BigInt(message.seq);
+    const run = this.runs.get(message.conversationId);
+    return run !== undefined && seq >= run.from && seq <= run.to;
+  }
+
+  /** The last seq emitted of `message`'s conversation, when some between it and `message` were not. */
+  holeBefore(message: LiveMessage): bigint | undefined {
+    const run = this.runs.get(message.conversationId);
+    return run && BigInt(message.seq) > run.to + 1n ? run.to : undefined;
+  }
 }
