@@ -86,8 +86,9 @@ export class MessageFeed {
    */
   private async catchUp(emitted: EmittedSeqs, message: LiveMessage): Promise<LiveMessage[]> {
     const lastEmitted = emitted.holeBefore(message);
+    if (lastEmitted === undefined) return [];
     const conversation = conversationOf(message);
-    if (lastEmitted === undefined || !conversation) return [];
+    if (!conversation) return [];
     return this.withFacts(
       await this.inConversationAfter(conversation.id, lastEmitted),
       conversation,
