@@ -55,6 +55,18 @@ async function take(iterator: AsyncIterator<string>, count: number): Promise<str
   return items;
 }
 
+/** A waiting `next()` gets `item` once it is published; then the stream is ended. */
+async function expectGoingLive(
+  iterator: AsyncIterator<string>,
+  live: ReturnType<typeof fakeLive>,
+  item: string,
+): Promise<void> {
+  const pending = iterator.next();
+  live.publish(item);
+  expect(await pending).toEqual({ value: item, done: false });
+  await iterator.return!();
+}
+
 describe("replayThenLive", () => {
   it("replays, then goes live without gap or duplicate", async () => {
     const live = fakeLive();
@@ -74,10 +86,7 @@ describe("replayThenLive", () => {
     live.publish("m5");
     expect(await take(iterator, 3)).toEqual(["m2", "m3", "m4"]);
     expect(await take(iterator, 1)).toEqual(["m5"]);
-    const pending = iterator.next();
-    live.publish("m6");
-    expect(await pending).toEqual({ value: "m6", done: false });
-    await iterator.return!();
+    await expectGoingLive(iterator, live, "m6");
   });
 
   it("emits only the live items `include` accepts", async () => {
@@ -196,10 +205,7 @@ describe("replayThenLive", () => {
       const iterator = await inOrder(live, ["1", "2", "3", "4", "5"]);
       for (const item of ["1", "4", "2", "3", "5"]) live.publish(item);
       expect(await take(iterator, 5)).toEqual(["1", "2", "3", "4", "5"]);
-      const pending = iterator.next();
-      live.publish("6");
-      expect(await pending).toEqual({ value: "6", done: false });
-      await iterator.return!();
+      await expectGoingLive(iterator, live, "6");
     });
 
     it("ends the live source and the stream when a catch-up fails", async () => {
