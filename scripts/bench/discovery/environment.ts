@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { applyMigrations, ensureDatabase } from "@pulse/db/migrate";
@@ -66,7 +67,8 @@ export async function provisionEnvironment(
   redisUrl ??= spawned?.url;
   if (!redisUrl) throw new Error(NO_REDIS_MESSAGE);
   const redisPrefix = `pulse-bench:${runId}:`;
-  const s3 = await startLocalS3(path.join(tmpdir(), `pulse-bench-s3-${runId}`));
+  const s3Directory = path.join(tmpdir(), `pulse-bench-s3-${runId}`);
+  const s3 = await startLocalS3(s3Directory);
   await createBucket(s3.endpoint, "pulse-bench");
 
   return {
@@ -82,6 +84,7 @@ export async function provisionEnvironment(
     },
     async dispose() {
       await s3.stop();
+      await rm(s3Directory, { recursive: true, force: true });
       await dropDatabase(databaseUrl, databaseName);
       await embedded?.stop();
       const client = new Redis(redisUrl);
