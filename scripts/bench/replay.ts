@@ -25,6 +25,8 @@ interface Scenario {
   otherMessages: number;
 }
 
+/** Messages of other people beside the person's, which the replay must skip. */
+const OTHER_MESSAGES = 100_000;
 /** Other people's conversations hold this many messages each. */
 const OTHERS_PER_CONVERSATION = 200;
 /** Chat's replay page (MessageFeed's default): the time per page is read at this stride. */
@@ -36,7 +38,6 @@ const { values } = parseArgs({
   args: process.argv.slice(2).filter((arg) => arg !== "--"),
   options: { scenarios: { type: "string", default: "50x2000,500x200" } },
 });
-const otherMessages = 100_000;
 const scenarios: Scenario[] = values.scenarios.split(",").map((text) => {
   const match = /^(\d+)x(\d+)$/.exec(text.trim());
   const [conversations, perConversation] = [Number(match?.[1]), Number(match?.[2])];
@@ -44,7 +45,7 @@ const scenarios: Scenario[] = values.scenarios.split(",").map((text) => {
   if (!match || conversations * perConversation < 10 * PAGE + 1) {
     throw new Error(`--scenarios: CONVERSATIONSxMESSAGES, ${10 * PAGE + 1} messages or more`);
   }
-  return { conversations, perConversation, otherMessages };
+  return { conversations, perConversation, otherMessages: OTHER_MESSAGES };
 });
 
 /** Inserts the scenario's conversations and messages, one a day ago every 40 ms or so. */
@@ -114,7 +115,7 @@ try {
     const seconds =
       pageTimes.reduce((sum, time) => sum + time, performance.now() - pageStarted) / 1000;
     await messages.return?.();
-    const tenth = Math.max(1, Math.floor(pageTimes.length / 10));
+    const tenth = Math.floor(pageTimes.length / 10);
     const mean = (times: number[]) => times.reduce((sum, time) => sum + time, 0) / times.length;
     console.log(
       `${scenario.conversations} conversations x ${scenario.perConversation} messages ` +

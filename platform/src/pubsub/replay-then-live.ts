@@ -20,9 +20,11 @@ export interface ReplayThenLiveOptions<Item> {
    * commits): what must be emitted before live `item`, read from where the replay reads, or
    * nothing. Called for each live item about to be emitted; what it answers is emitted first
    * and remembered like replayed items, then `item` unless the memory now holds it. With it,
-   * emitted live items are remembered too. A failure ends the stream with that error.
+   * emitted live items are remembered too. A failure ends the stream with that error. It
+   * answers at once (an array, not a promise) when nothing is missing, as for nearly every
+   * item: no promise per live item.
    */
-  catchUp?: (item: Item) => Promise<Item[]>;
+  catchUp?: (item: Item) => Item[] | Promise<Item[]>;
 }
 
 /** Remembers what a replay emitted, to tell a live item it emitted already. */
@@ -112,7 +114,8 @@ export async function replayThenLive<Item>({
         }
         if (memory.replayed(item) || !include(item)) continue;
         if (catchUp) {
-          const before = await catchUp(item).catch(failed);
+          const caught = catchUp(item);
+          const before = Array.isArray(caught) ? caught : await caught.catch(failed);
           if (closed) return finished();
           if (before.length > 0) {
             // Emitted first; then the live item is looked at again.

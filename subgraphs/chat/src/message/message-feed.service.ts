@@ -84,15 +84,25 @@ export class MessageFeed {
    * stored it, so seq 6 can arrive before seq 5. Since seq order is commit order, 6 committed
    * means 5 did: it is read and emitted first, and its own live copy skipped when it comes.
    */
-  private async catchUp(emitted: EmittedSeqs, message: LiveMessage): Promise<LiveMessage[]> {
+  private catchUp(
+    emitted: EmittedSeqs,
+    message: LiveMessage,
+  ): LiveMessage[] | Promise<LiveMessage[]> {
     const lastEmitted = emitted.holeBefore(message);
     if (lastEmitted === undefined) return [];
     const conversation = conversationOf(message);
     if (!conversation) return [];
-    return this.withFacts(
-      await this.inConversationAfter(conversation.id, lastEmitted),
-      conversation,
-    );
+    return this.after(conversation, lastEmitted);
+  }
+
+  /** A page of `conversation`'s messages after `seq`, with their facts. */
+  private async after(conversation: ConversationRow, seq: bigint): Promise<LiveMessage[]> {
+    const messages = await this.deps.prisma.message.findMany({
+      where: { conversationId: conversation.id, seq: { gt: seq } },
+      orderBy: { seq: "asc" },
+      take: this.pageSize,
+    });
+    return this.withFacts(messages, conversation);
   }
 
   /**
@@ -105,10 +115,8 @@ export class MessageFeed {
     from: ReplayFrom,
     conversation: ConversationRow | undefined,
   ): Promise<LiveMessage[]> {
-    const messages = conversation
-      ? await this.inConversationAfter(conversation.id, (from.last ?? from.position).seq)
-      : await this.missedAcross(viewer, from);
-    return this.withFacts(messages, conversation);
+    if (conversation) return this.after(conversation, (from.last ?? from.position).seq);
+    return this.withFacts(await this.missedAcross(viewer, from), undefined);
   }
 
   /** The messages with their conversations (`conversation`, when they are all of it) and read times. */
@@ -138,15 +146,6 @@ export class MessageFeed {
         readAtById.get(message.id) ?? null,
       ),
     );
-  }
-
-  /** A page of one conversation's messages after `seq`. */
-  private inConversationAfter(conversationId: string, seq: bigint): Promise<MessageRow[]> {
-    return this.deps.prisma.message.findMany({
-      where: { conversationId, seq: { gt: seq } },
-      orderBy: { seq: "asc" },
-      take: this.pageSize,
-    });
   }
 
   /** A page of the messages after `position` across the viewer's readable conversations. */

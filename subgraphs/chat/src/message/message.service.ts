@@ -164,8 +164,18 @@ export class MessageService {
     if (!row) return null;
     const { matchId, userLow, userHigh, createdAt, lastSeq, closedAt, closedReason, ...message } =
       row;
-    const conversation = { id: message.conversationId, matchId, userLow, userHigh, createdAt };
-    return { message, conversation: { ...conversation, lastSeq, closedAt, closedReason } };
+    const id = message.conversationId;
+    const conversation = {
+      id,
+      matchId,
+      userLow,
+      userHigh,
+      createdAt,
+      lastSeq,
+      closedAt,
+      closedReason,
+    };
+    return { message, conversation };
   }
 
   /**
