@@ -15,6 +15,7 @@ import {
 } from "@pulse/platform";
 import { createChatServices } from "../../subgraphs/chat/src/server.ts";
 import { messageCursor } from "../../subgraphs/chat/src/message/message-cursor.ts";
+import { storeBacklog } from "../../subgraphs/chat/src/testing/backlog.ts";
 import { provisionEnvironment } from "./discovery/environment.ts";
 import { percentile } from "./stats.ts";
 
@@ -29,6 +30,8 @@ interface Scenario {
 const OTHER_MESSAGES = 100_000;
 /** Other people's conversations hold this many messages each. */
 const OTHERS_PER_CONVERSATION = 200;
+/** Messages a person's conversation gets per turn while seeding. */
+const TURN = 20;
 /** Chat's replay page (MessageFeed's default): the time per page is read at this stride. */
 const PAGE = 500;
 /** Every this many pages, the heap still used after a full collection is read (untimed). */
@@ -48,30 +51,39 @@ const scenarios: Scenario[] = values.scenarios.split(",").map((text) => {
   return { conversations, perConversation, otherMessages: OTHER_MESSAGES };
 });
 
-/** Inserts the scenario's conversations and messages, one a day ago every 40 ms or so. */
+/**
+ * Stores the scenario's conversations and messages as sending them would have: the person's
+ * conversations take turns, a few messages at a time, so that a page of their feed spans
+ * several conversations, as a real one does; other people's come in one go each.
+ */
 async function seed(prisma: PrismaClient, personId: string, scenario: Scenario): Promise<void> {
   await prisma.$executeRawUnsafe(
-    "TRUNCATE chat.message, chat.conversation_participant, chat.conversation CASCADE",
+    "TRUNCATE chat.message, chat.conversation_participant, chat.conversation, chat.feed_counter CASCADE",
   );
-  await prisma.$executeRaw`
-    INSERT INTO chat.conversation (id, match_id, user_low, user_high, created_at, last_seq)
+  const theirs = await prisma.$queryRaw<{ id: string; sender: string }[]>`
+    INSERT INTO chat.conversation (id, match_id, user_low, user_high, created_at)
     SELECT gen_random_uuid(), gen_random_uuid(), LEAST(${personId}::uuid, other),
-           GREATEST(${personId}::uuid, other), now() - interval '2 days', ${scenario.perConversation}
-    FROM (SELECT gen_random_uuid() AS other FROM generate_series(1, ${scenario.conversations})) AS s`;
-  await prisma.$executeRaw`
-    INSERT INTO chat.conversation (id, match_id, user_low, user_high, created_at, last_seq)
+           GREATEST(${personId}::uuid, other), now() - interval '2 days'
+    FROM (SELECT gen_random_uuid() AS other FROM generate_series(1, ${scenario.conversations})) AS s
+    RETURNING id, user_low AS sender`;
+  const others = await prisma.$queryRaw<{ id: string; sender: string }[]>`
+    INSERT INTO chat.conversation (id, match_id, user_low, user_high, created_at)
     SELECT gen_random_uuid(), gen_random_uuid(), gen_random_uuid(), gen_random_uuid(),
-           now() - interval '2 days', ${OTHERS_PER_CONVERSATION}
-    FROM generate_series(1, ${scenario.otherMessages / OTHERS_PER_CONVERSATION})`;
+           now() - interval '2 days'
+    FROM generate_series(1, ${scenario.otherMessages / OTHERS_PER_CONVERSATION})
+    RETURNING id, user_low AS sender`;
   await prisma.$executeRawUnsafe(`
     INSERT INTO chat.conversation_participant (conversation_id, user_id, last_activity_at)
     SELECT id, user_low, now() FROM chat.conversation
     UNION ALL SELECT id, user_high, now() FROM chat.conversation`);
-  await prisma.$executeRawUnsafe(`
-    INSERT INTO chat.message (id, conversation_id, seq, sender_id, client_message_id, body, sent_at)
-    SELECT gen_random_uuid(), c.id, n, c.user_low, c.id || ':' || n, 'backlog message ' || n,
-           now() - interval '1 day' + n * interval '40 ms' + random() * interval '30 ms'
-    FROM chat.conversation AS c, generate_series(1, c.last_seq) AS n`);
+  for (const { id, sender } of others) {
+    await storeBacklog(prisma, id, sender, OTHERS_PER_CONVERSATION);
+  }
+  for (let stored = 0; stored < scenario.perConversation; stored += TURN) {
+    for (const { id, sender } of theirs) {
+      await storeBacklog(prisma, id, sender, Math.min(TURN, scenario.perConversation - stored));
+    }
+  }
   await prisma.$executeRawUnsafe("ANALYZE");
 }
 
@@ -93,8 +105,12 @@ try {
     const person = { id: randomUUID(), role: "USER" as const, sessionId: randomUUID() };
     await seed(prisma, person.id, scenario);
     const oldest = await prisma.message.findFirstOrThrow({
-      where: { conversation: { OR: [{ userLow: person.id }, { userHigh: person.id }] } },
-      orderBy: [{ sentAt: "asc" }, { conversationId: "asc" }, { seq: "asc" }],
+      where: {
+        OR: [
+          { senderId: person.id, senderPosition: 1 },
+          { recipientId: person.id, recipientPosition: 1 },
+        ],
+      },
     });
     const owed = scenario.conversations * scenario.perConversation - 1;
     const heapBefore = heldHeap();

@@ -6,6 +6,7 @@ import {
   registerWithProfile,
   type MatchedPair,
 } from "../support/fixtures.ts";
+import { storeBacklog } from "../../subgraphs/chat/src/testing/backlog.ts";
 import { ApiClient } from "../support/api-client.ts";
 import { startGateway, startStack, type RunningGateway, type Stack } from "../support/stack.ts";
 import { WsTestClient, type TestSubscription } from "../support/ws-client.ts";
@@ -267,36 +268,13 @@ describe("messageAdded through the gateway", () => {
 });
 
 describe("a long replay", () => {
-  /** `count` messages from `senderId` stored straight in chat's tables, after the last one. */
-  async function backlog(conversationId: string, senderId: string, count: number) {
-    const { lastSeq } = await stack.prisma.conversation.findUniqueOrThrow({
-      where: { id: conversationId },
-    });
-    const start = Date.now();
-    await stack.prisma.message.createMany({
-      data: Array.from({ length: count }, (_, index) => ({
-        id: randomUUID(),
-        conversationId,
-        seq: lastSeq + BigInt(index + 1),
-        senderId,
-        clientMessageId: randomUUID(),
-        body: `backlog ${index + 1}`,
-        sentAt: new Date(start + index),
-      })),
-    });
-    await stack.prisma.conversation.update({
-      where: { id: conversationId },
-      data: { lastSeq: lastSeq + BigInt(count) },
-    });
-  }
-
   it("delivers every message after `after`, however many, then goes on live", async () => {
     const pair = await matchedPair(stack);
     const { alice, bob, conversationId } = pair;
     await send(bob, conversationId, "seen");
     const seen = await newestMessageCursor(alice, conversationId);
     const count = 1200;
-    await backlog(conversationId, bob.id, count);
+    await storeBacklog(stack.prisma, conversationId, bob.id, count);
     const socket = await WsTestClient.connect(stack.gatewayUrl, alice.accessToken);
     const subscription = socket.subscribe("OnMessageAdded", { conversationId, after: seen });
     await subscription.results$(count);

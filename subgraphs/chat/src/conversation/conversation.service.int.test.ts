@@ -3,6 +3,7 @@ import type { Viewer } from "@pulse/platform";
 import { execute, parse, type GraphQLSchema } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildChatSchema } from "../schema.ts";
+import { storeBacklog } from "../testing/backlog.ts";
 import {
   newViewer,
   nodeIds,
@@ -186,19 +187,7 @@ describe("unreadCount", () => {
   it("is a counter: one primary-key read, however many messages (100,000)", async () => {
     const { conversation, a, b } = await openConversation(harness);
     // 99,999 messages from b in one statement, counted as sending them would have.
-    await harness.prisma.$executeRaw`
-      INSERT INTO chat.message (id, conversation_id, seq, sender_id, client_message_id, body, sent_at)
-      SELECT gen_random_uuid(), ${conversation.id}::uuid, s, ${b.id}::uuid, 'bulk-' || s,
-             'message ' || s, now() - interval '1 hour' + s * interval '1 millisecond'
-      FROM generate_series(1, 99999) AS s`;
-    await harness.prisma.conversation.update({
-      where: { id: conversation.id },
-      data: { lastSeq: 99_999n },
-    });
-    await harness.prisma.conversationParticipant.update({
-      where: { conversationId_userId: { conversationId: conversation.id, userId: a.id } },
-      data: { unreadCount: 99_999 },
-    });
+    await storeBacklog(harness.prisma, conversation.id, b.id, 99_999);
     const last = await send(harness, b, conversation.id, "one hundred thousand");
     expect(last.seq).toBe(100_000n);
 

@@ -94,16 +94,38 @@ async function nextIds(feed: Events, count: number): Promise<string[]> {
 const ids = (messages: MessageRow[]) => messages.map((message) => message.id);
 
 /**
- * Waits past the current millisecond (sentAt's precision), so that what is sent next replays
- * after what was sent before: within one millisecond a replay across conversations orders by
- * conversation id.
+ * Sends whose live copies are held back, then published in the order a test chooses, as
+ * replicas racing after their commits may publish them.
  */
-const nextMillisecond = () => new Promise((resolve) => setTimeout(resolve, 2));
+function heldBackSender() {
+  const held: { topic: string; payload: LiveMessage }[] = [];
+  const holdingBack = {
+    publish: async (topic: string, payload: LiveMessage) => void held.push({ topic, payload }),
+  };
+  const messages = new MessageService({
+    prisma: harness.prisma,
+    conversations: harness.conversations,
+    live: holdingBack as unknown as LivePubSub,
+    logger: createLogger("chat", "silent"),
+  });
+  return {
+    async send(sender: Viewer, conversationId: string, body: string): Promise<MessageRow> {
+      const request = { conversationId, body, clientMessageId: randomUUID() };
+      return (await messages.send(sender, request)).message;
+    },
+    /** Publishes the held live copies of `sent` to `userId`, in this order. */
+    async release(userId: string, ...sent: MessageRow[]): Promise<void> {
+      const topic = messageAddedTopic(userId);
+      for (const message of sent) {
+        const copy = held.find((entry) => entry.topic === topic && entry.payload.id === message.id);
+        if (!copy) throw new Error(`no live copy of ${message.id} for ${userId}`);
+        await harness.live.publish(topic, copy.payload);
+      }
+    },
+  };
+}
 
-/**
- * Alice in two conversations (with `first.b`, and with Carol in `second`), and the cursor of a
- * message she has seen in the first; anything sent next is a later millisecond.
- */
+/** Alice in two conversations (with `first.b`, and with Carol in `second`), and a message she has seen in the first. */
 async function twoConversationsSeenUpTo() {
   const first = await openConversation(harness);
   const { a } = first;
@@ -116,7 +138,6 @@ async function twoConversationsSeenUpTo() {
   });
   const second = await harness.prisma.conversation.findUniqueOrThrow({ where: { matchId } });
   const seen = await send(harness, first.b, first.conversation.id, "seen");
-  await nextMillisecond();
   return { first, a, carol, second, seen };
 }
 
@@ -129,6 +150,10 @@ describe("messageAdded", () => {
     ]);
     expect(await errorCodes(a, { conversationId: randomUUID() })).toEqual(["NOT_FOUND"]);
     expect(await errorCodes(a, { after: "bogus" })).toEqual(["BAD_USER_INPUT"]);
+    const theirs = await send(harness, b, conversation.id, "not for strangers");
+    expect(await errorCodes(newViewer(), { after: messageCursor(theirs) })).toEqual([
+      "BAD_USER_INPUT",
+    ]);
     await harness.deliver("match.ended", {
       matchId,
       userIds: [a.id, b.id],
@@ -254,12 +279,10 @@ describe("messageAdded", () => {
     }
   });
 
-  it("without conversationId, replays across the viewer's conversations by time", async () => {
+  it("without conversationId, replays across the viewer's conversations in the order stored", async () => {
     const { first, a, carol, second, seen } = await twoConversationsSeenUpTo();
     const missed = [await send(harness, carol, second.id, "missed 1")];
-    await nextMillisecond();
     missed.push(await send(harness, first.b, first.conversation.id, "missed 2"));
-    await nextMillisecond();
     const feed = await feedOf(a, { after: messageCursor(seen) });
     const live = await send(harness, carol, second.id, "live");
     expect(await nextIds(feed, 3)).toEqual([...ids(missed), live.id]);
@@ -288,19 +311,22 @@ describe("messageAdded", () => {
     await feed.return!();
   });
 
-  it("pages a replay across conversations in time order", async () => {
+  it("pages a replay across conversations in the order stored", async () => {
     const { first, a, carol, second, seen } = await twoConversationsSeenUpTo();
     const missed: MessageRow[] = [];
     for (let i = 0; i < 5; i += 1) {
       const [sender, conversationId] =
         i % 2 === 0 ? [carol, second.id] : [first.b, first.conversation.id];
       missed.push(await send(harness, sender, conversationId, `missed ${i}`));
-      await nextMillisecond();
     }
+    harness.statements.reset();
     const feed = await feedOf(a, { after: messageCursor(seen) }, 2);
     // Heard live, and read again by the last page.
     const live = await send(harness, carol, second.id, "live");
     expect(await nextIds(feed, 6)).toEqual([...ids(missed), live.id]);
+    // The cursor's place in Alice's feed, then per page (2, 2, 2) its messages, their
+    // conversations and read times; and the send.
+    expect(harness.statements.count).toBe(1 + 3 * 3 + 1);
     // The first is read by one more page, which ends the replay; the live copies that follow
     // (of "live" and of it) are skipped.
     for (const body of ["sentinel 1", "sentinel 2"]) {
@@ -315,34 +341,60 @@ describe("messageAdded", () => {
     const feed = await feedOf(a);
     const first = await send(harness, b, conversation.id, "first");
     expect(await nextIds(feed, 1)).toEqual([first.id]);
-    // Two more stored with their publishing held back, then published the other way round, as
-    // two replicas racing after their commits may.
-    const held: { topic: string; payload: LiveMessage }[] = [];
-    const holdingBack = {
-      publish: async (topic: string, payload: LiveMessage) => held.push({ topic, payload }),
-    };
-    const messages = new MessageService({
-      prisma: harness.prisma,
-      conversations: harness.conversations,
-      live: holdingBack as unknown as LivePubSub,
-      logger: createLogger("chat", "silent"),
-    });
-    for (const body of ["second", "third"]) {
-      await messages.send(b, {
-        conversationId: conversation.id,
-        body,
-        clientMessageId: randomUUID(),
-      });
-    }
-    const toAlice = held.filter(({ topic }) => topic === messageAddedTopic(a.id));
-    expect(toAlice).toHaveLength(2);
-    await harness.live.publish(messageAddedTopic(a.id), toAlice[1]!.payload);
+    const held = heldBackSender();
+    const second = await held.send(b, conversation.id, "second");
+    const third = await held.send(b, conversation.id, "third");
+    await held.release(a.id, third);
     // The third waited for the second, read from Postgres: it committed before the third.
-    expect(await nextIds(feed, 2)).toEqual(toAlice.map(({ payload }) => payload.id));
+    expect(await nextIds(feed, 2)).toEqual(ids([second, third]));
     // The second's own live copy, late, was emitted already.
-    await harness.live.publish(messageAddedTopic(a.id), toAlice[0]!.payload);
+    await held.release(a.id, second);
     const fourth = await send(harness, b, conversation.id, "fourth");
     expect(await nextIds(feed, 1)).toEqual([fourth.id]);
+    await feed.return!();
+  });
+
+  it("emits the viewer's messages in the order stored, across conversations, from the first one after subscribing", async () => {
+    const { first, a, carol, second } = await twoConversationsSeenUpTo();
+    const feed = await feedOf(a);
+    const held = heldBackSender();
+    const one = await held.send(first.b, first.conversation.id, "one");
+    const two = await held.send(carol, second.id, "two");
+    const three = await held.send(first.b, first.conversation.id, "three");
+    await held.release(a.id, three);
+    expect(await nextIds(feed, 3)).toEqual(ids([one, two, three]));
+    await held.release(a.id, two, one);
+    const four = await send(harness, carol, second.id, "four");
+    expect(await nextIds(feed, 1)).toEqual([four.id]);
+    await feed.return!();
+  });
+
+  it("with conversationId, emits in seq order from the first message after subscribing", async () => {
+    const { conversation, a, b } = await openConversation(harness);
+    const feed = await feedOf(a, { conversationId: conversation.id });
+    const held = heldBackSender();
+    const one = await held.send(b, conversation.id, "one");
+    const two = await held.send(b, conversation.id, "two");
+    await held.release(a.id, two);
+    expect(await nextIds(feed, 2)).toEqual(ids([one, two]));
+    await held.release(a.id, one);
+    const three = await send(harness, b, conversation.id, "three");
+    expect(await nextIds(feed, 1)).toEqual([three.id]);
+    await feed.return!();
+  });
+
+  it("resumes after a message by the order stored, not by the time stamped", async () => {
+    const { first, a, carol, second } = await twoConversationsSeenUpTo();
+    const received = await send(harness, carol, second.id, "received");
+    const later = await send(harness, first.b, first.conversation.id, "stamped first");
+    // As if its sender's statement stamped it before `received` and committed after it.
+    await harness.prisma.message.update({
+      where: { id: later.id },
+      data: { sentAt: new Date(received.sentAt.getTime() - 1000) },
+    });
+    const feed = await feedOf(a, { after: messageCursor(received) });
+    const sentinel = await send(harness, carol, second.id, "sentinel");
+    expect(await nextIds(feed, 2)).toEqual(ids([later, sentinel]));
     await feed.return!();
   });
 

@@ -17,9 +17,14 @@ type LiveConversation = Omit<ConversationRow, "lastSeq" | "createdAt" | "closedA
  * carries its conversation as it was when sent, so delivering it to a subscriber needs no query;
  * a replayed one carries its conversation and when it was read, read with its replay's page.
  */
-export type LiveMessage = Omit<MessageRow, "seq" | "sentAt"> & {
+export type LiveMessage = Omit<
+  MessageRow,
+  "seq" | "sentAt" | "senderPosition" | "recipientPosition"
+> & {
   seq: string;
   sentAt: string;
+  senderPosition: string;
+  recipientPosition: string;
   conversation?: LiveConversation;
   /** Replayed messages only: when the other person first read it. */
   readAt?: string | null;
@@ -34,6 +39,8 @@ export function toLive(
     ...message,
     seq: message.seq.toString(),
     sentAt: message.sentAt.toISOString(),
+    senderPosition: message.senderPosition.toString(),
+    recipientPosition: message.recipientPosition.toString(),
     ...(readAt === undefined ? {} : { readAt: readAt?.toISOString() ?? null }),
     ...(conversation
       ? {
@@ -51,7 +58,21 @@ export function toLive(
 /** The message a live payload stands for. */
 export function fromLive(payload: LiveMessage): MessageRow {
   const { conversation: _conversation, readAt: _readAt, ...message } = payload;
-  return { ...message, seq: BigInt(payload.seq), sentAt: new Date(payload.sentAt) };
+  return {
+    ...message,
+    seq: BigInt(payload.seq),
+    sentAt: new Date(payload.sentAt),
+    senderPosition: BigInt(payload.senderPosition),
+    recipientPosition: BigInt(payload.recipientPosition),
+  };
+}
+
+/** A message's position in the feed of `userId`, one of its two people. */
+export function feedPosition(
+  userId: string,
+  message: Pick<LiveMessage | MessageRow, "senderId" | "senderPosition" | "recipientPosition">,
+): bigint {
+  return BigInt(userId === message.senderId ? message.senderPosition : message.recipientPosition);
 }
 
 /** The conversation a new message's payload carries, as it was when the message was sent. */

@@ -2,21 +2,20 @@ import type { Message as MessageRow } from "@pulse/db";
 import { decodeCursor, encodeCursor } from "@pulse/platform";
 import { z } from "zod";
 
-/** Where a message stands: its conversation, its place in it, and when it was sent. */
+/** Where a message stands: its conversation and its place in it. */
 export interface MessagePosition {
   conversationId: string;
   seq: bigint;
-  sentAt: Date;
 }
 
-/** A message cursor's content: conversation id, seq (decimal) and sentAt (ISO). */
-const cursorSchema = z.tuple([z.uuid(), z.string().regex(/^\d{1,19}$/), z.iso.datetime()]);
+/** A message cursor's content: conversation id and seq (decimal). */
+const cursorSchema = z.tuple([z.uuid(), z.string().regex(/^\d{1,19}$/)]);
 
-type MessageKey = Pick<MessageRow, "conversationId" | "seq" | "sentAt">;
+type MessageKey = Pick<MessageRow, "conversationId" | "seq">;
 
 /** The keyset values a message cursor holds. */
-export function messagePosition(message: MessageKey): [string, string, string] {
-  return [message.conversationId, message.seq.toString(), message.sentAt.toISOString()];
+export function messagePosition(message: MessageKey): [string, string] {
+  return [message.conversationId, message.seq.toString()];
 }
 
 /** A message's opaque cursor, for `messages(after:)` and `messageAdded(after:)`. */
@@ -30,16 +29,6 @@ export function messageCursor(message: MessageKey): string {
  * @throws BAD_USER_INPUT on `field` when the cursor was not made by us.
  */
 export function decodeMessageCursor(cursor: string, field = "after"): MessagePosition {
-  const [conversationId, seq, sentAt] = decodeCursor(cursor, cursorSchema, field);
-  return { conversationId, seq: BigInt(seq), sentAt: new Date(sentAt) };
-}
-
-/**
- * Whether a message comes after `position`: later in the same conversation, or in another one
- * sent no earlier (the same millisecond counts: replaying one twice beats losing it).
- */
-export function isAfter(position: MessagePosition, message: MessageKey): boolean {
-  return message.conversationId === position.conversationId
-    ? message.seq > position.seq
-    : message.sentAt >= position.sentAt;
+  const [conversationId, seq] = decodeCursor(cursor, cursorSchema, field);
+  return { conversationId, seq: BigInt(seq) };
 }

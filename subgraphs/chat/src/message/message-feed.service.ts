@@ -1,4 +1,8 @@
-import type { Conversation as ConversationRow, Message as MessageRow } from "@pulse/db";
+import {
+  Prisma,
+  type Conversation as ConversationRow,
+  type Message as MessageRow,
+} from "@pulse/db";
 import {
   badUserInput,
   replayThenLive,
@@ -9,20 +13,19 @@ import {
 } from "@pulse/platform";
 import type { ConversationService } from "../conversation/conversation.service.ts";
 import {
-  conversationOf,
-  fromLive,
+  feedPosition,
   messageAddedTopic,
   toLive,
   type LiveMessage,
 } from "./message-added.topic.ts";
-import { decodeMessageCursor, isAfter, type MessagePosition } from "./message-cursor.ts";
-import { readTimes } from "./message.loader.ts";
+import { decodeMessageCursor, type MessagePosition } from "./message-cursor.ts";
+import { MESSAGE_COLUMNS, readTimes } from "./message.loader.ts";
 
 export interface MessageFeedDeps {
   prisma: PrismaClient;
   conversations: ConversationService;
   live: LivePubSub;
-  /** Messages a replay reads per page (default {@link REPLAY_PAGE_SIZE}). */
+  /** Messages a replay or a catch-up reads per page (default {@link REPLAY_PAGE_SIZE}). */
   replayPageSize?: number;
 }
 
@@ -31,6 +34,22 @@ export interface MessageFeedDeps {
  * page at a time, each read once the one before is on its way, so chat holds one page of it.
  */
 const REPLAY_PAGE_SIZE = 500;
+
+/**
+ * The order a subscription follows, in which every message has a number: contiguous from 1 and
+ * in commit order, so the number alone tells whether one was missed. A conversation's `seq`, or
+ * a person's feed position (see the FeedCounter model).
+ */
+interface Numbering {
+  numberOf(message: LiveMessage): bigint;
+  /**
+   * Where a subscriber starts, read once it is subscribed live: the number of the `cursor`'s
+   * message, or without one, the last number handed out.
+   */
+  start(cursor: MessagePosition | undefined): Promise<bigint>;
+  /** Up to a page of the messages numbered after `last`, in order, with their facts. */
+  after(last: bigint): Promise<LiveMessage[]>;
+}
 
 /** `messageAdded`: new messages of the viewer's conversations, live, after an optional replay. */
 export class MessageFeed {
@@ -41,12 +60,18 @@ export class MessageFeed {
   }
 
   /**
-   * The viewer's new messages (of one conversation, or all of theirs). With `after`, first the
-   * messages after that cursor, then live ones, with no gap and no duplicate.
+   * The viewer's new messages (of one conversation, in seq order, or all of theirs, in the order
+   * of their feed). With `after`, first the messages after that cursor, then live ones, with no
+   * gap and no duplicate.
+   *
+   * Each message is published after its commit by whichever replica stored it, so one can arrive
+   * before another that committed earlier. Since numbers follow commit order, a live message
+   * whose number is past the next one expected means those between have committed: they are
+   * read from Postgres and emitted first, and their late live copies skipped.
    *
    * @throws NOT_FOUND / FORBIDDEN for a conversation the viewer may not read (see
-   * `ConversationService.get`); BAD_USER_INPUT on `after` for a cursor we did not make or of
-   * another conversation than `conversationId`.
+   * `ConversationService.get`); BAD_USER_INPUT on `after` for a cursor we did not make, of
+   * another conversation than `conversationId`, or not of one of the viewer's messages.
    */
   async subscribe(
     viewer: Viewer,
@@ -56,47 +81,81 @@ export class MessageFeed {
     const conversation = conversationId
       ? await this.deps.conversations.get(viewer, conversationId)
       : undefined;
-    const position = after ? decodeMessageCursor(after) : undefined;
-    if (position && conversationId && position.conversationId !== conversationId) {
+    const cursor = after ? decodeMessageCursor(after) : undefined;
+    if (cursor && conversation && cursor.conversationId !== conversation.id) {
       throw badUserInput("after", "The cursor belongs to another conversation");
     }
-    const { live } = this.deps;
-    const emitted = new EmittedSeqs(position);
+    const numbering = conversation
+      ? this.conversationNumbering(conversation)
+      : this.feedNumbering(viewer);
+    // Subscribed (Redis confirmed) before the start is read: whatever commits after it is heard.
+    const live = await this.deps.live.subscribe<LiveMessage>(messageAddedTopic(viewer.id));
+    let start: bigint;
+    try {
+      start = await numbering.start(cursor);
+    } catch (error) {
+      await live.return?.();
+      throw error;
+    }
+    const emitted = new LastEmitted(start, numbering);
     return replayThenLive({
-      // Subscribed (Redis confirmed) before the replay is read: no gap between the two.
-      live: await live.subscribe<LiveMessage>(messageAddedTopic(viewer.id)),
-      replayPage: async (last) =>
-        position
-          ? this.replayPage(viewer, { position, last: last && fromLive(last) }, conversation)
-          : [],
+      live,
+      replayPage: async () => (cursor ? numbering.after(emitted.last) : []),
       pageSize: this.pageSize,
       memory: emitted,
-      include: (message) =>
-        (!conversationId || message.conversationId === conversationId) &&
-        (!position || isAfter(position, fromLive(message))),
-      catchUp: (message) => this.catchUp(emitted, message),
+      include: conversation && ((message) => message.conversationId === conversation.id),
+      catchUp: (message) => (emitted.isAheadOf(message) ? numbering.after(emitted.last) : []),
     });
   }
 
   /**
-   * The messages stored between the last one emitted of `message`'s conversation and it, when
-   * it arrives before them: each message is published after its commit by whichever replica
-   * stored it, so seq 6 can arrive before seq 5. Since seq order is commit order, 6 committed
-   * means 5 did: it is read and emitted first, and its own live copy skipped when it comes.
+   * A conversation by seq. Without a cursor it starts after the newest message as `get` read it,
+   * just before subscribing: one committed in between is emitted when the next one arrives.
    */
-  private catchUp(
-    emitted: EmittedSeqs,
-    message: LiveMessage,
-  ): LiveMessage[] | Promise<LiveMessage[]> {
-    const lastEmitted = emitted.holeBefore(message);
-    if (lastEmitted === undefined) return [];
-    const conversation = conversationOf(message);
-    if (!conversation) return [];
-    return this.after(conversation, lastEmitted);
+  private conversationNumbering(conversation: ConversationRow): Numbering {
+    return {
+      numberOf: (message) => BigInt(message.seq),
+      start: async (cursor) => cursor?.seq ?? conversation.lastSeq,
+      after: (seq) => this.conversationAfter(conversation, seq),
+    };
+  }
+
+  /** The viewer's feed: every message of their conversations, by position. */
+  private feedNumbering(viewer: Viewer): Numbering {
+    return {
+      numberOf: (message) => feedPosition(viewer.id, message),
+      start: (cursor) =>
+        cursor ? this.feedPositionAt(viewer.id, cursor) : this.feedEnd(viewer.id),
+      after: (position) => this.feedAfter(viewer.id, position),
+    };
+  }
+
+  /**
+   * The cursor's message's position in the person's feed.
+   *
+   * @throws BAD_USER_INPUT on `after` when it is not a message of theirs.
+   */
+  private async feedPositionAt(userId: string, cursor: MessagePosition): Promise<bigint> {
+    const message = await this.deps.prisma.message.findUnique({
+      where: { conversationId_seq: cursor },
+    });
+    if (!message || (message.senderId !== userId && message.recipientId !== userId)) {
+      throw badUserInput("after", "The cursor is not of one of your messages");
+    }
+    return feedPosition(userId, message);
+  }
+
+  /** The last position handed out in the person's feed (0 before their first message). */
+  private async feedEnd(userId: string): Promise<bigint> {
+    const counter = await this.deps.prisma.feedCounter.findUnique({ where: { userId } });
+    return counter?.lastPosition ?? 0n;
   }
 
   /** A page of `conversation`'s messages after `seq`, with their facts. */
-  private async after(conversation: ConversationRow, seq: bigint): Promise<LiveMessage[]> {
+  private async conversationAfter(
+    conversation: ConversationRow,
+    seq: bigint,
+  ): Promise<LiveMessage[]> {
     const messages = await this.deps.prisma.message.findMany({
       where: { conversationId: conversation.id, seq: { gt: seq } },
       orderBy: { seq: "asc" },
@@ -106,17 +165,28 @@ export class MessageFeed {
   }
 
   /**
-   * A page of the messages after `position` in the viewer's `conversation` (already read and
-   * checked), or in all their readable ones, continuing after `last`; each with its
-   * conversation and read time: two or three statements per page, however many messages.
+   * A page of the person's feed after `position`, leaving out conversations that left their
+   * list (unmatch, block): the two halves of it (sent, received), each read in order along its
+   * index, merged. Three statements with the facts, however many messages.
    */
-  private async replayPage(
-    viewer: Viewer,
-    from: ReplayFrom,
-    conversation: ConversationRow | undefined,
-  ): Promise<LiveMessage[]> {
-    if (conversation) return this.after(conversation, (from.last ?? from.position).seq);
-    return this.withFacts(await this.missedAcross(viewer, from), undefined);
+  private async feedAfter(userId: string, position: bigint): Promise<LiveMessage[]> {
+    const limit = this.pageSize;
+    const listed = Prisma.sql`EXISTS (
+      SELECT FROM chat.conversation_participant AS participant
+      WHERE participant.conversation_id = m.conversation_id
+        AND participant.user_id = ${userId}::uuid AND participant.hidden_at IS NULL)`;
+    const messages = await this.deps.prisma.$queryRaw<MessageRow[]>`
+      SELECT ${MESSAGE_COLUMNS} FROM (
+        (SELECT m.*, m.sender_position AS position FROM chat.message AS m
+         WHERE m.sender_id = ${userId}::uuid AND m.sender_position > ${position} AND ${listed}
+         ORDER BY m.sender_position LIMIT ${limit})
+        UNION ALL
+        (SELECT m.*, m.recipient_position FROM chat.message AS m
+         WHERE m.recipient_id = ${userId}::uuid AND m.recipient_position > ${position} AND ${listed}
+         ORDER BY m.recipient_position LIMIT ${limit})
+      ) AS m
+      ORDER BY position LIMIT ${limit}`;
+    return this.withFacts(messages, undefined);
   }
 
   /** The messages with their conversations (`conversation`, when they are all of it) and read times. */
@@ -147,81 +217,30 @@ export class MessageFeed {
       ),
     );
   }
-
-  /** A page of the messages after `position` across the viewer's readable conversations. */
-  private missedAcross(viewer: Viewer, { position, last }: ReplayFrom): Promise<MessageRow[]> {
-    return this.deps.prisma.message.findMany({
-      where: {
-        conversation: {
-          participants: { some: { userId: viewer.id, hiddenAt: null } },
-        },
-        OR: [
-          { conversationId: position.conversationId, seq: { gt: position.seq } },
-          { conversationId: { not: position.conversationId }, sentAt: { gte: position.sentAt } },
-        ],
-        ...(last && { AND: laterInReplayOrder(last) }),
-      },
-      orderBy: [{ sentAt: "asc" }, { conversationId: "asc" }, { seq: "asc" }],
-      take: this.pageSize,
-    });
-  }
-}
-
-/** Where a replay page starts: after the subscriber's `position`, and after `last` replayed. */
-interface ReplayFrom {
-  position: MessagePosition;
-  last: MessagePosition | undefined;
-}
-
-/** The messages after `last` in a replay of all conversations: by sentAt, conversation, seq. */
-function laterInReplayOrder(last: MessagePosition) {
-  return {
-    OR: [
-      { sentAt: { gt: last.sentAt } },
-      { sentAt: last.sentAt, conversationId: { gt: last.conversationId } },
-      { sentAt: last.sentAt, conversationId: last.conversationId, seq: { gt: last.seq } },
-    ],
-  };
 }
 
 /**
- * What a subscription emitted of each conversation, as a run of seqs: within a conversation seq
- * is commit order, and a replay or a catch-up reads it in that order, so a run is all it takes
- * to tell a live copy of a message emitted already (skipped) from one that arrived ahead of
- * others (caught up). Bounded by the viewer's conversations, not by how many messages came.
- *
- * A run read from Postgres (and the conversation of the subscriber's own cursor) starts at the
- * conversation's first message. One started by a live message starts at that message: what came
- * just before it may still be on its way, and is emitted when it arrives, late.
+ * The number of the last message a subscription emitted (or of where it started): numbers have
+ * no holes, so one number is all it takes to tell a live copy emitted already (skipped) from a
+ * message that arrived ahead of others (caught up). Constant memory, however long it runs.
  */
-class EmittedSeqs implements ReplayMemory<LiveMessage> {
-  private readonly runs = new Map<string, { from: bigint; to: bigint }>();
+class LastEmitted implements ReplayMemory<LiveMessage> {
+  constructor(
+    public last: bigint,
+    private readonly numbering: Numbering,
+  ) {}
 
-  /** `cursor`: where the subscriber resumes, everything of its conversation up to it theirs. */
-  constructor(cursor: MessagePosition | undefined) {
-    if (cursor) this.runs.set(cursor.conversationId, { from: 0n, to: cursor.seq });
-  }
-
-  remember(message: LiveMessage, from: "replay" | "live"): void {
-    const seq = BigInt(message.seq);
-    const run = this.runs.get(message.conversationId);
-    if (!run) {
-      this.runs.set(message.conversationId, { from: from === "replay" ? 0n : seq, to: seq });
-      return;
-    }
-    if (seq === run.from - 1n) run.from = seq;
-    if (seq > run.to) run.to = seq;
+  remember(message: LiveMessage): void {
+    const number = this.numbering.numberOf(message);
+    if (number > this.last) this.last = number;
   }
 
   replayed(message: LiveMessage): boolean {
-    const seq = BigInt(message.seq);
-    const run = this.runs.get(message.conversationId);
-    return run !== undefined && seq >= run.from && seq <= run.to;
+    return this.numbering.numberOf(message) <= this.last;
   }
 
-  /** The last seq emitted of `message`'s conversation, when some between it and `message` were not. */
-  holeBefore(message: LiveMessage): bigint | undefined {
-    const run = this.runs.get(message.conversationId);
-    return run && BigInt(message.seq) > run.to + 1n ? run.to : undefined;
+  /** Whether messages numbered between the last emitted and `message` were not emitted yet. */
+  isAheadOf(message: LiveMessage): boolean {
+    return this.numbering.numberOf(message) > this.last + 1n;
   }
 }

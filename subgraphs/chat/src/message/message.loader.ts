@@ -1,6 +1,12 @@
-import type { Message as MessageRow } from "@pulse/db";
+import { Prisma, type Message as MessageRow } from "@pulse/db";
 import { createKeyedLoader, isUuid, type PrismaClient } from "@pulse/platform";
 import type { ChatLoaderDeps } from "../conversation/conversation.loader.ts";
+
+/** The columns of `chat.message AS m`, named as the Message model's fields, for raw reads. */
+export const MESSAGE_COLUMNS = Prisma.raw(`m.id, m.conversation_id AS "conversationId", m.seq,
+  m.sender_id AS "senderId", m.client_message_id AS "clientMessageId", m.body,
+  m.sent_at AS "sentAt", m.sender_position AS "senderPosition", m.recipient_id AS "recipientId",
+  m.recipient_position AS "recipientPosition"`);
 
 /** Request-scoped message loaders, each one statement per batch. */
 export const messageLoaders = {
@@ -14,8 +20,7 @@ export const messageLoaders = {
   lastMessage: ({ prisma }: ChatLoaderDeps) =>
     createKeyedLoader<string, MessageRow>(
       (ids) => prisma.$queryRaw<MessageRow[]>`
-        SELECT m.id, m.conversation_id AS "conversationId", m.seq, m.sender_id AS "senderId",
-               m.client_message_id AS "clientMessageId", m.body, m.sent_at AS "sentAt"
+        SELECT ${MESSAGE_COLUMNS}
         FROM chat.conversation c
         JOIN chat.message m ON m.conversation_id = c.id AND m.seq = c.last_seq
         WHERE c.id = ANY(${ids.filter(isUuid)}::uuid[])`,

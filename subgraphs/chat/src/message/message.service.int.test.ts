@@ -69,18 +69,80 @@ describe("sendMessage", () => {
         clientMessageId: "c-1",
         body: "Hello there!",
         sentAt: expect.any(Date),
+        // The first message of both people's feeds.
+        senderPosition: 1n,
+        recipientId: b.id,
+        recipientPosition: 1n,
       },
       // Stored by this request: the conversation it went into comes back with it, numbered on.
       storedIn: { ...conversation, lastSeq: 1n },
     });
     const second = await send(harness, b, conversation.id, "Hi!");
-    expect(second.seq).toBe(2n);
+    expect(second).toMatchObject({
+      seq: 2n,
+      senderPosition: 2n,
+      recipientId: a.id,
+      recipientPosition: 2n,
+    });
     const sides = await harness.prisma.conversationParticipant.findMany({
       where: { conversationId: conversation.id },
     });
     const unread = Object.fromEntries(sides.map((side) => [side.userId, side.unreadCount]));
     expect(unread).toEqual({ [a.id]: 1, [b.id]: 1 });
     expect(sides.map((side) => side.lastActivityAt)).toEqual([second.sentAt, second.sentAt]);
+  });
+
+  it("places each message in both people's feeds without holes, in each conversation's order, under concurrent sends", async () => {
+    // Three people matched in a triangle, every conversation sending both ways at once: each
+    // send races for its conversation's row and for two feed counters that the other two
+    // conversations take too.
+    const people = [newViewer(), newViewer(), newViewer()];
+    const pairs = people.map((person, index) => [person, people[(index + 1) % 3]!] as const);
+    const conversations = await Promise.all(
+      pairs.map(async ([one, other]) => {
+        const matchId = randomUUID();
+        await harness.deliver("match.created", {
+          matchId,
+          userIds: [one.id, other.id],
+          matchedAt: new Date().toISOString(),
+        });
+        return harness.prisma.conversation.findUniqueOrThrow({ where: { matchId } });
+      }),
+    );
+    await Promise.all(
+      conversations.flatMap((conversation, index) =>
+        Array.from({ length: 20 }, (_, i) =>
+          send(harness, pairs[index]![i % 2]!, conversation.id, `m${i}`),
+        ),
+      ),
+    );
+    const stored = await harness.prisma.message.findMany({
+      where: { conversationId: { in: conversations.map((conversation) => conversation.id) } },
+      orderBy: [{ conversationId: "asc" }, { seq: "asc" }],
+    });
+    const positionOf = (userId: string, message: MessageRow) =>
+      message.senderId === userId ? message.senderPosition : message.recipientPosition;
+    const ascending = (positions: bigint[]) => [...positions].sort((x, y) => Number(x - y));
+    for (const person of people) {
+      const theirs = stored.filter((message) =>
+        [message.senderId, message.recipientId].includes(person.id),
+      );
+      expect(ascending(theirs.map((message) => positionOf(person.id, message)))).toEqual(
+        Array.from({ length: 40 }, (_, i) => BigInt(i + 1)),
+      );
+      const counter = await harness.prisma.feedCounter.findUniqueOrThrow({
+        where: { userId: person.id },
+      });
+      expect(counter.lastPosition).toBe(40n);
+    }
+    // Seq order is commit order, and so is each feed's: within a conversation they agree.
+    for (const [index, conversation] of conversations.entries()) {
+      const theirs = stored.filter((message) => message.conversationId === conversation.id);
+      for (const person of pairs[index]!) {
+        const positions = theirs.map((message) => positionOf(person.id, message));
+        expect(positions).toEqual(ascending(positions));
+      }
+    }
   });
 
   it("validates the body: 1..2000 characters once trimmed", async () => {

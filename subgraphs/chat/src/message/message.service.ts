@@ -123,8 +123,11 @@ export class MessageService {
    * or may not write to the conversation (theirs and open): then it stores nothing and answers
    * null. Numbering the message takes the conversation's row lock, held until the statement
    * commits, so the next sender waits and seq order is commit order; the lock's update also
-   * refuses a conversation closed meanwhile. Both people's activity and the other's unread
-   * counter move in the same statement, and it answers the conversation as the message left it.
+   * refuses a conversation closed meanwhile. Then, under that lock, it takes the next place in
+   * both people's feeds, locking their counters in user-id order (userLow first), the one order
+   * every sender takes them in, so two sends never wait on each other in a cycle. Both people's
+   * activity and the other's unread counter move in the same statement, and it answers the
+   * conversation as the message left it.
    */
   private async insert(
     senderId: string,
@@ -140,11 +143,20 @@ export class MessageService {
             WHERE sender_id = ${senderId}::uuid AND client_message_id = ${request.clientMessageId}
           )
         RETURNING *, clock_timestamp() AS sent_at
+      ), placed AS (
+        INSERT INTO chat.feed_counter AS counter (user_id, last_position)
+        SELECT user_low, 1 FROM numbered UNION ALL SELECT user_high, 1 FROM numbered
+        ON CONFLICT (user_id) DO UPDATE SET last_position = counter.last_position + 1
+        RETURNING user_id, last_position
       ), stored AS (
-        INSERT INTO chat.message (id, conversation_id, seq, sender_id, client_message_id, body, sent_at)
-        SELECT ${randomUUID()}::uuid, id, last_seq, ${senderId}::uuid, ${request.clientMessageId},
-               ${request.body}, sent_at
+        INSERT INTO chat.message (id, conversation_id, seq, sender_id, client_message_id, body,
+                                  sent_at, sender_position, recipient_id, recipient_position)
+        SELECT ${randomUUID()}::uuid, numbered.id, last_seq, ${senderId}::uuid,
+               ${request.clientMessageId}, ${request.body}, sent_at, sender.last_position,
+               recipient.user_id, recipient.last_position
         FROM numbered
+        JOIN placed AS sender ON sender.user_id = ${senderId}::uuid
+        JOIN placed AS recipient ON recipient.user_id <> ${senderId}::uuid
         RETURNING *
       ), activity AS (
         UPDATE chat.conversation_participant AS participant
@@ -156,7 +168,9 @@ export class MessageService {
       )
       SELECT stored.id, stored.conversation_id AS "conversationId", stored.seq,
              stored.sender_id AS "senderId", stored.client_message_id AS "clientMessageId",
-             stored.body, stored.sent_at AS "sentAt", numbered.match_id AS "matchId",
+             stored.body, stored.sent_at AS "sentAt", stored.sender_position AS "senderPosition",
+             stored.recipient_id AS "recipientId",
+             stored.recipient_position AS "recipientPosition", numbered.match_id AS "matchId",
              numbered.user_low AS "userLow", numbered.user_high AS "userHigh",
              numbered.created_at AS "createdAt", numbered.last_seq AS "lastSeq",
              numbered.closed_at AS "closedAt", numbered.closed_reason AS "closedReason"
