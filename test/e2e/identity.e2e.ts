@@ -144,13 +144,19 @@ describe("user(id:)", () => {
       .map((person, i) => `u${i}: user(id: "${person.id}") { id role }`)
       .join("\n");
     const one = `{ u0: user(id: "${people[0]!.id}") { id role } }`;
-    stack.statements.identity!.reset();
-    await people[0]!.client.query(one);
-    const forOne = stack.statements.identity!.count;
-    stack.statements.identity!.reset();
-    const response = await people[0]!.client.query(`{ ${aliases} }`);
-    expect(Object.keys(response.data!)).toHaveLength(5);
-    expect(stack.statements.identity!.count).toBe(forOne);
+    // The fewest statements over three runs: identity's outbox relay, publishing the
+    // registrations above meanwhile, adds its own to whichever run it lands in.
+    const statementsFor = async (query: string) => {
+      const counts: number[] = [];
+      for (let run = 0; run < 3; run += 1) {
+        stack.statements.identity!.reset();
+        const response = await people[0]!.client.query(query);
+        expect(response.errors).toBeUndefined();
+        counts.push(stack.statements.identity!.count);
+      }
+      return Math.min(...counts);
+    };
+    expect(await statementsFor(`{ ${aliases} }`)).toBe(await statementsFor(one));
   });
 });
 
