@@ -22,10 +22,18 @@ function publishMatch(
   otherId: string = randomUUID(),
 ) {
   const channel = `${stack.redisPrefix}live:match-created:${userId}`;
-  return stack.redis.publish(
-    channel,
-    JSON.stringify({ id: matchId, matchedAt: new Date().toISOString(), user: { id: otherId } }),
-  );
+  const match = { id: matchId, matchedAt: new Date().toISOString(), user: { id: otherId } };
+  return stack.redis.publish(channel, JSON.stringify({ ...match, position: nextPlace(userId) }));
+}
+
+/** Places handed out by this file among each person's matches (each person is new). */
+const placesTaken = new Map<string, number>();
+
+/** The next place among `userId`'s matches, as discovery's counter would hand it out. */
+function nextPlace(userId: string): string {
+  const place = (placesTaken.get(userId) ?? 0) + 1;
+  placesTaken.set(userId, place);
+  return String(place);
 }
 
 /** Waits until an upstream subscription listens on `userId`'s match topic. */
@@ -188,9 +196,17 @@ describe("a subgraph restart", () => {
     await matches.results$(1);
     await stack.stopSubgraph("discovery");
     // Made while no discovery replica served the gateway: stored, never announced to it.
-    const [userLow, userHigh] = [user.id, randomUUID()].sort();
+    const other = randomUUID();
+    const [userLow, userHigh] = [user.id, other].sort();
+    const place = (userId: string) => BigInt(userId === user.id ? nextPlace(user.id) : 1);
     const missed = await stack.prisma.match.create({
-      data: { id: randomUUID(), userLow: userLow!, userHigh: userHigh! },
+      data: {
+        id: randomUUID(),
+        userLow: userLow!,
+        userHigh: userHigh!,
+        lowPosition: place(userLow!),
+        highPosition: place(userHigh!),
+      },
     });
     await stack.startSubgraph("discovery");
     const [, replayed] = await matches.results$(2);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { rememberKeys, replayThenLive } from "./replay-then-live.ts";
+import { replayNumbered, replayThenLive, type ReplayMemory } from "./replay-then-live.ts";
 
 /** A live source fed by hand, recording what was done to it. */
 function fakeLive() {
@@ -32,7 +32,13 @@ function fakeLive() {
 }
 
 /** Remembers replayed items by their own value. */
-const byValue = () => rememberKeys((item: string) => item);
+function byValue(): ReplayMemory<string> {
+  const replayed = new Set<string>();
+  return {
+    remember: (item) => void replayed.add(item),
+    replayed: (item) => replayed.has(item),
+  };
+}
 
 /** Live items only: nothing to replay. */
 function withoutReplay(live: ReturnType<typeof fakeLive>, include?: (item: string) => boolean) {
@@ -241,6 +247,65 @@ describe("replayThenLive", () => {
       await iterator.return!();
       release!();
       expect(await reading).toEqual({ value: undefined, done: true });
+    });
+  });
+
+  describe("replayNumbered", () => {
+    /** Items numbered 1, 2, ... as committed to a store; `after` reads the store, two at a time. */
+    function numbered(
+      live: ReturnType<typeof fakeLive>,
+      committed: number,
+      options: { start: number; replay: boolean },
+    ) {
+      const reads: number[] = [];
+      const iterator = replayNumbered<string>({
+        live: live.source,
+        start: async () => BigInt(options.start),
+        replay: options.replay,
+        numberOf: (item) => BigInt(item),
+        after: async (last) => {
+          reads.push(Number(last));
+          const next = Array.from({ length: committed }, (_, index) => String(index + 1));
+          return next.slice(Number(last), Number(last) + 2);
+        },
+        pageSize: 2,
+      });
+      return { iterator, reads };
+    }
+
+    it("replays after the start, then emits live items in number order, each once", async () => {
+      const live = fakeLive();
+      const { iterator, reads } = numbered(live, 5, { start: 1, replay: true });
+      // 4 and 5 committed while the replay was read: heard live too.
+      for (const item of ["5", "4", "6"]) live.publish(item);
+      expect(await take(await iterator, 5)).toEqual(["2", "3", "4", "5", "6"]);
+      expect(reads).toEqual([1, 3, 5]);
+      await expectGoingLive(await iterator, live, "7");
+    });
+
+    it("goes live from the start without a replay, catching up what a live item overtook", async () => {
+      const live = fakeLive();
+      const { iterator, reads } = numbered(live, 4, { start: 1, replay: false });
+      // 1 is before the start; 4 arrives before 2 and 3, which are read from the store.
+      for (const item of ["1", "4", "2", "3"]) live.publish(item);
+      expect(await take(await iterator, 3)).toEqual(["2", "3", "4"]);
+      expect(reads).toEqual([1]);
+      await expectGoingLive(await iterator, live, "5");
+    });
+
+    it("ends the live source when the start cannot be read", async () => {
+      const live = fakeLive();
+      await expect(
+        replayNumbered<string>({
+          live: live.source,
+          start: () => Promise.reject(new Error("database down")),
+          replay: false,
+          numberOf: (item) => BigInt(item),
+          after: async () => [],
+          pageSize: 2,
+        }),
+      ).rejects.toThrow("database down");
+      expect(live.log).toContain("return");
     });
   });
 });

@@ -39,20 +39,6 @@ export interface ReplayMemory<Item> {
 }
 
 /**
- * Remembers each replayed item by key until its live copy arrives. It holds every replayed key
- * for the subscription's life, so it suits replays bounded by the data (a person's current
- * matches), not by how long the subscriber was away.
- */
-export function rememberKeys<Item>(keyOf: (item: Item) => string): ReplayMemory<Item> {
-  const keys = new Set<string>();
-  return {
-    remember: (item) => void keys.add(keyOf(item)),
-    // Each item is published once, so a key matches at most one live item.
-    replayed: (item) => keys.delete(keyOf(item)),
-  };
-}
-
-/**
  * Replays what a subscriber missed, page by page, then continues live, with no gap and no
  * duplicate: the live source was subscribed before the replay is read, so everything after it
  * is either in the replay or buffered live; live items already replayed are skipped.
@@ -144,4 +130,84 @@ export async function replayThenLive<Item>({
     },
   };
   return iterator;
+}
+
+/**
+ * The number of the last item a subscription emitted (or of where it started), for items
+ * numbered from 1 without holes in commit order: a counter per stream, taken under a row lock
+ * held until the item commits. An item at or below it was emitted already; one past the next
+ * number arrived ahead of others, which have committed. Constant memory, however long it runs.
+ */
+export class LastNumberEmitted<Item> implements ReplayMemory<Item> {
+  constructor(
+    public last: bigint,
+    private readonly numberOf: (item: Item) => bigint,
+  ) {}
+
+  remember(item: Item): void {
+    const number = this.numberOf(item);
+    if (number > this.last) this.last = number;
+  }
+
+  replayed(item: Item): boolean {
+    return this.numberOf(item) <= this.last;
+  }
+
+  /** Whether items numbered between the last emitted and `item` were not emitted yet. */
+  isAheadOf(item: Item): boolean {
+    return this.numberOf(item) > this.last + 1n;
+  }
+}
+
+export interface NumberedReplayOptions<Item> {
+  /** As for `replayThenLive`: subscribed and buffering, so `start` is read after it. */
+  live: AsyncIterator<Item>;
+  /**
+   * Reads where the subscriber starts: the number of the last item it has, or of the last one
+   * made (to go live from there). Read once live, so whatever commits after it is heard.
+   */
+  start: () => Promise<bigint>;
+  /** Whether to replay what follows `start` (a resumed subscriber) before going live. */
+  replay: boolean;
+  numberOf: (item: Item) => bigint;
+  /** Up to `pageSize` items numbered after `last`, in order (a hole's items leave gaps). */
+  after: (last: bigint) => Promise<Item[]>;
+  pageSize: number;
+  include?: (item: Item) => boolean;
+}
+
+/**
+ * `replayThenLive` for numbered items (see {@link LastNumberEmitted}), emitted in number order
+ * with no gap and no duplicate: a live item past the next number makes the items between be
+ * read with `after` and emitted first, so a subscriber that resumes after the last item it got
+ * (by its number) misses nothing, whichever order publishers racing after their commits
+ * delivered them in.
+ *
+ * @throws what `start` or the first page throws, after ending the live subscription.
+ */
+export async function replayNumbered<Item>({
+  live,
+  start,
+  replay,
+  numberOf,
+  after,
+  pageSize,
+  include,
+}: NumberedReplayOptions<Item>): Promise<AsyncIterableIterator<Item>> {
+  let started: bigint;
+  try {
+    started = await start();
+  } catch (error) {
+    await live.return?.();
+    throw error;
+  }
+  const emitted = new LastNumberEmitted(started, numberOf);
+  return replayThenLive({
+    live,
+    replayPage: async () => (replay ? after(emitted.last) : []),
+    pageSize,
+    memory: emitted,
+    include,
+    catchUp: (item) => (emitted.isAheadOf(item) ? after(emitted.last) : []),
+  });
 }

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
@@ -53,32 +53,46 @@ it("creates databases that compare text in byte order, whatever the server's loc
   }
 });
 
-it("places the messages stored before feed positions existed in both people's feeds", async () => {
+/**
+ * Runs `check` on a database of its own migrated up to (not including) the migration whose
+ * folder ends with `_${name}`, with a function that applies that one; then drops it.
+ */
+async function beforeMigration(
+  name: string,
+  check: (client: pg.Client, apply: () => Promise<unknown>) => Promise<void>,
+): Promise<void> {
   const databaseUrl = inject("databaseUrl");
-  const name = `${new URL(databaseUrl).pathname.slice(1)}_feed_backfill`;
-  const url = withDatabase(databaseUrl, name);
+  const database = `${new URL(databaseUrl).pathname.slice(1)}_before_${name}`;
+  const url = withDatabase(databaseUrl, database);
   await ensureDatabase(url);
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     const { migrationDirectories } = await readMigrations();
-    const index = migrationDirectories.findIndex(({ path: folder }) =>
-      folder.endsWith("_message_feed_positions"),
-    );
     const sqlOf = (at: number) => {
       const { content } = migrationDirectories[at]!.migrationFile;
       if (content.tag !== "ok") throw new Error(content.value);
       return content.value;
     };
+    const index = migrationDirectories.findIndex(({ path }) => path.endsWith(`_${name}`));
+    expect(index).toBeGreaterThan(0);
     for (let at = 0; at < index; at += 1) await client.query(sqlOf(at));
-    // Ann talks with Bea and with Cy; ids ordered so that Ann is the lower of both pairs, and
-    // the two conversations' ids break the tie of two messages sent in the same millisecond.
-    const [ann, bea, cy] = ["1", "2", "3"].map(
-      (digit) => `0000000${digit}-0000-4000-8000-000000000000`,
-    );
-    const [withBea, withCy] = ["a", "b"].map(
-      (digit) => `${digit}0000000-0000-4000-8000-000000000000`,
-    );
+    await check(client, () => client.query(sqlOf(index)));
+  } finally {
+    await client.end();
+    await dropDatabase(databaseUrl, database);
+  }
+}
+
+/** Ann, Bea and Cy, ids in that order (so Ann is the lower of her pairs). */
+const [ann, bea, cy] = ["1", "2", "3"].map(
+  (digit) => `0000000${digit}-0000-4000-8000-000000000000`,
+);
+/** Two more ids in order, for Ann's two pairs: they break ties of the same millisecond. */
+const [withBea, withCy] = ["a", "b"].map((digit) => `${digit}0000000-0000-4000-8000-000000000000`);
+
+it("places the messages stored before feed positions existed in both people's feeds", async () => {
+  await beforeMigration("message_feed_positions", async (client, apply) => {
     await client.query(
       `INSERT INTO chat.conversation (id, match_id, user_low, user_high, last_seq)
        VALUES ($1, gen_random_uuid(), $3, $4, 2), ($2, gen_random_uuid(), $3, $5, 2)`,
@@ -92,7 +106,7 @@ it("places the messages stored before feed positions existed in both people's fe
               (gen_random_uuid(), $1, 2, $4, 'm4', 'Bea to Ann', '2026-11-01T10:00:02Z')`,
       [withBea, withCy, ann, bea, cy],
     );
-    await client.query(sqlOf(index));
+    await apply();
     const { rows } = await client.query(
       `SELECT body, sender_position::int AS "from", recipient_id AS "recipient",
               recipient_position::int AS "to"
@@ -112,8 +126,36 @@ it("places the messages stored before feed positions existed in both people's fe
       { user_id: bea, last: 2 },
       { user_id: cy, last: 2 },
     ]);
-  } finally {
-    await client.end();
-    await dropDatabase(databaseUrl, name);
-  }
+  });
+});
+
+it("places the matches made before match places existed among both people's matches", async () => {
+  await beforeMigration("match_places", async (client, apply) => {
+    // Made in the same millisecond: their ids decide.
+    await client.query(
+      `INSERT INTO discovery.match (id, user_low, user_high, matched_at)
+       VALUES ($2, $3, $5, '2026-11-01T10:00:00Z'), ($1, $3, $4, '2026-11-01T10:00:00Z'),
+              ($6, $4, $5, '2026-11-01T09:00:00Z')`,
+      [withBea, withCy, ann, bea, cy, randomUUID()],
+    );
+    await apply();
+    const { rows } = await client.query(
+      `SELECT user_low AS low, user_high AS high, low_position::int AS "lowPlace",
+              high_position::int AS "highPlace"
+       FROM discovery.match ORDER BY matched_at, id`,
+    );
+    expect(rows).toEqual([
+      { low: bea, high: cy, lowPlace: 1, highPlace: 1 },
+      { low: ann, high: bea, lowPlace: 1, highPlace: 2 },
+      { low: ann, high: cy, lowPlace: 2, highPlace: 2 },
+    ]);
+    const counters = await client.query(
+      "SELECT user_id, last_position::int AS last FROM discovery.match_counter ORDER BY user_id",
+    );
+    expect(counters.rows).toEqual([
+      { user_id: ann, last: 2 },
+      { user_id: bea, last: 2 },
+      { user_id: cy, last: 2 },
+    ]);
+  });
 });

@@ -5,10 +5,9 @@ import {
 } from "@pulse/db";
 import {
   badUserInput,
-  replayThenLive,
+  replayNumbered,
   type LivePubSub,
   type PrismaClient,
-  type ReplayMemory,
   type Viewer,
 } from "@pulse/platform";
 import type { ConversationService } from "../conversation/conversation.service.ts";
@@ -42,10 +41,7 @@ const REPLAY_PAGE_SIZE = 500;
  */
 interface Numbering {
   numberOf(message: LiveMessage): bigint;
-  /**
-   * Where a subscriber starts, read once it is subscribed live: the number of the `cursor`'s
-   * message, or without one, the last number handed out.
-   */
+  /** Where a subscriber starts: the number of the `cursor`'s message, or the last handed out. */
   start(cursor: MessagePosition | undefined): Promise<bigint>;
   /** Up to a page of the messages numbered after `last`, in order, with their facts. */
   after(last: bigint): Promise<LiveMessage[]>;
@@ -88,23 +84,15 @@ export class MessageFeed {
     const numbering = conversation
       ? this.conversationNumbering(conversation)
       : this.feedNumbering(viewer);
-    // Subscribed (Redis confirmed) before the start is read: whatever commits after it is heard.
-    const live = await this.deps.live.subscribe<LiveMessage>(messageAddedTopic(viewer.id));
-    let start: bigint;
-    try {
-      start = await numbering.start(cursor);
-    } catch (error) {
-      await live.return?.();
-      throw error;
-    }
-    const emitted = new LastEmitted(start, numbering);
-    return replayThenLive({
-      live,
-      replayPage: async () => (cursor ? numbering.after(emitted.last) : []),
+    return replayNumbered({
+      // Subscribed (Redis confirmed) before the start is read.
+      live: await this.deps.live.subscribe<LiveMessage>(messageAddedTopic(viewer.id)),
+      start: () => numbering.start(cursor),
+      replay: cursor !== undefined,
+      numberOf: numbering.numberOf,
+      after: numbering.after,
       pageSize: this.pageSize,
-      memory: emitted,
       include: conversation && ((message) => message.conversationId === conversation.id),
-      catchUp: (message) => (emitted.isAheadOf(message) ? numbering.after(emitted.last) : []),
     });
   }
 
@@ -216,31 +204,5 @@ export class MessageFeed {
         readAtById.get(message.id) ?? null,
       ),
     );
-  }
-}
-
-/**
- * The number of the last message a subscription emitted (or of where it started): numbers have
- * no holes, so one number is all it takes to tell a live copy emitted already (skipped) from a
- * message that arrived ahead of others (caught up). Constant memory, however long it runs.
- */
-class LastEmitted implements ReplayMemory<LiveMessage> {
-  constructor(
-    public last: bigint,
-    private readonly numbering: Numbering,
-  ) {}
-
-  remember(message: LiveMessage): void {
-    const number = this.numbering.numberOf(message);
-    if (number > this.last) this.last = number;
-  }
-
-  replayed(message: LiveMessage): boolean {
-    return this.numbering.numberOf(message) <= this.last;
-  }
-
-  /** Whether messages numbered between the last emitted and `message` were not emitted yet. */
-  isAheadOf(message: LiveMessage): boolean {
-    return this.numbering.numberOf(message) > this.last + 1n;
   }
 }

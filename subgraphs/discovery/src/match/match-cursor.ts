@@ -33,18 +33,30 @@ export function decodeMatchCursor(cursor: string, field = "after"): MatchPositio
   return { matchedAt: new Date(matchedAt), id };
 }
 
-/** The Prisma condition for matches before (`lt`) or after (`gt`) `position`. */
-export function beyond(position: MatchPosition, direction: "lt" | "gt") {
+/** The Prisma condition for matches made before `position` (newest first). */
+export function before(position: MatchPosition) {
   return {
     OR: [
-      { matchedAt: { [direction]: position.matchedAt } },
-      { matchedAt: position.matchedAt, id: { [direction]: position.id } },
+      { matchedAt: { lt: position.matchedAt } },
+      { matchedAt: position.matchedAt, id: { lt: position.id } },
     ],
   };
 }
 
-/** Whether `match` was made after `position`. */
-export function isAfter(position: MatchPosition, match: MatchKey): boolean {
-  const difference = match.matchedAt.getTime() - position.matchedAt.getTime();
-  return difference > 0 || (difference === 0 && match.id > position.id);
+/** Where a resumed `matchCreated` starts: a place among the viewer's matches (decimal). */
+const resumeSchema = z.tuple([z.string().regex(/^\d{1,19}$/)]);
+
+/** The resume position after the match at `position` among the subscriber's matches. */
+export function matchFeedCursor(position: string): string {
+  return encodeCursor([position]);
+}
+
+/**
+ * The place in a `matchFeedCursor`.
+ *
+ * @throws BAD_USER_INPUT on `field` when the cursor was not made by us.
+ */
+export function decodeMatchFeedCursor(cursor: string, field: string): bigint {
+  const [position] = decodeCursor(cursor, resumeSchema, field);
+  return BigInt(position);
 }

@@ -6,6 +6,11 @@ export function isParticipant(match: MatchRow, userId: string): boolean {
   return match.userLow === userId || match.userHigh === userId;
 }
 
+/** The match's place among the matches of `userId`, one of its two people. */
+export function matchPosition(match: MatchRow, userId: string): bigint {
+  return match.userLow === userId ? match.lowPosition : match.highPosition;
+}
+
 /** A match as `viewerId` sees it: `user` is the other person. */
 export function viewMatch(match: MatchRow, viewerId: string): Match {
   const other = match.userLow === viewerId ? match.userHigh : match.userLow;

@@ -2,7 +2,7 @@ import { AfterCursorArg, PageSizeArg, requireViewer, type Connection } from "@pu
 import { Arg, Ctx, ID, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
 import type { DiscoveryContext } from "../context.ts";
 import { fromLive, type LiveMatch } from "./match-created.topic.ts";
-import { matchCursor } from "./match-cursor.ts";
+import { matchFeedCursor } from "./match-cursor.ts";
 import { Match, MatchConnection } from "./match.type.ts";
 
 @Resolver(() => Match)
@@ -40,8 +40,7 @@ export class MatchResolver {
     },
   })
   matchCreated(@Root() payload: LiveMatch, @Ctx() ctx: DiscoveryContext): Match {
-    const match = fromLive(payload);
-    ctx.resume?.reached(matchCursor(match));
-    return match;
+    ctx.resume?.reached(matchFeedCursor(payload.position));
+    return fromLive(payload);
   }
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { Match as MatchRow } from "@pulse/db";
 import { createLogger, Outbox, type Viewer } from "@pulse/platform";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -9,6 +10,9 @@ import {
   startDiscoveryHarness,
   type DiscoveryHarness,
 } from "../testing/discovery-harness.ts";
+import { matchCreatedTopic, toLive } from "./match-created.topic.ts";
+import { matchFeedCursor } from "./match-cursor.ts";
+import { matchPosition } from "./match-view.ts";
 import { MatchService } from "./match.service.ts";
 
 let harness: DiscoveryHarness;
@@ -85,43 +89,97 @@ describe("unmatch", () => {
 });
 
 describe("the matchCreated feed", () => {
-  const aMillisecondLater = () => new Promise((resolve) => setTimeout(resolve, 2));
+  /** The resume position after match `matchId` among `viewer`'s matches, as its event carries it. */
+  async function resumeAfter(viewer: Viewer, matchId: string): Promise<string> {
+    const row = await harness.prisma.match.findUniqueOrThrow({ where: { id: matchId } });
+    return matchFeedCursor(matchPosition(row, viewer.id).toString());
+  }
+
+  it("places each match among both people's matches, in the order made", async () => {
+    const [alice] = await addCouple(harness);
+    const others = await Promise.all([1, 2, 3].map(() => addCouple(harness)));
+    const made: string[] = [];
+    for (const [, other] of others) made.push(await match(alice, other));
+    const rows = await harness.prisma.match.findMany({ where: { id: { in: made } } });
+    const placeOf = (id: string, userId: string) =>
+      matchPosition(
+        rows.find((row) => row.id === id)!,
+        userId,
+      );
+    expect(made.map((id) => placeOf(id, alice.id))).toEqual([1n, 2n, 3n]);
+    expect(made.map((id, index) => placeOf(id, others[index]![1].id))).toEqual([1n, 1n, 1n]);
+  });
 
   it("resumed after a match, replays the current matches made since, then goes on live", async () => {
     const [alice] = await addCouple(harness);
     const others = await Promise.all([1, 2, 3, 4].map(() => addCouple(harness)));
-    const madeWithNext = async (index: number) => {
-      await aMillisecondLater();
-      return match(alice, others[index]![1]);
-    };
+    const madeWithNext = (index: number) => match(alice, others[index]![1]);
     const seenId = await madeWithNext(0);
     const missedId = await madeWithNext(1);
     const endedId = await madeWithNext(2);
     await harness.matches.unmatch(alice, endedId);
-    const page = await harness.matches.list(alice, 10, undefined);
-    const seen = page.edges.find((edge) => edge.node.id === seenId)!;
 
-    const feed = await harness.matches.feed(alice, seen.cursor);
+    const feed = await harness.matches.feed(alice, await resumeAfter(alice, seenId));
     const liveId = await madeWithNext(3);
     const delivered = [(await feed.next()).value, (await feed.next()).value];
     expect(delivered).toEqual([
-      { id: missedId, matchedAt: expect.any(String), user: { id: others[1]![1].id } },
-      { id: liveId, matchedAt: expect.any(String), user: { id: others[3]![1].id } },
+      {
+        id: missedId,
+        matchedAt: expect.any(String),
+        user: { id: others[1]![1].id },
+        position: "2",
+      },
+      { id: liveId, matchedAt: expect.any(String), user: { id: others[3]![1].id }, position: "4" },
     ]);
+    await feed.return!();
+  });
+
+  it("resumes by the order made, not by the time stamped", async () => {
+    const [alice] = await addCouple(harness);
+    const others = await Promise.all([1, 2].map(() => addCouple(harness)));
+    const seenId = await match(alice, others[0]![1]);
+    const laterId = await match(alice, others[1]![1]);
+    const seen = await harness.prisma.match.findUniqueOrThrow({ where: { id: seenId } });
+    // As if its transaction stamped it before `seen` and committed after it.
+    await harness.prisma.match.update({
+      where: { id: laterId },
+      data: { matchedAt: new Date(seen.matchedAt.getTime() - 1000) },
+    });
+    const feed = await harness.matches.feed(alice, await resumeAfter(alice, seenId));
+    expect((await feed.next()).value).toMatchObject({ id: laterId });
+    await feed.return!();
+  });
+
+  it("emits matches in the order made when their live copies arrive out of it", async () => {
+    const [alice] = await addCouple(harness);
+    const others = await Promise.all([1, 2, 3].map(() => addCouple(harness)));
+    const feed = await harness.matches.feed(alice, undefined);
+    // Made without being announced, then announced the other way round, as two replicas
+    // racing after their commits may.
+    const made: MatchRow[] = [];
+    for (const [, other] of others.slice(0, 2)) {
+      const row = await harness.prisma.$transaction((tx) =>
+        harness.matches.create(tx, alice.id, other.id),
+      );
+      made.push(row!);
+    }
+    const topic = matchCreatedTopic(alice.id);
+    await harness.live.publish(topic, toLive(made[1]!, alice.id));
+    const nextId = async () => ((await feed.next()).value as { id: string }).id;
+    expect([await nextId(), await nextId()]).toEqual(made.map((row) => row.id));
+    // The first's own copy, late, was emitted already.
+    await harness.live.publish(topic, toLive(made[0]!, alice.id));
+    const third = await match(alice, others[2]![1]);
+    expect(await nextId()).toBe(third);
     await feed.return!();
   });
 
   it("replays a page at a time, each match once", async () => {
     const [alice] = await addCouple(harness);
     const others = await Promise.all([1, 2, 3, 4, 5].map(() => addCouple(harness)));
-    const madeWithNext = async (index: number) => {
-      await aMillisecondLater();
-      return match(alice, others[index]![1]);
-    };
+    const madeWithNext = (index: number) => match(alice, others[index]![1]);
     const seenId = await madeWithNext(0);
     const missed = [await madeWithNext(1), await madeWithNext(2)];
-    const page = await harness.matches.list(alice, 10, undefined);
-    const seen = page.edges.find((edge) => edge.node.id === seenId)!;
     const matches = new MatchService({
       prisma: harness.prisma,
       outbox: new Outbox("discovery"),
@@ -129,7 +187,7 @@ describe("the matchCreated feed", () => {
       logger: createLogger("discovery", "silent"),
       replayPageSize: 2,
     });
-    const feed = await matches.feed(alice, seen.cursor);
+    const feed = await matches.feed(alice, await resumeAfter(alice, seenId));
     // Made once the first page is read: heard live, and read again by a later page.
     const meanwhile = await madeWithNext(3);
     const nextId = async () => ((await feed.next()).value as { id: string }).id;

@@ -4,8 +4,7 @@ import {
   isUuid,
   notFound,
   pageSize,
-  rememberKeys,
-  replayThenLive,
+  replayNumbered,
   toConnection,
   type Connection,
   type LivePubSub,
@@ -16,9 +15,9 @@ import {
   type Viewer,
 } from "@pulse/platform";
 import { orderedPair } from "../user/user-id.ts";
-import { fromLive, matchCreatedTopic, toLive, type LiveMatch } from "./match-created.topic.ts";
-import { beyond, decodeMatchCursor, isAfter, matchKey } from "./match-cursor.ts";
-import { isParticipant, viewMatch } from "./match-view.ts";
+import { matchCreatedTopic, toLive, type LiveMatch } from "./match-created.topic.ts";
+import { before, decodeMatchCursor, decodeMatchFeedCursor, matchKey } from "./match-cursor.ts";
+import { isParticipant, matchPosition, viewMatch } from "./match-view.ts";
 import type { Match } from "./match.type.ts";
 
 /** Matches a resumed `matchCreated` reads per statement of its replay. */
@@ -54,7 +53,7 @@ export class MatchService {
     const size = pageSize(first);
     const position = after ? decodeMatchCursor(after) : undefined;
     const rows = await this.deps.prisma.match.findMany({
-      where: { ...current(viewer), ...(position && { AND: beyond(position, "lt") }) },
+      where: { ...current(viewer), ...(position && { AND: before(position) }) },
       orderBy: [{ matchedAt: "desc" }, { id: "desc" }],
       take: size + 1,
     });
@@ -66,35 +65,63 @@ export class MatchService {
   }
 
   /**
-   * `matchCreated`: the viewer's new matches, live. Resumed after a match (the last one the
-   * gateway received before its socket to discovery dropped), it first replays the viewer's
-   * current matches made since, then goes on live, with no gap and no duplicate.
+   * `matchCreated`: the viewer's new matches, live, in the order they were made (each is
+   * published after its commit by whichever replica made it, so one that overtook another waits
+   * for it, read from Postgres). Resumed after a match's place (the last one the gateway received
+   * before its socket to discovery dropped), it first replays the viewer's current matches made
+   * since, then goes on live, with no gap and no duplicate.
    *
-   * @throws BAD_USER_INPUT for a resume position that is not a match cursor.
+   * @throws BAD_USER_INPUT for a resume position we did not make.
    */
   async feed(
     viewer: Viewer,
     resumeAfter: string | undefined,
   ): Promise<AsyncIterableIterator<LiveMatch>> {
-    const { live, prisma, replayPageSize = REPLAY_PAGE_SIZE } = this.deps;
-    const position = resumeAfter ? decodeMatchCursor(resumeAfter, "resumeAfter") : undefined;
-    // Subscribed (Redis confirmed) before the replay is read: no gap between the two.
-    const announced = await live.subscribe<LiveMatch>(matchCreatedTopic(viewer.id));
-    if (!position) return announced;
-    return replayThenLive({
-      live: announced,
-      replayPage: async (last) => {
-        const rows = await prisma.match.findMany({
-          where: { ...current(viewer), AND: beyond(last ? fromLive(last) : position, "gt") },
-          orderBy: [{ matchedAt: "asc" }, { id: "asc" }],
-          take: replayPageSize,
-        });
-        return rows.map((row) => toLive(viewMatch(row, viewer.id)));
-      },
+    const { live, replayPageSize = REPLAY_PAGE_SIZE } = this.deps;
+    const resumedAt = resumeAfter ? decodeMatchFeedCursor(resumeAfter, "resumeAfter") : undefined;
+    return replayNumbered({
+      // Subscribed (Redis confirmed) before the start is read.
+      live: await live.subscribe<LiveMatch>(matchCreatedTopic(viewer.id)),
+      start: async () => resumedAt ?? (await this.lastPosition(viewer.id)),
+      replay: resumedAt !== undefined,
+      numberOf: (match) => BigInt(match.position),
+      after: (position) => this.currentAfter(viewer.id, position, replayPageSize),
       pageSize: replayPageSize,
-      memory: rememberKeys((match) => match.id),
-      include: (match) => isAfter(position, fromLive(match)),
     });
+  }
+
+  /** The last place handed out among the person's matches (0 before their first). */
+  private async lastPosition(userId: string): Promise<bigint> {
+    const counter = await this.deps.prisma.matchCounter.findUnique({ where: { userId } });
+    return counter?.lastPosition ?? 0n;
+  }
+
+  /**
+   * Up to `limit` of the person's current matches placed after `position`, in order: the two
+   * sides of the pair (low, high), each read in order along its index, merged.
+   */
+  private async currentAfter(
+    userId: string,
+    position: bigint,
+    limit: number,
+  ): Promise<LiveMatch[]> {
+    const { prisma } = this.deps;
+    const [asLow, asHigh] = await Promise.all([
+      prisma.match.findMany({
+        where: { userLow: userId, lowPosition: { gt: position }, endedAt: null },
+        orderBy: { lowPosition: "asc" },
+        take: limit,
+      }),
+      prisma.match.findMany({
+        where: { userHigh: userId, highPosition: { gt: position }, endedAt: null },
+        orderBy: { highPosition: "asc" },
+        take: limit,
+      }),
+    ]);
+    return [...asLow, ...asHigh]
+      .sort((a, b) => Number(matchPosition(a, userId) - matchPosition(b, userId)))
+      .slice(0, limit)
+      .map((match) => toLive(match, userId));
   }
 
   /**
@@ -119,15 +146,33 @@ export class MatchService {
   }
 
   /**
-   * Creates the match of a pair and records `match.created`, in the caller's transaction. The
-   * unique (userLow, userHigh) pair makes a second attempt create nothing: then null.
+   * Creates the match of a pair and records `match.created`, in the caller's transaction, which
+   * holds the pair's lock: a pair matched before gets nothing (null). The match takes the next
+   * place among both people's matches, locking their counters in user-id order (the one order
+   * every creator takes them in, each holding one pair's lock) until the transaction commits.
    */
   async create(tx: PrismaTransaction, a: string, b: string): Promise<MatchRow | null> {
     const [userLow, userHigh] = orderedPair(a, b);
-    const [match] = await tx.match.createManyAndReturn({
-      data: [{ id: randomUUID(), userLow, userHigh }],
-      skipDuplicates: true,
-    });
+    const [match] = await tx.$queryRaw<MatchRow[]>`
+      WITH new_pair AS (
+        SELECT WHERE NOT EXISTS (
+          SELECT FROM discovery.match
+          WHERE user_low = ${userLow}::uuid AND user_high = ${userHigh}::uuid)
+      ), placed AS (
+        INSERT INTO discovery.match_counter AS counter (user_id, last_position)
+        SELECT ${userLow}::uuid, 1 FROM new_pair
+        UNION ALL SELECT ${userHigh}::uuid, 1 FROM new_pair
+        ON CONFLICT (user_id) DO UPDATE SET last_position = counter.last_position + 1
+        RETURNING user_id, last_position
+      )
+      INSERT INTO discovery.match (id, user_low, user_high, low_position, high_position)
+      SELECT ${randomUUID()}::uuid, low.user_id, high.user_id, low.last_position,
+             high.last_position
+      FROM placed AS low JOIN placed AS high
+        ON low.user_id = ${userLow}::uuid AND high.user_id = ${userHigh}::uuid
+      RETURNING id, user_low AS "userLow", user_high AS "userHigh", matched_at AS "matchedAt",
+                ended_at AS "endedAt", ended_reason AS "endedReason",
+                low_position AS "lowPosition", high_position AS "highPosition"`;
     if (!match) return null;
     await this.deps.outbox.record(tx, "match.created", {
       matchId: match.id,
@@ -165,7 +210,7 @@ export class MatchService {
     const { live, logger } = this.deps;
     await Promise.all(
       [match.userLow, match.userHigh].map((userId) =>
-        live.publish(matchCreatedTopic(userId), viewMatch(match, userId)),
+        live.publish(matchCreatedTopic(userId), toLive(match, userId)),
       ),
     ).catch((error: unknown) =>
       logger.warn({ err: error, matchId: match.id }, "live match failed"),

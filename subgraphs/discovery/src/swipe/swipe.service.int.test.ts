@@ -86,8 +86,14 @@ describe("swipe", () => {
       id: match!.id,
       matchedAt: match!.matchedAt.toISOString(),
       user: { id: bob.id },
+      // The first among Alice's matches, and among Bob's.
+      position: "1",
     });
-    expect((await nextForBob).value).toMatchObject({ id: match!.id, user: { id: alice.id } });
+    expect((await nextForBob).value).toMatchObject({
+      id: match!.id,
+      user: { id: alice.id },
+      position: "1",
+    });
     await forAlice!.return?.();
     await forBob!.return?.();
   });
