@@ -162,5 +162,10 @@ describe("user.deleted", () => {
     });
     // Reading stays possible: the survivor can still clear their unread counter.
     expect((await harness.conversations.markRead(a, conversation.id)).id).toBe(conversation.id);
+    // The deleted person's feed counter is gone; the survivor's stays.
+    const counters = await harness.prisma.feedCounter.findMany({
+      where: { userId: { in: [a.id, b.id] } },
+    });
+    expect(counters).toEqual([{ userId: a.id, lastPosition: 1n }]);
   });
 });

@@ -3,7 +3,8 @@ import { closeConversations } from "../conversation/conversation-lifecycle.ts";
 
 /**
  * A deleted account closes its open conversations. Their messages stay: the other person keeps
- * the conversation, read-only, with the deleted person still the messages' sender (by id).
+ * the conversation, read-only, with the deleted person still the messages' sender (by id). The
+ * deleted person's feed counter goes: nothing is stored in a closed conversation.
  */
 export async function closeDeletedUsersConversations(
   event: DomainEvent<"user.deleted">,
@@ -17,4 +18,7 @@ export async function closeDeletedUsersConversations(
     "USER_DELETED",
     new Date(),
   );
+  // After closing: a message stored meanwhile holds the counter (and the conversation) until
+  // it commits, and none can be stored once the conversation is closed.
+  await tx.feedCounter.deleteMany({ where: { userId } });
 }

@@ -72,5 +72,10 @@ describe("the read model's events", () => {
     ).toBe(0);
     expect(ids(await harness.matches.list(alice, 10, undefined))).toEqual([]);
     expect(await endedEventOf(matchId)).toMatchObject([{ reason: "USER_DELETED" }]);
+    // Their place counter goes too; the survivor's stays, so their next match is placed after.
+    const counters = await harness.prisma.matchCounter.findMany({
+      where: { userId: { in: [alice.id, bob.id] } },
+    });
+    expect(counters).toEqual([{ userId: alice.id, lastPosition: 1n }]);
   });
 });
