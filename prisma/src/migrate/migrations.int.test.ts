@@ -84,12 +84,21 @@ async function beforeMigration(
   }
 }
 
+/** The last place each person's counter in `table` handed out, by user id. */
+async function lastPlaces(client: pg.Client, table: string): Promise<Record<string, number>> {
+  const { rows } = await client.query<{ user_id: string; last: number }>(
+    `SELECT user_id, last_position::int AS last FROM ${table}`,
+  );
+  return Object.fromEntries(rows.map((row) => [row.user_id, row.last]));
+}
+
 /** Ann, Bea and Cy, ids in that order (so Ann is the lower of her pairs). */
-const [ann, bea, cy] = ["1", "2", "3"].map(
-  (digit) => `0000000${digit}-0000-4000-8000-000000000000`,
-);
+const ann = "00000001-0000-4000-8000-000000000000";
+const bea = "00000002-0000-4000-8000-000000000000";
+const cy = "00000003-0000-4000-8000-000000000000";
 /** Two more ids in order, for Ann's two pairs: they break ties of the same millisecond. */
-const [withBea, withCy] = ["a", "b"].map((digit) => `${digit}0000000-0000-4000-8000-000000000000`);
+const withBea = "a0000000-0000-4000-8000-000000000000";
+const withCy = "b0000000-0000-4000-8000-000000000000";
 
 it("places the messages stored before feed positions existed in both people's feeds", async () => {
   await beforeMigration("message_feed_positions", async (client, apply) => {
@@ -118,14 +127,7 @@ it("places the messages stored before feed positions existed in both people's fe
       { body: "Ann to Cy", from: 4, recipient: cy, to: 2 },
       { body: "Bea to Ann", from: 2, recipient: ann, to: 3 },
     ]);
-    const counters = await client.query(
-      "SELECT user_id, last_position::int AS last FROM chat.feed_counter ORDER BY user_id",
-    );
-    expect(counters.rows).toEqual([
-      { user_id: ann, last: 4 },
-      { user_id: bea, last: 2 },
-      { user_id: cy, last: 2 },
-    ]);
+    expect(await lastPlaces(client, "chat.feed_counter")).toEqual({ [ann]: 4, [bea]: 2, [cy]: 2 });
   });
 });
 
@@ -149,13 +151,10 @@ it("places the matches made before match places existed among both people's matc
       { low: ann, high: bea, lowPlace: 1, highPlace: 2 },
       { low: ann, high: cy, lowPlace: 2, highPlace: 2 },
     ]);
-    const counters = await client.query(
-      "SELECT user_id, last_position::int AS last FROM discovery.match_counter ORDER BY user_id",
-    );
-    expect(counters.rows).toEqual([
-      { user_id: ann, last: 2 },
-      { user_id: bea, last: 2 },
-      { user_id: cy, last: 2 },
-    ]);
+    expect(await lastPlaces(client, "discovery.match_counter")).toEqual({
+      [ann]: 2,
+      [bea]: 2,
+      [cy]: 2,
+    });
   });
 });
