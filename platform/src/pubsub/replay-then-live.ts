@@ -160,13 +160,14 @@ export class LastNumberEmitted<Item> implements ReplayMemory<Item> {
 }
 
 export interface NumberedReplayOptions<Item> {
-  /** As for `replayThenLive`: subscribed and buffering, so `start` is read after it. */
+  /** As for `replayThenLive`: subscribed and buffering. */
   live: AsyncIterator<Item>;
   /**
-   * Reads where the subscriber starts: the number of the last item it has, or of the last one
-   * made (to go live from there). Read once live, so whatever commits after it is heard.
+   * Where the subscriber starts: the number of the last item it has, or, to go live, of the
+   * last one made, read before subscribing `live`. An item made after that read whose live copy
+   * was published before the subscription took is caught up when the next one arrives.
    */
-  start: () => Promise<bigint>;
+  start: bigint;
   /** Whether to replay what follows `start` (a resumed subscriber) before going live. */
   replay: boolean;
   numberOf: (item: Item) => bigint;
@@ -183,9 +184,9 @@ export interface NumberedReplayOptions<Item> {
  * (by its number) misses nothing, whichever order publishers racing after their commits
  * delivered them in.
  *
- * @throws what `start` or the first page throws, after ending the live subscription.
+ * @throws what the first page throws, after ending the live subscription.
  */
-export async function replayNumbered<Item>({
+export function replayNumbered<Item>({
   live,
   start,
   replay,
@@ -194,14 +195,7 @@ export async function replayNumbered<Item>({
   pageSize,
   include,
 }: NumberedReplayOptions<Item>): Promise<AsyncIterableIterator<Item>> {
-  let started: bigint;
-  try {
-    started = await start();
-  } catch (error) {
-    await live.return?.();
-    throw error;
-  }
-  const emitted = new LastNumberEmitted(started, numberOf);
+  const emitted = new LastNumberEmitted(start, numberOf);
   return replayThenLive({
     live,
     replayPage: async () => (replay ? after(emitted.last) : []),

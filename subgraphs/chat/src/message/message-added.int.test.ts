@@ -383,6 +383,24 @@ describe("messageAdded", () => {
     await feed.return!();
   });
 
+  it("emits a message stored while it subscribes, whose live copy it could not hear, once the next arrives", async () => {
+    const { conversation, a, b } = await openConversation(harness);
+    let during: MessageRow | undefined;
+    // Stored and published after the feed read where Alice starts, before Redis confirmed
+    // her subscription.
+    const live = Object.create(harness.live) as LivePubSub;
+    live.subscribe = async <T>(topic: string) => {
+      during = await send(harness, b, conversation.id, "during");
+      return harness.live.subscribe<T>(topic);
+    };
+    const { prisma, conversations } = harness;
+    const feed = await new MessageFeed({ prisma, conversations, live }).subscribe(a, null, null);
+    const next = await send(harness, b, conversation.id, "next");
+    const emitted = [(await feed.next()).value, (await feed.next()).value] as LiveMessage[];
+    expect(emitted.map((message) => message.id)).toEqual([during!.id, next.id]);
+    await feed.return!();
+  });
+
   it("resumes after a message by the order stored, not by the time stamped", async () => {
     const { first, a, carol, second } = await twoConversationsSeenUpTo();
     const received = await send(harness, carol, second.id, "received");

@@ -84,10 +84,11 @@ export class MessageFeed {
     const numbering = conversation
       ? this.conversationNumbering(conversation)
       : this.feedNumbering(viewer);
+    // Read before subscribing: a message stored meanwhile is emitted, late at worst.
+    const start = await numbering.start(cursor);
     return replayNumbered({
-      // Subscribed (Redis confirmed) before the start is read.
       live: await this.deps.live.subscribe<LiveMessage>(messageAddedTopic(viewer.id)),
-      start: () => numbering.start(cursor),
+      start,
       replay: cursor !== undefined,
       numberOf: numbering.numberOf,
       after: numbering.after,
@@ -96,10 +97,7 @@ export class MessageFeed {
     });
   }
 
-  /**
-   * A conversation by seq. Without a cursor it starts after the newest message as `get` read it,
-   * just before subscribing: one committed in between is emitted when the next one arrives.
-   */
+  /** A conversation by seq; without a cursor it starts after the newest message `get` read. */
   private conversationNumbering(conversation: ConversationRow): Numbering {
     return {
       numberOf: (message) => BigInt(message.seq),
