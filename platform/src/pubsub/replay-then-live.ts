@@ -138,7 +138,7 @@ export async function replayThenLive<Item>({
  * held until the item commits. An item at or below it was emitted already; one past the next
  * number arrived ahead of others, which have committed. Constant memory, however long it runs.
  */
-export class LastNumberEmitted<Item> implements ReplayMemory<Item> {
+class LastNumberEmitted<Item> implements ReplayMemory<Item> {
   constructor(
     public last: bigint,
     private readonly numberOf: (item: Item) => bigint,
@@ -171,7 +171,10 @@ export interface NumberedReplayOptions<Item> {
   /** Whether to replay what follows `start` (a resumed subscriber) before going live. */
   replay: boolean;
   numberOf: (item: Item) => bigint;
-  /** Up to `pageSize` items numbered after `last`, in order (a hole's items leave gaps). */
+  /**
+   * Up to `pageSize` items numbered after `last`, in order; it may leave out some no longer
+   * shown (their numbers are then simply passed over).
+   */
   after: (last: bigint) => Promise<Item[]>;
   pageSize: number;
   include?: (item: Item) => boolean;
