@@ -14,6 +14,7 @@ import {
   type PrismaClient,
   type Viewer,
 } from "@pulse/platform";
+import { openConversation } from "../../subgraphs/chat/src/conversation/conversation-lifecycle.ts";
 import { createChatServices } from "../../subgraphs/chat/src/server.ts";
 import { provisionEnvironment } from "./discovery/environment.ts";
 import { percentile } from "./stats.ts";
@@ -29,7 +30,7 @@ const { values } = parseArgs({
 const senders = Number(values.senders);
 const perSender = Number(values.messages);
 
-/** One conversation per sender, with the recipient `recipientOf(index)`, opened straight in SQL. */
+/** One conversation per sender, with the recipient `recipientOf(index)`, opened as a match does. */
 async function openConversations(
   prisma: PrismaClient,
   recipientOf: (index: number) => string,
@@ -37,15 +38,16 @@ async function openConversations(
   const opened = [];
   for (let index = 0; index < senders; index += 1) {
     const sender: Viewer = { id: randomUUID(), role: "USER", sessionId: randomUUID() };
-    const [low, high] = [sender.id, recipientOf(index)].sort();
-    const conversationId = randomUUID();
-    await prisma.$executeRaw`
-      INSERT INTO chat.conversation (id, match_id, user_low, user_high)
-      VALUES (${conversationId}::uuid, gen_random_uuid(), ${low}::uuid, ${high}::uuid)`;
-    await prisma.$executeRaw`
-      INSERT INTO chat.conversation_participant (conversation_id, user_id, last_activity_at)
-      VALUES (${conversationId}::uuid, ${low}::uuid, now()), (${conversationId}::uuid, ${high}::uuid, now())`;
-    opened.push({ conversationId, sender });
+    const match = {
+      matchId: randomUUID(),
+      userIds: [sender.id, recipientOf(index)] as const,
+      at: new Date().toISOString(),
+    };
+    await prisma.$transaction((tx) => openConversation(tx, match));
+    const { id } = await prisma.conversation.findUniqueOrThrow({
+      where: { matchId: match.matchId },
+    });
+    opened.push({ conversationId: id, sender });
   }
   return opened;
 }

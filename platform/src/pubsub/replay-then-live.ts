@@ -180,6 +180,9 @@ export interface NumberedReplayOptions<Item> {
   include?: (item: Item) => boolean;
 }
 
+/** What a live item that is next in line needs emitted before it: one array for all of them. */
+const NOTHING_MISSED: never[] = [];
+
 /**
  * `replayThenLive` for numbered items (see {@link LastNumberEmitted}), emitted in number order
  * with no gap and no duplicate: a live item past the next number makes the items between be
@@ -205,6 +208,6 @@ export function replayNumbered<Item>({
     pageSize,
     memory: emitted,
     include,
-    catchUp: (item) => (emitted.isAheadOf(item) ? after(emitted.last) : []),
+    catchUp: (item) => (emitted.isAheadOf(item) ? after(emitted.last) : NOTHING_MISSED),
   });
 }

@@ -124,6 +124,7 @@ export class MessageFeed {
   private async feedPositionAt(userId: string, cursor: MessagePosition): Promise<bigint> {
     const message = await this.deps.prisma.message.findUnique({
       where: { conversationId_seq: cursor },
+      select: { senderId: true, senderPosition: true, recipientId: true, recipientPosition: true },
     });
     if (!message || (message.senderId !== userId && message.recipientId !== userId)) {
       throw badUserInput("after", "The cursor is not of one of your messages");

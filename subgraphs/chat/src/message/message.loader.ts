@@ -2,7 +2,7 @@ import { Prisma, type Message as MessageRow } from "@pulse/db";
 import { createKeyedLoader, isUuid, type PrismaClient } from "@pulse/platform";
 import type { ChatLoaderDeps } from "../conversation/conversation.loader.ts";
 
-/** The columns of `chat.message AS m`, named as the Message model's fields, for raw reads. */
+/** The columns of a message row aliased `m`, named as the Message model's fields, for raw SQL. */
 export const MESSAGE_COLUMNS = Prisma.raw(`m.id, m.conversation_id AS "conversationId", m.seq,
   m.sender_id AS "senderId", m.client_message_id AS "clientMessageId", m.body,
   m.sent_at AS "sentAt", m.sender_position AS "senderPosition", m.recipient_id AS "recipientId",

@@ -21,6 +21,7 @@ import type { ConversationService } from "../conversation/conversation.service.t
 import { messageAddedTopic, toLive } from "./message-added.topic.ts";
 import { decodeMessageCursor, messagePosition } from "./message-cursor.ts";
 import { clientMessageId, messageBody } from "./message-input.ts";
+import { MESSAGE_COLUMNS } from "./message.loader.ts";
 
 export interface SendMessageRequest {
   conversationId: string;
@@ -166,15 +167,11 @@ export class MessageService {
         FROM stored
         WHERE participant.conversation_id = stored.conversation_id
       )
-      SELECT stored.id, stored.conversation_id AS "conversationId", stored.seq,
-             stored.sender_id AS "senderId", stored.client_message_id AS "clientMessageId",
-             stored.body, stored.sent_at AS "sentAt", stored.sender_position AS "senderPosition",
-             stored.recipient_id AS "recipientId",
-             stored.recipient_position AS "recipientPosition", numbered.match_id AS "matchId",
+      SELECT ${MESSAGE_COLUMNS}, numbered.match_id AS "matchId",
              numbered.user_low AS "userLow", numbered.user_high AS "userHigh",
              numbered.created_at AS "createdAt", numbered.last_seq AS "lastSeq",
              numbered.closed_at AS "closedAt", numbered.closed_reason AS "closedReason"
-      FROM stored JOIN numbered ON numbered.id = stored.conversation_id`;
+      FROM stored AS m JOIN numbered ON numbered.id = m.conversation_id`;
     if (!row) return null;
     const { matchId, userLow, userHigh, createdAt, lastSeq, closedAt, closedReason, ...message } =
       row;
