@@ -56,8 +56,23 @@ function harness(maxPendingEvents = 10) {
   );
   const event = (n: number, extensions?: Record<string, unknown>) =>
     sink.next({ data: { x: n }, ...(extensions ? { extensions } : {}) });
-  const upstreamPayload = () => upstream.subscribe.mock.calls[0]![1] as SubscribePayload;
-  return { subscription, event, resolutions, unsubscribe, onOverflow, upstreamPayload };
+  const upstreamPayload = (call = 0) => upstream.subscribe.mock.calls[call]![1] as SubscribePayload;
+  /** Reloads onto a supergraph that plans the primary as `primary`, with subgraph `urls`. */
+  const reload = (primary: typeof plan.primary, urls: Record<string, string>) =>
+    subscription.replan({
+      subgraphUrls: new Map(Object.entries(urls)),
+      plan: () => ({ primary }),
+    } as unknown as SupergraphPlans);
+  return {
+    subscription,
+    event,
+    resolutions,
+    unsubscribe,
+    onOverflow,
+    upstreamPayload,
+    upstream,
+    reload,
+  };
 }
 
 describe("FederatedSubscription", () => {
@@ -112,6 +127,50 @@ describe("FederatedSubscription", () => {
     expect(upstreamPayload().extensions).toEqual({
       subscriberIdentity: "signed",
       [RESUME_AFTER_EXTENSION]: "after-3",
+    });
+  });
+
+  describe("on a supergraph reload", () => {
+    const primary = { serviceName: "chat", operation: "subscription { x }" };
+    const chatUrl = { chat: "http://chat/graphql" };
+
+    it("keeps its upstream subscription when neither the primary nor its URL changed", () => {
+      const { reload, upstream, unsubscribe } = harness();
+      reload({ ...primary }, chatUrl);
+      expect(upstream.subscribe).toHaveBeenCalledOnce();
+      expect(unsubscribe).not.toHaveBeenCalled();
+    });
+
+    it("re-subscribes after the last event it got when its operation or URL changed", () => {
+      const { event, reload, upstream, unsubscribe, upstreamPayload } = harness();
+      event(1, { [RESUME_AFTER_EXTENSION]: "after-1" });
+      reload({ serviceName: "chat", operation: "subscription { x y }" }, chatUrl);
+      expect(upstreamPayload(1)).toMatchObject({
+        query: "subscription { x y }",
+        extensions: { subscriberIdentity: "signed", [RESUME_AFTER_EXTENSION]: "after-1" },
+      });
+      event(2, { [RESUME_AFTER_EXTENSION]: "after-2" });
+      reload({ serviceName: "chat", operation: "subscription { x y }" }, { chat: "http://new" });
+      expect(unsubscribe).toHaveBeenCalledTimes(2);
+      expect(upstream.subscribe.mock.calls.map(([url]) => url)).toEqual([
+        "http://chat/graphql",
+        "http://chat/graphql",
+        "http://new",
+      ]);
+      expect(upstreamPayload(2).extensions).toEqual({
+        subscriberIdentity: "signed",
+        [RESUME_AFTER_EXTENSION]: "after-2",
+      });
+    });
+
+    it("starts afresh when the root field moved to another subgraph, whose positions differ", () => {
+      const { event, reload, upstreamPayload } = harness();
+      event(1, { [RESUME_AFTER_EXTENSION]: "after-1" });
+      reload(
+        { serviceName: "messages", operation: "subscription { x }" },
+        { messages: "http://m" },
+      );
+      expect(upstreamPayload(1).extensions).toEqual({ subscriberIdentity: "signed" });
     });
   });
 });

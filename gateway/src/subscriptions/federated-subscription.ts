@@ -87,8 +87,12 @@ export class FederatedSubscription {
   }
 
   /**
-   * Moves to a reloaded supergraph: the same primary keeps its upstream subscription (no event
-   * is missed); a different one re-subscribes; an operation no longer valid ends with its errors.
+   * Moves to a reloaded supergraph: the same primary at the same URL keeps its upstream
+   * subscription; a different one re-subscribes. Re-subscribing to the same subgraph (its
+   * operation or URL changed) resumes after the last event received, so nothing is missed or
+   * repeated; a primary that moved to another subgraph starts afresh there, since a position
+   * means something only to the subgraph that gave it. An operation no longer valid ends with
+   * its errors.
    */
   replan(plans: SupergraphPlans): void {
     const planned = plans.plan(this.request.query, this.request.operationName);
@@ -97,12 +101,20 @@ export class FederatedSubscription {
       return;
     }
     const plan = planned as SubscriptionPlan;
-    const keep = samePrimary(plan.primary, this.plan.primary);
+    const before = this.plan.primary;
+    const after = plan.primary;
+    const keep =
+      samePrimary(after, before) &&
+      plans.subgraphUrls.get(after.serviceName) === this.plans.subgraphUrls.get(before.serviceName);
+    const resumeAfter =
+      after.serviceName === before.serviceName
+        ? this.upstreamExtensions[RESUME_AFTER_EXTENSION]
+        : undefined;
     this.plans = plans;
     this.plan = plan;
     if (!keep) {
       this.stopUpstream();
-      this.subscribeUpstream();
+      this.subscribeUpstream(resumeAfter);
     }
   }
 
@@ -128,7 +140,8 @@ export class FederatedSubscription {
     await this.results.whenEmpty();
   }
 
-  private subscribeUpstream(): void {
+  /** Subscribes to the primary's subgraph, after `resumeAfter` (a position it gave) if any. */
+  private subscribeUpstream(resumeAfter?: unknown): void {
     const { primary } = this.plan;
     const { subscriber, variables } = this.request;
     const url = this.plans.subgraphUrls.get(primary.serviceName);
@@ -140,7 +153,10 @@ export class FederatedSubscription {
     for (const name of primary.variableUsages ?? []) {
       if (variables[name] !== undefined) primaryVariables[name] = variables[name];
     }
-    this.upstreamExtensions = { [SUBSCRIBER_IDENTITY_EXTENSION]: subscriber.forwardedIdentity };
+    this.upstreamExtensions = {
+      [SUBSCRIBER_IDENTITY_EXTENSION]: subscriber.forwardedIdentity,
+      ...(typeof resumeAfter === "string" && { [RESUME_AFTER_EXTENSION]: resumeAfter }),
+    };
     this.unsubscribe = this.deps.upstream.subscribe(
       this.deps.subgraphUrl(primary.serviceName, url),
       {
