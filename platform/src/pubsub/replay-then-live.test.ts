@@ -251,17 +251,15 @@ describe("replayThenLive", () => {
   });
 
   describe("replayNumbered", () => {
-    /** Items numbered 1, 2, ... as committed to a store; `after` reads the store, two at a time. */
-    function numbered(
-      live: ReturnType<typeof fakeLive>,
-      committed: number,
-      options: { start: number; replay: boolean },
-    ) {
+    /**
+     * Items numbered 1, 2, ... as committed to a store (`commit` adds up to a number); `after`
+     * reads the store, two at a time.
+     */
+    function numbered(live: ReturnType<typeof fakeLive>, committed: number, start: number) {
       const reads: number[] = [];
       const iterator = replayNumbered<string>({
         live: live.source,
-        start: BigInt(options.start),
-        replay: options.replay,
+        start: BigInt(start),
         numberOf: (item) => BigInt(item),
         after: async (last) => {
           reads.push(Number(last));
@@ -270,12 +268,13 @@ describe("replayThenLive", () => {
         },
         pageSize: 2,
       });
-      return { iterator, reads };
+      const commit = (upTo: number) => (committed = upTo);
+      return { iterator, reads, commit };
     }
 
     it("replays after the start, then emits live items in number order, each once", async () => {
       const live = fakeLive();
-      const { iterator, reads } = numbered(live, 5, { start: 1, replay: true });
+      const { iterator, reads } = numbered(live, 5, 1);
       // 4 and 5 committed while the replay was read: heard live too.
       for (const item of ["5", "4", "6"]) live.publish(item);
       expect(await take(await iterator, 5)).toEqual(["2", "3", "4", "5", "6"]);
@@ -283,13 +282,25 @@ describe("replayThenLive", () => {
       await expectGoingLive(await iterator, live, "7");
     });
 
-    it("goes live from the start without a replay, catching up what a live item overtook", async () => {
+    it("going live, emits what was made after its start before it subscribed, unheard", async () => {
       const live = fakeLive();
-      const { iterator, reads } = numbered(live, 4, { start: 1, replay: false });
-      // 1 is before the start; 4 arrives before 2 and 3, which are read from the store.
-      for (const item of ["1", "4", "2", "3"]) live.publish(item);
-      expect(await take(await iterator, 3)).toEqual(["2", "3", "4"]);
+      // 2 committed (and published to nobody) between the read of the start and the subscription.
+      const { iterator, reads } = numbered(live, 2, 1);
+      expect(await take(await iterator, 1)).toEqual(["2"]);
       expect(reads).toEqual([1]);
+      await expectGoingLive(await iterator, live, "3");
+    });
+
+    it("going live, catches up what a live item overtook", async () => {
+      const live = fakeLive();
+      const { iterator, reads, commit } = numbered(live, 1, 1);
+      await iterator;
+      expect(reads).toEqual([1]);
+      // 4 arrives before 2 and 3, which are read from the store; their late copies are skipped.
+      commit(4);
+      for (const item of ["4", "2", "3"]) live.publish(item);
+      expect(await take(await iterator, 3)).toEqual(["2", "3", "4"]);
+      expect(reads).toEqual([1, 1]);
       await expectGoingLive(await iterator, live, "5");
     });
   });

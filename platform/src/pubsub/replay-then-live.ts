@@ -164,12 +164,12 @@ export interface NumberedReplayOptions<Item> {
   live: AsyncIterator<Item>;
   /**
    * Where the subscriber starts: the number of the last item it has, or, to go live, of the
-   * last one made, read before subscribing `live`. An item made after that read whose live copy
-   * was published before the subscription took is caught up when the next one arrives.
+   * last one made, read before subscribing `live`. What follows it is read once `live` is
+   * subscribed: a resumed subscriber's backlog, or, going live, what was made between the two,
+   * whose live copies may have been published before the subscription took (usually nothing,
+   * one empty read).
    */
   start: bigint;
-  /** Whether to replay what follows `start` (a resumed subscriber) before going live. */
-  replay: boolean;
   numberOf: (item: Item) => bigint;
   /**
    * Up to `pageSize` items numbered after `last`, in order; it may leave out some no longer
@@ -195,7 +195,6 @@ const NOTHING_MISSED: never[] = [];
 export function replayNumbered<Item>({
   live,
   start,
-  replay,
   numberOf,
   after,
   pageSize,
@@ -204,7 +203,7 @@ export function replayNumbered<Item>({
   const emitted = new LastNumberEmitted(start, numberOf);
   return replayThenLive({
     live,
-    replayPage: async () => (replay ? after(emitted.last) : []),
+    replayPage: () => after(emitted.last),
     pageSize,
     memory: emitted,
     include,

@@ -365,7 +365,7 @@ describe("messageAdded", () => {
     await feed.return!();
   });
 
-  it("emits a message stored while it subscribes, whose live copy it could not hear, once the next arrives", async () => {
+  it("emits a message stored while it subscribes, whose live copy it could not hear, at once", async () => {
     const { conversation, a, b } = await openConversation(harness);
     let during: MessageRow | undefined;
     // Stored and published after the feed read where Alice starts, before Redis confirmed
@@ -377,9 +377,9 @@ describe("messageAdded", () => {
     };
     const { prisma, conversations } = harness;
     const feed = await new MessageFeed({ prisma, conversations, live }).subscribe(a, null, null);
+    expect(((await feed.next()).value as LiveMessage).id).toBe(during!.id);
     const next = await send(harness, b, conversation.id, "next");
-    const emitted = [(await feed.next()).value, (await feed.next()).value] as LiveMessage[];
-    expect(emitted.map((message) => message.id)).toEqual([during!.id, next.id]);
+    expect(((await feed.next()).value as LiveMessage).id).toBe(next.id);
     await feed.return!();
   });
 

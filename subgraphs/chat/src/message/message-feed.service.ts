@@ -84,12 +84,11 @@ export class MessageFeed {
     const numbering = conversation
       ? this.conversationNumbering(conversation)
       : this.feedNumbering(viewer);
-    // Read before subscribing: a message stored meanwhile is emitted, late at worst.
+    // Read before subscribing: what is stored meanwhile is read once the subscription took.
     const start = await numbering.start(cursor);
     return replayNumbered({
       live: await this.deps.live.subscribe<LiveMessage>(messageAddedTopic(viewer.id)),
       start,
-      replay: cursor !== undefined,
       numberOf: numbering.numberOf,
       after: numbering.after,
       pageSize: this.pageSize,

@@ -174,6 +174,27 @@ describe("the matchCreated feed", () => {
     await feed.return!();
   });
 
+  it("emits a match made while it subscribes, whose live copy it could not hear, at once", async () => {
+    const [alice, bob] = await addCouple(harness);
+    let madeId: string | undefined;
+    // Made (and announced) after the read of where Alice starts, before Redis confirmed her
+    // subscription.
+    const live = Object.create(harness.live) as typeof harness.live;
+    live.subscribe = async <T>(topic: string | string[]) => {
+      madeId = await match(alice, bob);
+      return harness.live.subscribe<T>(topic);
+    };
+    const matches = new MatchService({
+      prisma: harness.prisma,
+      outbox: new Outbox("discovery"),
+      live,
+      logger: createLogger("discovery", "silent"),
+    });
+    const feed = await matches.feed(alice, undefined);
+    expect((await feed.next()).value).toMatchObject({ id: madeId, user: { id: bob.id } });
+    await feed.return!();
+  });
+
   it("replays a page at a time, each match once", async () => {
     const [alice] = await addCouple(harness);
     const others = await Promise.all([1, 2, 3, 4, 5].map(() => addCouple(harness)));

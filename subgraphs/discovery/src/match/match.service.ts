@@ -79,12 +79,11 @@ export class MatchService {
   ): Promise<AsyncIterableIterator<LiveMatch>> {
     const { live, replayPageSize = REPLAY_PAGE_SIZE } = this.deps;
     const resumedAt = resumeAfter ? decodeMatchFeedCursor(resumeAfter, "resumeAfter") : undefined;
-    // Read before subscribing: a match made meanwhile is emitted, late at worst.
+    // Read before subscribing: what is made meanwhile is read once the subscription took.
     const start = resumedAt ?? (await this.lastPosition(viewer.id));
     return replayNumbered({
       live: await live.subscribe<LiveMatch>(matchCreatedTopic(viewer.id)),
       start,
-      replay: resumedAt !== undefined,
       numberOf: (match) => BigInt(match.position),
       after: (position) => this.currentAfter(viewer.id, position, replayPageSize),
       pageSize: replayPageSize,
