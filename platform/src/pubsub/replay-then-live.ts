@@ -166,10 +166,15 @@ export interface NumberedReplayOptions<Item> {
    * Where the subscriber starts: the number of the last item it has, or, to go live, of the
    * last one made, read before subscribing `live`. What follows it is read once `live` is
    * subscribed: a resumed subscriber's backlog, or, going live, what was made between the two,
-   * whose live copies may have been published before the subscription took (usually nothing,
-   * one empty read).
+   * whose live copies may have been published before the subscription took.
    */
   start: bigint;
+  /**
+   * The number of the last item made (committed), read once `live` is subscribed: only when it
+   * is past `start` are pages read with `after`. Nearly always, nothing was made since: one
+   * cheap read instead of a page.
+   */
+  lastMade: () => Promise<bigint>;
   numberOf: (item: Item) => bigint;
   /**
    * Up to `pageSize` items numbered after `last`, in order; it may leave out some no longer
@@ -195,15 +200,23 @@ const NOTHING_MISSED: never[] = [];
 export function replayNumbered<Item>({
   live,
   start,
+  lastMade,
   numberOf,
   after,
   pageSize,
   include,
 }: NumberedReplayOptions<Item>): Promise<AsyncIterableIterator<Item>> {
   const emitted = new LastNumberEmitted(start, numberOf);
+  let firstPage = true;
   return replayThenLive({
     live,
-    replayPage: () => after(emitted.last),
+    replayPage: async () => {
+      if (firstPage) {
+        firstPage = false;
+        if ((await lastMade()) <= start) return [];
+      }
+      return after(emitted.last);
+    },
     pageSize,
     memory: emitted,
     include,

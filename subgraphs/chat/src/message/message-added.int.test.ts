@@ -324,9 +324,9 @@ describe("messageAdded", () => {
     // Heard live, and read again by the last page.
     const live = await send(harness, carol, second.id, "live");
     expect(await nextIds(feed, 6)).toEqual([...ids(missed), live.id]);
-    // The cursor's place in Alice's feed, then per page (2, 2, 2) its messages, their
-    // conversations and read times; and the send.
-    expect(harness.statements.count).toBe(1 + 3 * 3 + 1);
+    // The cursor's place in Alice's feed, the end of her feed (past it: a replay), then per
+    // page (2, 2, 2) its messages, their conversations and read times; and the send.
+    expect(harness.statements.count).toBe(1 + 1 + 3 * 3 + 1);
     // The first is read by one more page, which ends the replay; the live copies that follow
     // (of "live" and of it) are skipped.
     for (const body of ["sentinel 1", "sentinel 2"]) {
@@ -383,6 +383,23 @@ describe("messageAdded", () => {
     await feed.return!();
   });
 
+  it("going live, reads where it starts and, once subscribed, whether anything came since: no page", async () => {
+    const { conversation, a, b } = await openConversation(harness);
+    await send(harness, b, conversation.id, "before");
+    harness.statements.reset();
+    const feed = await feedOf(a);
+    // Her feed's end, before subscribing and after.
+    expect(harness.statements.count).toBe(2);
+    harness.statements.reset();
+    const one = await feedOf(a, { conversationId: conversation.id });
+    // The conversation check (whose row gives the start), then its newest seq.
+    expect(harness.statements.count).toBe(2);
+    const next = await send(harness, b, conversation.id, "next");
+    expect(await nextIds(feed, 1)).toEqual([next.id]);
+    expect(await nextIds(one, 1)).toEqual([next.id]);
+    await Promise.all([feed.return!(), one.return!()]);
+  });
+
   it("resumes after a message by the order stored, not by the time stamped", async () => {
     const { first, a, carol, second } = await twoConversationsSeenUpTo();
     const received = await send(harness, carol, second.id, "received");
@@ -419,8 +436,9 @@ describe("messageAdded", () => {
         (value as ExecutionResult<{ messageAdded: (typeof replayed)[0] }>).data!.messageAdded,
       );
     }
-    // The conversation check (which the replay reuses), the messages and their read times.
-    expect(harness.statements.count).toBe(3);
+    // The conversation check (which the replay reuses), its newest seq (past the cursor: a
+    // replay), the messages and their read times.
+    expect(harness.statements.count).toBe(4);
     expect(replayed.map((message) => message.id)).toEqual(ids(missed));
     expect(replayed.map((message) => message.readAt)).toEqual([
       ...Array(4).fill(readAt),

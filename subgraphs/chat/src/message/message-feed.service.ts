@@ -5,6 +5,7 @@ import {
 } from "@pulse/db";
 import {
   badUserInput,
+  PREPARED,
   replayNumbered,
   type LivePubSub,
   type PrismaClient,
@@ -43,6 +44,8 @@ interface Numbering {
   numberOf(message: LiveMessage): bigint;
   /** Where a subscriber starts: the number of the `cursor`'s message, or the last handed out. */
   start(cursor: MessagePosition | undefined): Promise<bigint>;
+  /** The last number handed out, as committed now. */
+  lastMade(): Promise<bigint>;
   /** Up to a page of the messages numbered after `last`, in order, with their facts. */
   after(last: bigint): Promise<LiveMessage[]>;
 }
@@ -89,6 +92,7 @@ export class MessageFeed {
     return replayNumbered({
       live: await this.deps.live.subscribe<LiveMessage>(messageAddedTopic(viewer.id)),
       start,
+      lastMade: numbering.lastMade,
       numberOf: numbering.numberOf,
       after: numbering.after,
       pageSize: this.pageSize,
@@ -101,6 +105,7 @@ export class MessageFeed {
     return {
       numberOf: (message) => BigInt(message.seq),
       start: async (cursor) => cursor?.seq ?? conversation.lastSeq,
+      lastMade: () => this.lastSeq(conversation.id),
       after: (seq) => this.conversationAfter(conversation, seq),
     };
   }
@@ -111,6 +116,7 @@ export class MessageFeed {
       numberOf: (message) => feedPosition(viewer.id, message),
       start: (cursor) =>
         cursor ? this.feedPositionAt(viewer.id, cursor) : this.feedEnd(viewer.id),
+      lastMade: () => this.feedEnd(viewer.id),
       after: (position) => this.feedAfter(viewer.id, position),
     };
   }
@@ -133,8 +139,16 @@ export class MessageFeed {
 
   /** The last position handed out in the person's feed (0 before their first message). */
   private async feedEnd(userId: string): Promise<bigint> {
-    const counter = await this.deps.prisma.feedCounter.findUnique({ where: { userId } });
+    const [counter] = await this.deps.prisma.$queryRaw<{ lastPosition: bigint }[]>`${PREPARED}
+      SELECT last_position AS "lastPosition" FROM chat.feed_counter WHERE user_id = ${userId}::uuid`;
     return counter?.lastPosition ?? 0n;
+  }
+
+  /** The seq of the conversation's newest message (0 before its first). */
+  private async lastSeq(conversationId: string): Promise<bigint> {
+    const [conversation] = await this.deps.prisma.$queryRaw<{ lastSeq: bigint }[]>`${PREPARED}
+      SELECT last_seq AS "lastSeq" FROM chat.conversation WHERE id = ${conversationId}::uuid`;
+    return conversation?.lastSeq ?? 0n;
   }
 
   /** A page of `conversation`'s messages after `seq`, with their facts. */

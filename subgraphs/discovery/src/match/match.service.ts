@@ -4,6 +4,7 @@ import {
   isUuid,
   notFound,
   pageSize,
+  PREPARED,
   replayNumbered,
   toConnection,
   type Connection,
@@ -84,6 +85,7 @@ export class MatchService {
     return replayNumbered({
       live: await live.subscribe<LiveMatch>(matchCreatedTopic(viewer.id)),
       start,
+      lastMade: () => this.lastPosition(viewer.id),
       numberOf: (match) => BigInt(match.position),
       after: (position) => this.currentAfter(viewer.id, position, replayPageSize),
       pageSize: replayPageSize,
@@ -92,7 +94,9 @@ export class MatchService {
 
   /** The last place handed out among the person's matches (0 before their first). */
   private async lastPosition(userId: string): Promise<bigint> {
-    const counter = await this.deps.prisma.matchCounter.findUnique({ where: { userId } });
+    const [counter] = await this.deps.prisma.$queryRaw<{ lastPosition: bigint }[]>`${PREPARED}
+      SELECT last_position AS "lastPosition" FROM discovery.match_counter
+      WHERE user_id = ${userId}::uuid`;
     return counter?.lastPosition ?? 0n;
   }
 
