@@ -199,15 +199,30 @@ describe("a subgraph restart", () => {
     const other = randomUUID();
     const [userLow, userHigh] = [user.id, other].sort();
     const place = (userId: string) => BigInt(userId === user.id ? nextPlace(user.id) : 1);
-    const missed = await stack.prisma.match.create({
-      data: {
-        id: randomUUID(),
-        userLow: userLow!,
-        userHigh: userHigh!,
-        lowPosition: place(userLow!),
-        highPosition: place(userHigh!),
-      },
-    });
+    const [lowPosition, highPosition] = [place(userLow!), place(userHigh!)];
+    // As discovery stores a match: with the places its counters handed out.
+    const counters = [
+      { userId: userLow!, lastPosition: lowPosition },
+      { userId: userHigh!, lastPosition: highPosition },
+    ];
+    const [missed] = await stack.prisma.$transaction([
+      stack.prisma.match.create({
+        data: {
+          id: randomUUID(),
+          userLow: userLow!,
+          userHigh: userHigh!,
+          lowPosition,
+          highPosition,
+        },
+      }),
+      ...counters.map((counter) =>
+        stack.prisma.matchCounter.upsert({
+          where: { userId: counter.userId },
+          create: counter,
+          update: counter,
+        }),
+      ),
+    ]);
     await stack.startSubgraph("discovery");
     const [, replayed] = await matches.results$(2);
     expect(replayed!.data).toMatchObject({ matchCreated: { id: missed.id } });
