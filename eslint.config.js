@@ -2,6 +2,13 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
+/** Node 20's AsyncLocalStorage costs every promise of the process; nothing may import it. */
+const noAsyncHooks = {
+  name: "node:async_hooks",
+  message:
+    "On Node 20 AsyncLocalStorage runs promise hooks for every promise of the process: pass what a request needs in its context.",
+};
+
 /** Files allowed to read process.env: each process's one config module, and tooling. */
 const environmentReaders = [
   "**/src/config.ts",
@@ -35,13 +42,7 @@ export default tseslint.config(
       "no-restricted-imports": [
         "error",
         {
-          paths: [
-            {
-              name: "node:async_hooks",
-              message:
-                "On Node 20 AsyncLocalStorage runs promise hooks for every promise of the process: pass what a request needs in its context.",
-            },
-          ],
+          paths: [noAsyncHooks],
           patterns: [
             {
               group: ["@pulse/db/generated/*", "**/prisma/generated/**"],
@@ -63,16 +64,10 @@ export default tseslint.config(
       "no-restricted-imports": [
         "error",
         {
-          paths: [
-            {
-              name: "node:async_hooks",
-              message:
-                "On Node 20 AsyncLocalStorage runs promise hooks for every promise of the process: pass what a request needs in its context.",
-            },
-          ],
+          paths: [noAsyncHooks],
           patterns: [
             {
-              group: ["@pulse/*", "!@pulse/platform", "!@pulse/db"],
+              group: ["@pulse/*", "!@pulse/platform", "!@pulse/db", "!@pulse/testkit"],
               message: "A subgraph must not import another subgraph or the gateway.",
             },
           ],
@@ -81,7 +76,28 @@ export default tseslint.config(
     },
   },
   {
-    files: ["**/*.test.ts", "test/**/*.ts"],
+    // The gateway loads no ORM: it imports the platform's server entry only (a test checks the
+    // loaded modules too).
+    files: ["gateway/src/**"],
+    ignores: ["gateway/src/**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [noAsyncHooks, { name: "pg", message: "The gateway never talks to Postgres." }],
+          patterns: [
+            {
+              group: ["@pulse/*", "!@pulse/platform", "!@pulse/platform/server"],
+              message: "The gateway imports only @pulse/platform/server.",
+            },
+            { group: ["@prisma/*"], message: "The gateway never loads Prisma." },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["**/*.test.ts", "test/**/*.ts", "testkit/**/*.ts"],
     rules: {
       "@typescript-eslint/no-non-null-assertion": "off",
       "@typescript-eslint/no-explicit-any": "off",

@@ -5,7 +5,7 @@ import {
   discoveryConfigSchema,
 } from "@pulse/discovery";
 import { buildIdentitySchema, createIdentityService, identityConfigSchema } from "@pulse/identity";
-import type { ServiceOptions, SubgraphService } from "@pulse/platform";
+import type { ServiceOptions, SubgraphService } from "@pulse/platform/subgraph";
 import { buildProfilesSchema, createProfilesService, profilesConfigSchema } from "@pulse/profiles";
 import type { GraphQLSchema } from "graphql";
 

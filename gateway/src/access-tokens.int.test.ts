@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { Redis } from "ioredis";
 import { exportJWK, SignJWT } from "jose";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from "vitest";
-import { createLogger, SessionRevocations } from "@pulse/platform";
+import { createLogger, SessionRevocations } from "@pulse/platform/server";
 import { AccessTokenVerifier } from "./access-tokens.ts";
 
 const ISSUER = "https://identity.test";

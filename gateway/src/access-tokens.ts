@@ -7,7 +7,7 @@ import {
   type Logger,
   type SessionRevocations,
   type Viewer,
-} from "@pulse/platform";
+} from "@pulse/platform/server";
 
 export interface AccessTokenVerifierOptions {
   jwksUrl: string;

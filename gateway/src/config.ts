@@ -1,5 +1,5 @@
 import path from "node:path";
-import { env, KEEP_ALIVE_MS, loadConfig } from "@pulse/platform";
+import { env, KEEP_ALIVE_MS, loadConfig } from "@pulse/platform/server";
 import { z } from "zod";
 
 const SUBGRAPH_URL_VARIABLE = /^SUBGRAPH_([A-Z0-9_]+)_URL$/;

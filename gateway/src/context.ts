@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import { requestIdOf, signForwardedIdentity, type Viewer } from "@pulse/platform";
+import { requestIdOf, signForwardedIdentity, type Viewer } from "@pulse/platform/server";
 import type { AccessTokenVerifier } from "./access-tokens.ts";
 
 /** What the gateway knows about a request and forwards to every subgraph fetch. */

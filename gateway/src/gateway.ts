@@ -14,7 +14,7 @@ import {
   listen,
   REQUEST_ID_HEADER,
   type Logger,
-} from "@pulse/platform";
+} from "@pulse/platform/server";
 import type { Server } from "node:http";
 import { AccessTokenVerifier } from "./access-tokens.ts";
 import type { GatewayConfig } from "./config.ts";

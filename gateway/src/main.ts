@@ -1,5 +1,5 @@
 // Starts the gateway: `pnpm --filter @pulse/gateway start`.
-import { createLogger, runUntilSignal } from "@pulse/platform";
+import { createLogger, runUntilSignal } from "@pulse/platform/server";
 import { loadGatewayConfig } from "./config.ts";
 import { createGateway } from "./gateway.ts";
 

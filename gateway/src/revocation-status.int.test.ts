@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { once } from "node:events";
 import { Redis } from "ioredis";
 import { afterEach, beforeEach, describe, expect, inject, it, vi } from "vitest";
-import { createLogger, SessionRevocations } from "@pulse/platform";
+import { createLogger, SessionRevocations } from "@pulse/platform/server";
 import { RevocationStatus } from "./revocation-status.ts";
 
 let redis: Redis;

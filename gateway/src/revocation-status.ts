@@ -1,5 +1,5 @@
 import type { Redis } from "ioredis";
-import { ReplicatedCache, type Logger, type SessionRevocations } from "@pulse/platform";
+import { ReplicatedCache, type Logger, type SessionRevocations } from "@pulse/platform/server";
 
 export interface RevocationStatusOptions {
   /** Any connection (the cache never publishes on the announcements' channel). */

@@ -2,7 +2,7 @@ import { watch } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { SupergraphSdlHook } from "@apollo/gateway";
-import type { Logger } from "@pulse/platform";
+import type { Logger } from "@pulse/platform/server";
 
 /**
  * Supplies the gateway with the supergraph from a file and, when `watchForChanges`, hands it

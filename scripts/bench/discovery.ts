@@ -6,7 +6,8 @@
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { Prisma } from "@pulse/db";
-import { createPrismaClient, FORWARDED_IDENTITY_HEADER } from "@pulse/platform";
+import { FORWARDED_IDENTITY_HEADER } from "@pulse/platform/server";
+import { createPrismaClient } from "@pulse/platform/subgraph";
 import { buildSchema, parse, validate } from "graphql";
 import {
   candidateQuery,

@@ -7,13 +7,8 @@
 import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
-import {
-  createLogger,
-  createPrismaClient,
-  LivePubSub,
-  type PrismaClient,
-  type Viewer,
-} from "@pulse/platform";
+import { createLogger, type Viewer } from "@pulse/platform/server";
+import { createPrismaClient, LivePubSub, type PrismaClient } from "@pulse/platform/subgraph";
 import { openConversation } from "../../subgraphs/chat/src/conversation/conversation-lifecycle.ts";
 import { createChatServices } from "../../subgraphs/chat/src/server.ts";
 import { provisionEnvironment } from "./discovery/environment.ts";

@@ -6,13 +6,13 @@
 import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
+import { createLogger } from "@pulse/platform/server";
 import {
-  createLogger,
   createPrismaClient,
   LivePubSub,
   StatementCounter,
   type PrismaClient,
-} from "@pulse/platform";
+} from "@pulse/platform/subgraph";
 import { createChatServices } from "../../subgraphs/chat/src/server.ts";
 import { messageCursor } from "../../subgraphs/chat/src/message/message-cursor.ts";
 import { storeBacklog } from "../../subgraphs/chat/src/testing/backlog.ts";

@@ -11,11 +11,8 @@ import { readFileSync } from "node:fs";
 import { randomUUID } from "node:crypto";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import {
-  createPrismaClient,
-  FORWARDED_IDENTITY_HEADER,
-  signForwardedIdentity,
-} from "@pulse/platform";
+import { FORWARDED_IDENTITY_HEADER, signForwardedIdentity } from "@pulse/platform/server";
+import { createPrismaClient } from "@pulse/platform/subgraph";
 import { Redis } from "ioredis";
 import { loadContractOperations } from "../lib/contract-operations.ts";
 import { provisionEnvironment } from "./discovery/environment.ts";

@@ -8,7 +8,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { cpus, tmpdir } from "node:os";
 import path from "node:path";
-import { createPrismaClient } from "@pulse/platform";
+import { createPrismaClient } from "@pulse/platform/subgraph";
 import { Redis } from "ioredis";
 import { loadContractOperations } from "../lib/contract-operations.ts";
 import { provisionEnvironment } from "./discovery/environment.ts";

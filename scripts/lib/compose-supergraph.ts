@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { composeServices } from "@apollo/composition";
-import { printSubgraphSchema } from "@pulse/platform";
+import { printSubgraphSchema } from "@pulse/platform/subgraph";
 import { parse, printSchema } from "graphql";
 import { subgraphRegistry } from "../../subgraphs/registry.ts";
 

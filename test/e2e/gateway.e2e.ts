@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { composeServices } from "@apollo/composition";
 import { buildIdentitySchema } from "@pulse/identity";
-import { printSubgraphSchema } from "@pulse/platform";
+import { printSubgraphSchema } from "@pulse/platform/subgraph";
 import { parse } from "graphql";
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { supergraphPath } from "../../scripts/lib/compose-supergraph.ts";

@@ -1,4 +1,4 @@
-import { streamKey } from "@pulse/platform";
+import { streamKey } from "@pulse/platform/subgraph";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { mailedToken, PASSWORD, registerUser, uniqueEmail } from "../support/fixtures.ts";
 import { startStack, type Stack } from "../support/stack.ts";

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
-import { FORWARDED_IDENTITY_HEADER, signForwardedIdentity } from "@pulse/platform";
+import { FORWARDED_IDENTITY_HEADER, signForwardedIdentity } from "@pulse/platform/server";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { LOCAL_S3_CREDENTIALS } from "../../scripts/lib/local-s3.ts";

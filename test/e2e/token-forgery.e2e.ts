@@ -1,6 +1,6 @@
 import { createPrivateKey, generateKeyPairSync, randomUUID } from "node:crypto";
 import { SignJWT, type JWTPayload } from "jose";
-import { signForwardedIdentity } from "@pulse/platform";
+import { signForwardedIdentity } from "@pulse/platform/server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { registerUser, type RegisteredUser } from "../support/fixtures.ts";
 import { startStack, type Stack } from "../support/stack.ts";

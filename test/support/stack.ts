@@ -1,12 +1,12 @@
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { createGateway, gatewayConfigSchema } from "@pulse/gateway";
+import { createLogger } from "@pulse/platform/server";
 import {
-  createLogger,
   createPrismaClient,
   StatementCounter,
   type PrismaClient,
   type SubgraphService,
-} from "@pulse/platform";
+} from "@pulse/platform/subgraph";
 import { Redis } from "ioredis";
 import { inject } from "vitest";
 import { createBucket, LOCAL_S3_CREDENTIALS } from "../../scripts/lib/local-s3.ts";

@@ -1,17 +1,15 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import { createLogger, deleteKeysWithPrefix, type Logger } from "@pulse/platform/server";
 import {
-  createLogger,
   createPrismaClient,
-  deleteKeysWithPrefix,
   LivePubSub,
   type DomainEvent,
   type DomainEventPayload,
   type DomainEventType,
   type EventHandlers,
-  type Logger,
   type PrismaClient,
   type StatementCounter,
-} from "@pulse/platform";
+} from "@pulse/platform/subgraph";
 import { Redis } from "ioredis";
 import { inject } from "vitest";
 

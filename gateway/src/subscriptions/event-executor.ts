@@ -1,7 +1,7 @@
 import { executeQueryPlan, type GraphQLDataSource, type ServiceMap } from "@apollo/gateway";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import type { ExecutionResult } from "graphql-ws";
-import type { Logger } from "@pulse/platform";
+import type { Logger } from "@pulse/platform/server";
 import type { GatewayContext } from "../context.ts";
 import type { SharedFetches } from "./shared-fetches.ts";
 import { EVENT_SOURCE, type SupergraphPlans, type SubscriptionPlan } from "./supergraph-plans.ts";

@@ -1,6 +1,6 @@
 import type { ExecutionResult, SubscribePayload } from "graphql-ws";
 import { describe, expect, it, vi } from "vitest";
-import { createLogger, RESUME_AFTER_EXTENSION } from "@pulse/platform";
+import { createLogger, RESUME_AFTER_EXTENSION } from "@pulse/platform/server";
 import type { GatewayContext } from "../context.ts";
 import type { EventExecutor } from "./event-executor.ts";
 import { FederatedSubscription } from "./federated-subscription.ts";

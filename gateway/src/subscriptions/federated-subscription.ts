@@ -3,7 +3,7 @@ import {
   RESUME_AFTER_EXTENSION,
   SUBSCRIBER_IDENTITY_EXTENSION,
   type Logger,
-} from "@pulse/platform";
+} from "@pulse/platform/server";
 import type { ExecutionResult } from "graphql-ws";
 import { GraphQLError } from "graphql";
 import type { GatewayContext } from "../context.ts";

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { createLogger } from "@pulse/platform";
+import { createLogger } from "@pulse/platform/server";
 import { Redis } from "ioredis";
 import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
 import { SocketQuota } from "./socket-quota.ts";

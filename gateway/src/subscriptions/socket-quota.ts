@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Logger } from "@pulse/platform";
+import type { Logger } from "@pulse/platform/server";
 import type { Redis } from "ioredis";
 
 /**

@@ -13,7 +13,7 @@ import {
   useServerWithKeepAlive,
   type Logger,
   type Viewer,
-} from "@pulse/platform";
+} from "@pulse/platform/server";
 import type { AccessTokenVerifier } from "../access-tokens.ts";
 import { clientAddress, type GatewayContext } from "../context.ts";
 import { EventExecutor, type SubgraphServiceFactory } from "./event-executor.ts";

@@ -9,7 +9,7 @@ import {
   type GraphQLSchema,
   type OperationDefinitionNode,
 } from "graphql";
-import { badUserInput, boundedMemo, ErrorCode } from "@pulse/platform";
+import { badUserInput, boundedMemo, ErrorCode } from "@pulse/platform/server";
 
 /** The service name under which a subscription event's primary data enters its plan. */
 export const EVENT_SOURCE = "__subscription_event__";

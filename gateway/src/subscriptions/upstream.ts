@@ -6,7 +6,11 @@ import {
   type SubscribePayload,
 } from "graphql-ws";
 import WebSocket from "ws";
-import { GATEWAY_CONNECTION_PARAM, signForwardedIdentity, type Logger } from "@pulse/platform";
+import {
+  GATEWAY_CONNECTION_PARAM,
+  signForwardedIdentity,
+  type Logger,
+} from "@pulse/platform/server";
 
 export interface UpstreamOptions {
   gatewaySecret: string;

@@ -2,7 +2,7 @@ import { RedisPubSub } from "graphql-redis-subscriptions";
 import type { Redis } from "ioredis";
 import { createRedis } from "../data/redis.ts";
 import type { Logger } from "../logging/logger.ts";
-import { EventQueue } from "./event-queue.ts";
+import { EventQueue } from "../subscriptions/event-queue.ts";
 
 /**
  * Live notifications for subscriptions (new message, new match, rank change) over Redis pub/sub,

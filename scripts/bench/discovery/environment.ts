@@ -3,7 +3,7 @@ import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { applyMigrations, ensureDatabase } from "@pulse/db/migrate";
-import { deleteKeysWithPrefix } from "@pulse/platform";
+import { deleteKeysWithPrefix } from "@pulse/platform/server";
 import { Redis } from "ioredis";
 import {
   commitWithoutFlush,

@@ -1,7 +1,7 @@
 // The synthetic population of the discovery benchmark, written straight into discovery's read
 // model and profiles' table with INSERT ... SELECT generate_series: 100,000 people in seconds.
 import { Prisma } from "@pulse/db";
-import type { PrismaClient } from "@pulse/platform";
+import type { PrismaClient } from "@pulse/platform/subgraph";
 import { matchKey } from "../../../subgraphs/discovery/src/candidate/match-key.ts";
 
 /**

@@ -1,6 +1,7 @@
 import { generateKeyPairSync, randomBytes, randomUUID } from "node:crypto";
 import { createGateway, gatewayConfigSchema } from "@pulse/gateway";
-import { createLogger, signForwardedIdentity, type SubgraphService } from "@pulse/platform";
+import { createLogger, signForwardedIdentity } from "@pulse/platform/server";
+import { type SubgraphService } from "@pulse/platform/subgraph";
 import { AccessTokenIssuer } from "../../../subgraphs/identity/src/tokens/access-tokens.ts";
 import { SigningKeys } from "../../../subgraphs/identity/src/tokens/signing-keys.ts";
 import { subgraphRegistry } from "../../../subgraphs/registry.ts";

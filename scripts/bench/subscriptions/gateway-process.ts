@@ -1,6 +1,6 @@
 // A role process: the gateway, configured by its environment, on a free loopback port.
 import { createGateway, gatewayConfigSchema } from "@pulse/gateway";
-import { createLogger } from "@pulse/platform";
+import { createLogger } from "@pulse/platform/server";
 import { serveParent } from "./child-ipc.ts";
 
 const config = gatewayConfigSchema.parse(process.env);

@@ -3,7 +3,7 @@
 // way production opens them, by chat consuming `match.created` domain events.
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import { streamKey, type DomainEvent, type PrismaClient } from "@pulse/platform";
+import { streamKey, type DomainEvent, type PrismaClient } from "@pulse/platform/subgraph";
 import type { Redis } from "ioredis";
 import type { Conversation as ConversationRow } from "@pulse/db";
 

@@ -3,11 +3,8 @@
 // message and PUBLISHes it; the server under test delivers it.
 import { randomUUID } from "node:crypto";
 import { Agent, request } from "node:http";
-import {
-  FORWARDED_IDENTITY_HEADER,
-  signForwardedIdentity,
-  type PrismaClient,
-} from "@pulse/platform";
+import { FORWARDED_IDENTITY_HEADER, signForwardedIdentity } from "@pulse/platform/server";
+import { type PrismaClient } from "@pulse/platform/subgraph";
 import type { RoleProcess } from "./children.ts";
 import type { PhaseTarget, PlannedMessage } from "./phase.ts";
 import { scrape } from "./prometheus.ts";

@@ -1,10 +1,10 @@
+import { type ForwardedIdentity } from "@pulse/platform/server";
 import {
   clearMadeLoaders,
   defineLoaders,
-  type ForwardedIdentity,
   type PrismaClient,
   type SubgraphContext,
-} from "@pulse/platform";
+} from "@pulse/platform/subgraph";
 import { conversationLoaders } from "./conversation/conversation.loader.ts";
 import type { ConversationService } from "./conversation/conversation.service.ts";
 import type { MessageFeed } from "./message/message-feed.service.ts";

@@ -1,5 +1,5 @@
 // Starts the chat subgraph: `pnpm --filter @pulse/chat start`.
-import { createLogger, runUntilSignal } from "@pulse/platform";
+import { createLogger, runUntilSignal } from "@pulse/platform/server";
 import { loadChatConfig } from "./config.ts";
 import { createChatService } from "./server.ts";
 

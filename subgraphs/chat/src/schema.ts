@@ -1,4 +1,4 @@
-import { buildFederatedSchema } from "@pulse/platform";
+import { buildFederatedSchema } from "@pulse/platform/subgraph";
 import type { GraphQLSchema } from "graphql";
 import { conversationReferenceResolvers } from "./conversation/conversation.reference.ts";
 import { ConversationResolver } from "./conversation/conversation.resolver.ts";

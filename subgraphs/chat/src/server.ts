@@ -1,12 +1,12 @@
+import { type Logger } from "@pulse/platform/server";
 import {
   closeInfrastructure,
   connectInfrastructure,
   LivePubSub,
   Subgraph,
-  type Logger,
   type ServiceOptions,
   type SubgraphService,
-} from "@pulse/platform";
+} from "@pulse/platform/subgraph";
 import type { ChatConfig } from "./config.ts";
 import { createChatContext, type ChatContext, type ChatServices } from "./context.ts";
 import { ConversationService } from "./conversation/conversation.service.ts";

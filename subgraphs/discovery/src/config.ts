@@ -1,4 +1,5 @@
-import { loadConfig, subgraphConfigSchema } from "@pulse/platform";
+import { loadConfig } from "@pulse/platform/server";
+import { subgraphConfigSchema } from "@pulse/platform/subgraph";
 import type { z } from "zod";
 
 /** Discovery reads only the variables every subgraph reads. */

@@ -1,4 +1,4 @@
-import type { SubgraphContext } from "@pulse/platform";
+import type { SubgraphContext } from "@pulse/platform/subgraph";
 import type { DiscoverService } from "./candidate/discover.service.ts";
 import type { createMatchLoader } from "./match/match.loader.ts";
 import type { MatchService } from "./match/match.service.ts";

@@ -1,5 +1,5 @@
 // Starts the discovery subgraph: `pnpm --filter @pulse/discovery start`.
-import { createLogger, runUntilSignal } from "@pulse/platform";
+import { createLogger, runUntilSignal } from "@pulse/platform/server";
 import { loadDiscoveryConfig } from "./config.ts";
 import { createDiscoveryService } from "./server.ts";
 

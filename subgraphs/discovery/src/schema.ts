@@ -1,4 +1,4 @@
-import { buildFederatedSchema } from "@pulse/platform";
+import { buildFederatedSchema } from "@pulse/platform/subgraph";
 import type { GraphQLSchema } from "graphql";
 import { CandidateResolver } from "./candidate/candidate.resolver.ts";
 import { matchReferenceResolvers } from "./match/match.reference.ts";

@@ -5,7 +5,7 @@ import {
   Subgraph,
   type ServiceOptions,
   type SubgraphService,
-} from "@pulse/platform";
+} from "@pulse/platform/subgraph";
 import { DiscoverService } from "./candidate/discover.service.ts";
 import type { DiscoveryConfig } from "./config.ts";
 import type { DiscoveryContext } from "./context.ts";

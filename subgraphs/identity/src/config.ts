@@ -1,4 +1,5 @@
-import { env, loadConfig, subgraphConfigSchema } from "@pulse/platform";
+import { env, loadConfig } from "@pulse/platform/server";
+import { subgraphConfigSchema } from "@pulse/platform/subgraph";
 import { z } from "zod";
 
 /** PEM values arrive from env files with their newlines escaped. */

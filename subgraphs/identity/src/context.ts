@@ -1,4 +1,4 @@
-import type { SubgraphContext } from "@pulse/platform";
+import type { SubgraphContext } from "@pulse/platform/subgraph";
 import type { AccountService } from "./account/account.service.ts";
 import type { PasswordService } from "./password/password.service.ts";
 import type { SessionService } from "./session/session.service.ts";

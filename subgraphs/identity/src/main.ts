@@ -1,5 +1,5 @@
 // Starts the identity subgraph: `pnpm --filter @pulse/identity start`.
-import { createLogger, runUntilSignal } from "@pulse/platform";
+import { createLogger, runUntilSignal } from "@pulse/platform/server";
 import { loadIdentityConfig } from "./config.ts";
 import { createIdentityService } from "./server.ts";
 

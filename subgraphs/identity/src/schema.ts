@@ -1,4 +1,4 @@
-import { buildFederatedSchema } from "@pulse/platform";
+import { buildFederatedSchema } from "@pulse/platform/subgraph";
 import type { GraphQLSchema } from "graphql";
 import { AccountResolver } from "./account/account.resolver.ts";
 import { PasswordResolver } from "./password/password.resolver.ts";

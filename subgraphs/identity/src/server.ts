@@ -1,13 +1,11 @@
+import { RateLimit, sendJson, SessionRevocations } from "@pulse/platform/server";
 import {
   closeInfrastructure,
   connectInfrastructure,
-  RateLimit,
-  sendJson,
-  SessionRevocations,
   Subgraph,
   type ServiceOptions,
   type SubgraphService,
-} from "@pulse/platform";
+} from "@pulse/platform/subgraph";
 import type { JWK } from "jose";
 import { AccountService } from "./account/account.service.ts";
 import type { IdentityConfig } from "./config.ts";

@@ -1,4 +1,5 @@
-import { env, loadConfig, subgraphConfigSchema } from "@pulse/platform";
+import { env, loadConfig } from "@pulse/platform/server";
+import { subgraphConfigSchema } from "@pulse/platform/subgraph";
 import { z } from "zod";
 
 /** The profiles subgraph's environment (see the README's table of variables). */

@@ -1,4 +1,4 @@
-import type { SubgraphContext } from "@pulse/platform";
+import type { SubgraphContext } from "@pulse/platform/subgraph";
 import type { BlockService } from "./block/block.service.ts";
 import type { PhotoService } from "./photo/photo.service.ts";
 import type { ProfileCards } from "./profile/profile-cards.ts";

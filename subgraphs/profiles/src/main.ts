@@ -1,5 +1,5 @@
 // Starts the profiles subgraph: `pnpm --filter @pulse/profiles start`.
-import { createLogger, runUntilSignal } from "@pulse/platform";
+import { createLogger, runUntilSignal } from "@pulse/platform/server";
 import { loadProfilesConfig } from "./config.ts";
 import { createProfilesService } from "./server.ts";
 

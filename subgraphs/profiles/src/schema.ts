@@ -1,4 +1,4 @@
-import { buildFederatedSchema } from "@pulse/platform";
+import { buildFederatedSchema } from "@pulse/platform/subgraph";
 import type { GraphQLSchema } from "graphql";
 import { BlockResolver } from "./block/block.resolver.ts";
 import { PhotoResolver } from "./photo/photo.resolver.ts";

@@ -1,11 +1,11 @@
+import { createRedis } from "@pulse/platform/server";
 import {
   closeInfrastructure,
   connectInfrastructure,
-  createRedis,
   Subgraph,
   type ServiceOptions,
   type SubgraphService,
-} from "@pulse/platform";
+} from "@pulse/platform/subgraph";
 import { userDeletedHandler } from "./account/user-deleted.handler.ts";
 import { BlockService } from "./block/block.service.ts";
 import type { ProfilesConfig } from "./config.ts";

@@ -1,5 +1,5 @@
 import type { Conversation as ConversationRow } from "@pulse/db";
-import { forbidden, notFound } from "@pulse/platform";
+import { forbidden, notFound } from "@pulse/platform/server";
 
 /** Why a conversation closed: the reasons of `match.ended`. */
 export type CloseReason = "UNMATCHED" | "BLOCKED" | "USER_DELETED";

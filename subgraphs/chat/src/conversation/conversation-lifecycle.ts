@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Prisma } from "@pulse/db";
-import type { PrismaTransaction } from "@pulse/platform";
+import type { PrismaTransaction } from "@pulse/platform/subgraph";
 import { hidesConversation, type CloseReason } from "./conversation-access.ts";
 
 /**

@@ -2,7 +2,7 @@ import type {
   Conversation as ConversationRow,
   ConversationParticipant as ParticipantRow,
 } from "@pulse/db";
-import { createKeyedLoader, isUuid, type PrismaClient } from "@pulse/platform";
+import { createKeyedLoader, isUuid, type PrismaClient } from "@pulse/platform/subgraph";
 
 /** What chat's loaders are made from: the database and whose request it is. */
 export interface ChatLoaderDeps {

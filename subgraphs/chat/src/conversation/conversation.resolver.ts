@@ -1,5 +1,6 @@
 import type { Conversation as ConversationRow, Message as MessageRow } from "@pulse/db";
-import { AfterCursorArg, PageSizeArg, requireViewer, type Connection } from "@pulse/platform";
+import { requireViewer } from "@pulse/platform/server";
+import { AfterCursorArg, PageSizeArg, type Connection } from "@pulse/platform/subgraph";
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { ChatContext } from "../context.ts";
 import { Match, type MatchRef } from "../match/match.type.ts";

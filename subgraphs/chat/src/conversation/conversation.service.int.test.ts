@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Viewer } from "@pulse/platform";
+import type { Viewer } from "@pulse/platform/server";
 import { execute, parse, type GraphQLSchema } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildChatSchema } from "../schema.ts";

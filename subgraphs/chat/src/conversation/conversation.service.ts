@@ -1,4 +1,5 @@
 import type { Conversation as ConversationRow } from "@pulse/db";
+import { type Viewer } from "@pulse/platform/server";
 import {
   decodeCursor,
   isUuid,
@@ -6,8 +7,7 @@ import {
   toConnection,
   type Connection,
   type PrismaClient,
-  type Viewer,
-} from "@pulse/platform";
+} from "@pulse/platform/subgraph";
 import { z } from "zod";
 import { requireReadable } from "./conversation-access.ts";
 

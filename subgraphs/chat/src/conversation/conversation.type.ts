@@ -1,4 +1,4 @@
-import { DateTimeScalar, PageInfo } from "@pulse/platform";
+import { DateTimeScalar, PageInfo } from "@pulse/platform/subgraph";
 import { Directive, Field, ID, ObjectType } from "type-graphql";
 
 /** The `Conversation` entity; everything but `id` and `closedAt` is a field resolver. */

@@ -1,4 +1,4 @@
-import type { DomainEvent, PrismaTransaction } from "@pulse/platform";
+import type { DomainEvent, PrismaTransaction } from "@pulse/platform/subgraph";
 import { closeConversations } from "../conversation/conversation-lifecycle.ts";
 
 /**

@@ -1,4 +1,4 @@
-import type { EventHandlers } from "@pulse/platform";
+import type { EventHandlers } from "@pulse/platform/subgraph";
 import { closeBlockedConversation } from "./block.handler.ts";
 import { closeMatchConversation, openMatchConversation } from "./match.handlers.ts";
 import { closeDeletedUsersConversations } from "./user-deleted.handler.ts";

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Message as MessageRow } from "@pulse/db";
-import { createLogger, type LivePubSub, type Viewer } from "@pulse/platform";
+import { createLogger, type Viewer } from "@pulse/platform/server";
+import { type LivePubSub } from "@pulse/platform/subgraph";
 import { parse, subscribe, type ExecutionResult, type GraphQLSchema } from "graphql";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createChatContext } from "../context.ts";

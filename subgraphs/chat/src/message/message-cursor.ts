@@ -1,5 +1,5 @@
 import type { Message as MessageRow } from "@pulse/db";
-import { decodeCursor, encodeCursor } from "@pulse/platform";
+import { decodeCursor, encodeCursor } from "@pulse/platform/subgraph";
 import { z } from "zod";
 
 /** Where a message stands: its conversation and its place in it. */

@@ -3,14 +3,13 @@ import {
   type Conversation as ConversationRow,
   type Message as MessageRow,
 } from "@pulse/db";
+import { badUserInput, type Viewer } from "@pulse/platform/server";
 import {
-  badUserInput,
   PREPARED,
   replayNumbered,
   type LivePubSub,
   type PrismaClient,
-  type Viewer,
-} from "@pulse/platform";
+} from "@pulse/platform/subgraph";
 import type { ConversationService } from "../conversation/conversation.service.ts";
 import {
   feedPosition,

@@ -1,4 +1,4 @@
-import { badUserInput } from "@pulse/platform";
+import { badUserInput } from "@pulse/platform/server";
 
 export const MAX_BODY_LENGTH = 2000;
 export const MAX_CLIENT_MESSAGE_ID_LENGTH = 100;

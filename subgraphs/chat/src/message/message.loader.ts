@@ -1,5 +1,5 @@
 import { Prisma, type Message as MessageRow } from "@pulse/db";
-import { createKeyedLoader, isUuid, type PrismaClient } from "@pulse/platform";
+import { createKeyedLoader, isUuid, type PrismaClient } from "@pulse/platform/subgraph";
 import type { ChatLoaderDeps } from "../conversation/conversation.loader.ts";
 
 /** The columns of a message row aliased `m`, named as the Message model's fields, for raw SQL. */

@@ -1,5 +1,6 @@
 import type { Conversation as ConversationRow, Message as MessageRow } from "@pulse/db";
-import { DateTimeScalar, requireViewer } from "@pulse/platform";
+import { requireViewer } from "@pulse/platform/server";
+import { DateTimeScalar } from "@pulse/platform/subgraph";
 import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root, Subscription } from "type-graphql";
 import { clearLoaders, type ChatContext } from "../context.ts";
 import { Conversation } from "../conversation/conversation.type.ts";

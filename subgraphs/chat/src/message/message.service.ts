@@ -3,19 +3,21 @@ import { type Conversation as ConversationRow, type Message as MessageRow } from
 import {
   badUserInput,
   conflict,
-  isUniqueViolation,
   forbidden,
-  isUuid,
   notFound,
+  type Logger,
+  type Viewer,
+} from "@pulse/platform/server";
+import {
+  isUniqueViolation,
+  isUuid,
   pageSize,
   PREPARED,
   toConnection,
   type Connection,
   type LivePubSub,
-  type Logger,
   type PrismaClient,
-  type Viewer,
-} from "@pulse/platform";
+} from "@pulse/platform/subgraph";
 import { requireWritable } from "../conversation/conversation-access.ts";
 import type { ConversationService } from "../conversation/conversation.service.ts";
 import { messageAddedTopic, toLive } from "./message-added.topic.ts";

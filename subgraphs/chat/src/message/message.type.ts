@@ -1,4 +1,4 @@
-import { DateTimeScalar, PageInfo } from "@pulse/platform";
+import { DateTimeScalar, PageInfo } from "@pulse/platform/subgraph";
 import { Directive, Field, ID, InputType, ObjectType } from "type-graphql";
 
 /** The `Message` entity; `readAt`, `sender`, `conversation` and `cursor` are field resolvers. */

@@ -1,4 +1,4 @@
-import type { PrismaClient } from "@pulse/platform";
+import type { PrismaClient } from "@pulse/platform/subgraph";
 
 /**
  * Stores `count` messages from `senderId` in a conversation of theirs in one statement, as

@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import type { Conversation as ConversationRow } from "@pulse/db";
+import { type Viewer } from "@pulse/platform/server";
 import {
   StatementCounter,
   type DomainEventPayload,
   type DomainEventType,
-  type Viewer,
-} from "@pulse/platform";
+} from "@pulse/platform/subgraph";
 import {
   connectHarness,
   type HarnessInfrastructure,

@@ -1,5 +1,5 @@
 import { Prisma } from "@pulse/db";
-import type { PrismaClient } from "@pulse/platform";
+import type { PrismaClient } from "@pulse/platform/subgraph";
 import { touchActivity } from "./activity.ts";
 import { greatCircleMeters } from "./distance.ts";
 import { searchBox } from "./match-key.ts";

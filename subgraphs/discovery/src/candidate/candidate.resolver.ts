@@ -1,4 +1,4 @@
-import { requireViewer } from "@pulse/platform";
+import { requireViewer } from "@pulse/platform/server";
 import { Arg, Ctx, Int, Query, Resolver } from "type-graphql";
 import type { DiscoveryContext } from "../context.ts";
 import { DiscoverCandidate } from "./candidate.type.ts";

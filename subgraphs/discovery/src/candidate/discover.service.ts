@@ -1,4 +1,5 @@
-import { pageSize, type PrismaClient, type Viewer } from "@pulse/platform";
+import { type Viewer } from "@pulse/platform/server";
+import { pageSize, type PrismaClient } from "@pulse/platform/subgraph";
 import type { DiscoverCandidate } from "./candidate.type.ts";
 import { findCandidates } from "./candidate.query.ts";
 

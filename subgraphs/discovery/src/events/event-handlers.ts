@@ -1,4 +1,4 @@
-import type { EventHandlers } from "@pulse/platform";
+import type { EventHandlers } from "@pulse/platform/subgraph";
 import type { MatchService } from "../match/match.service.ts";
 import { applyBlockChange } from "./block.handler.ts";
 import { applyProfileSnapshot } from "./profile-changed.handler.ts";

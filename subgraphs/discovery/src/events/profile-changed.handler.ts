@@ -1,5 +1,5 @@
 import { Prisma } from "@pulse/db";
-import type { DomainEvent, PrismaTransaction } from "@pulse/platform";
+import type { DomainEvent, PrismaTransaction } from "@pulse/platform/subgraph";
 import { matchKey } from "../candidate/match-key.ts";
 
 /**

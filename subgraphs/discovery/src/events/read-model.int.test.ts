@@ -1,4 +1,4 @@
-import type { Viewer } from "@pulse/platform";
+import type { Viewer } from "@pulse/platform/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   addCouple,

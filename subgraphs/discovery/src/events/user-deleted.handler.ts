@@ -1,4 +1,4 @@
-import type { DomainEvent, PrismaTransaction } from "@pulse/platform";
+import type { DomainEvent, PrismaTransaction } from "@pulse/platform/subgraph";
 import type { MatchService } from "../match/match.service.ts";
 
 /**

@@ -1,4 +1,4 @@
-import { decodeCursor, encodeCursor } from "@pulse/platform";
+import { decodeCursor, encodeCursor } from "@pulse/platform/subgraph";
 import { z } from "zod";
 import type { Match } from "./match.type.ts";
 

@@ -1,5 +1,5 @@
 import type { Match } from "@pulse/db";
-import { createKeyedLoader, isUuid, type PrismaClient } from "@pulse/platform";
+import { createKeyedLoader, isUuid, type PrismaClient } from "@pulse/platform/subgraph";
 
 /** Loads matches by id, one query per batch; ids that are not UUIDs simply find nothing. */
 export function createMatchLoader(prisma: PrismaClient) {

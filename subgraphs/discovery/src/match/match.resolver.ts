@@ -1,4 +1,5 @@
-import { AfterCursorArg, PageSizeArg, requireViewer, type Connection } from "@pulse/platform";
+import { requireViewer } from "@pulse/platform/server";
+import { AfterCursorArg, PageSizeArg, type Connection } from "@pulse/platform/subgraph";
 import { Arg, Ctx, ID, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
 import type { DiscoveryContext } from "../context.ts";
 import { fromLive, type LiveMatch } from "./match-created.topic.ts";

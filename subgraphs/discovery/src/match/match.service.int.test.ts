@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Match as MatchRow } from "@pulse/db";
-import { createLogger, Outbox, type Viewer } from "@pulse/platform";
+import { createLogger, type Viewer } from "@pulse/platform/server";
+import { Outbox } from "@pulse/platform/subgraph";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   addCouple,

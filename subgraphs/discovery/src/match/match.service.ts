@@ -1,20 +1,18 @@
 import { randomUUID } from "node:crypto";
 import type { Match as MatchRow, Prisma } from "@pulse/db";
+import { notFound, type Logger, type Viewer } from "@pulse/platform/server";
 import {
   isUuid,
-  notFound,
   pageSize,
   PREPARED,
   replayNumbered,
   toConnection,
   type Connection,
   type LivePubSub,
-  type Logger,
   type Outbox,
   type PrismaClient,
   type PrismaTransaction,
-  type Viewer,
-} from "@pulse/platform";
+} from "@pulse/platform/subgraph";
 import { orderedPair } from "../user/user-id.ts";
 import { matchCreatedTopic, toLive, type LiveMatch } from "./match-created.topic.ts";
 import { before, decodeMatchCursor, decodeMatchFeedCursor, matchKey } from "./match-cursor.ts";

@@ -1,4 +1,4 @@
-import { DateTimeScalar, PageInfo } from "@pulse/platform";
+import { DateTimeScalar, PageInfo } from "@pulse/platform/subgraph";
 import { Directive, Field, ID, ObjectType } from "type-graphql";
 import { User, type UserRef } from "../user/user.type.ts";
 

@@ -1,4 +1,4 @@
-import { rateLimited, type Redis } from "@pulse/platform";
+import { rateLimited, type Redis } from "@pulse/platform/server";
 import type { Tier } from "../candidate/tier.ts";
 import { SwipeAction } from "./swipe.inputs.ts";
 

@@ -1,5 +1,5 @@
 import { Prisma } from "@pulse/db";
-import type { PrismaClient } from "@pulse/platform";
+import type { PrismaClient } from "@pulse/platform/subgraph";
 import { blockedBetween } from "../candidate/blocks.ts";
 
 export interface LikeRow {

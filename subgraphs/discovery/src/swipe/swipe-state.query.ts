@@ -1,5 +1,5 @@
 import { Prisma } from "@pulse/db";
-import type { PrismaTransaction } from "@pulse/platform";
+import type { PrismaTransaction } from "@pulse/platform/subgraph";
 import { touchActivity } from "../candidate/activity.ts";
 import { blockedBetween } from "../candidate/blocks.ts";
 

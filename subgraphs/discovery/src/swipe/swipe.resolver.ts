@@ -1,4 +1,4 @@
-import { requireViewer } from "@pulse/platform";
+import { requireViewer } from "@pulse/platform/server";
 import { Arg, Ctx, Int, Mutation, Query, Resolver } from "type-graphql";
 import type { DiscoveryContext } from "../context.ts";
 import { SwipeInput } from "./swipe.inputs.ts";

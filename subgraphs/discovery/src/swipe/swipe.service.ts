@@ -2,13 +2,11 @@ import type { Match as MatchRow } from "@pulse/db";
 import {
   badUserInput,
   conflict,
-  isUuid,
   notFound,
-  pageSize,
   paymentRequired,
-  type PrismaClient,
   type Viewer,
-} from "@pulse/platform";
+} from "@pulse/platform/server";
+import { isUuid, pageSize, type PrismaClient } from "@pulse/platform/subgraph";
 import { tierOf } from "../candidate/tier.ts";
 import { viewMatch } from "../match/match-view.ts";
 import type { MatchService } from "../match/match.service.ts";

@@ -1,4 +1,4 @@
-import { DateTimeScalar } from "@pulse/platform";
+import { DateTimeScalar } from "@pulse/platform/subgraph";
 import { Field, ObjectType } from "type-graphql";
 import { Match } from "../match/match.type.ts";
 import { User, type UserRef } from "../user/user.type.ts";

@@ -1,10 +1,6 @@
 import { randomUUID } from "node:crypto";
-import {
-  Outbox,
-  type DomainEventPayload,
-  type DomainEventType,
-  type Viewer,
-} from "@pulse/platform";
+import { type Viewer } from "@pulse/platform/server";
+import { Outbox, type DomainEventPayload, type DomainEventType } from "@pulse/platform/subgraph";
 import {
   connectHarness,
   type HarnessInfrastructure,

@@ -1,5 +1,5 @@
 import type { Account } from "@pulse/db";
-import { requireViewer } from "@pulse/platform";
+import { requireViewer } from "@pulse/platform/server";
 import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
 import type { IdentityContext } from "../context.ts";
 import { User } from "../user/user.type.ts";

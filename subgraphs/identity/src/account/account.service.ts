@@ -1,11 +1,6 @@
 import type { Account } from "@pulse/db";
-import {
-  badUserInput,
-  type Outbox,
-  type PrismaClient,
-  type PrismaTransaction,
-  type Viewer,
-} from "@pulse/platform";
+import { badUserInput, type Viewer } from "@pulse/platform/server";
+import { type Outbox, type PrismaClient, type PrismaTransaction } from "@pulse/platform/subgraph";
 import type { Mailer } from "../mail/mailer.ts";
 import { verifyEmailMessage } from "../mail/messages.ts";
 import { verifyPassword } from "../password/password-hasher.ts";

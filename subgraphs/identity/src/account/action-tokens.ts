@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { ActionTokenPurpose } from "@pulse/db";
-import { badUserInput, type PrismaTransaction } from "@pulse/platform";
+import { badUserInput } from "@pulse/platform/server";
+import { type PrismaTransaction } from "@pulse/platform/subgraph";
 import { hashOpaqueToken, newOpaqueToken } from "../tokens/opaque-token.ts";
 
 /** How long an emailed link works. */

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { Logger, PrismaClient } from "@pulse/platform";
+import type { Logger } from "@pulse/platform/server";
+import type { PrismaClient } from "@pulse/platform/subgraph";
 
 export interface MailMessage {
   to: string;

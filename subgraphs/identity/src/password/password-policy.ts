@@ -1,4 +1,4 @@
-import { badUserInput } from "@pulse/platform";
+import { badUserInput } from "@pulse/platform/server";
 
 const SPECIALS = "!@#$%^&*";
 /** argon2 hashes any length, but an unbounded input is a cheap denial of service. */

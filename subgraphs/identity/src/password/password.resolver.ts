@@ -1,4 +1,4 @@
-import { requireViewer } from "@pulse/platform";
+import { requireViewer } from "@pulse/platform/server";
 import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
 import type { IdentityContext } from "../context.ts";
 import { ChangePasswordInput, ResetPasswordInput } from "./password.inputs.ts";

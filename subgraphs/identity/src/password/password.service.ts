@@ -1,10 +1,5 @@
-import {
-  badUserInput,
-  unauthenticated,
-  type PrismaClient,
-  type RateLimit,
-  type Viewer,
-} from "@pulse/platform";
+import { badUserInput, unauthenticated, type RateLimit, type Viewer } from "@pulse/platform/server";
+import { type PrismaClient } from "@pulse/platform/subgraph";
 import { consumeActionToken, issueActionToken } from "../account/action-tokens.ts";
 import type { Mailer } from "../mail/mailer.ts";
 import { resetPasswordMessage } from "../mail/messages.ts";

@@ -1,5 +1,5 @@
 import type { Account } from "@pulse/db";
-import { DateTimeScalar } from "@pulse/platform";
+import { DateTimeScalar } from "@pulse/platform/subgraph";
 import { Field, ObjectType } from "type-graphql";
 import { User } from "../user/user.type.ts";
 

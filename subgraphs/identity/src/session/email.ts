@@ -1,4 +1,4 @@
-import { badUserInput } from "@pulse/platform";
+import { badUserInput } from "@pulse/platform/server";
 import { z } from "zod";
 
 const emailSchema = z.email().max(254);

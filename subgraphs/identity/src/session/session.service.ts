@@ -1,14 +1,11 @@
 import { randomUUID } from "node:crypto";
 import type { Account, Prisma } from "@pulse/db";
+import { conflict, unauthenticated, type RateLimit, type Viewer } from "@pulse/platform/server";
 import {
   isUniqueViolation,
-  conflict,
-  unauthenticated,
   type PrismaClient,
   type PrismaTransaction,
-  type RateLimit,
-  type Viewer,
-} from "@pulse/platform";
+} from "@pulse/platform/subgraph";
 import type { AccessTokenIssuer } from "../tokens/access-tokens.ts";
 import { hashOpaqueToken, newOpaqueToken } from "../tokens/opaque-token.ts";
 import {

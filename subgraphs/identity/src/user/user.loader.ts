@@ -1,4 +1,4 @@
-import { createKeyedLoader, isUuid, type PrismaClient } from "@pulse/platform";
+import { createKeyedLoader, isUuid, type PrismaClient } from "@pulse/platform/subgraph";
 import type { Account } from "@pulse/db";
 
 /** Loads accounts by id, one query per batch; ids that are not UUIDs simply find nothing. */

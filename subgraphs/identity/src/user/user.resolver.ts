@@ -1,5 +1,5 @@
 import type { Account } from "@pulse/db";
-import { requireViewer } from "@pulse/platform";
+import { requireViewer } from "@pulse/platform/server";
 import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from "type-graphql";
 import type { IdentityContext } from "../context.ts";
 import { User } from "./user.type.ts";

@@ -1,5 +1,5 @@
 import { Role } from "@pulse/db";
-import { DateTimeScalar } from "@pulse/platform";
+import { DateTimeScalar } from "@pulse/platform/subgraph";
 import { Directive, Field, ID, ObjectType, registerEnumType } from "type-graphql";
 
 registerEnumType(Role, {

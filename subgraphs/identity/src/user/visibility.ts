@@ -1,5 +1,5 @@
 import type { Account } from "@pulse/db";
-import type { Viewer } from "@pulse/platform";
+import type { Viewer } from "@pulse/platform/server";
 
 const ownerView = Symbol("ownerView");
 

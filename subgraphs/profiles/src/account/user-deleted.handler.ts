@@ -1,4 +1,5 @@
-import type { AfterCommit, DomainEvent, Logger, PrismaTransaction } from "@pulse/platform";
+import type { Logger } from "@pulse/platform/server";
+import type { AfterCommit, DomainEvent, PrismaTransaction } from "@pulse/platform/subgraph";
 import { ownerPrefix } from "../photo/photo-keys.ts";
 import type { PhotoStorage } from "../photo/photo.storage.ts";
 import type { ProfileCards } from "../profile/profile-cards.ts";

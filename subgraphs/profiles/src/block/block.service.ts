@@ -1,12 +1,10 @@
+import { badUserInput, notFound, type Viewer } from "@pulse/platform/server";
 import {
-  badUserInput,
   isUuid,
-  notFound,
   type PrismaTransaction,
   type Outbox,
   type PrismaClient,
-  type Viewer,
-} from "@pulse/platform";
+} from "@pulse/platform/subgraph";
 
 export interface BlockServiceDeps {
   prisma: PrismaClient;

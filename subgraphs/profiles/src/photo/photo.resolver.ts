@@ -1,5 +1,5 @@
 import type { Photo as PhotoRow } from "@pulse/db";
-import { requireViewer } from "@pulse/platform";
+import { requireViewer } from "@pulse/platform/server";
 import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from "type-graphql";
 import type { ProfilesContext } from "../context.ts";
 import { PhotoUploadInput } from "./photo.inputs.ts";

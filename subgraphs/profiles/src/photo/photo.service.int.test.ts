@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { createLogger, createPrismaClient, Outbox, type Viewer } from "@pulse/platform";
+import { createLogger, type Viewer } from "@pulse/platform/server";
+import { createPrismaClient, Outbox } from "@pulse/platform/subgraph";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createBucket, LOCAL_S3_CREDENTIALS } from "../../../../scripts/lib/local-s3.ts";

@@ -1,19 +1,16 @@
 import { randomUUID } from "node:crypto";
 import type { Photo as PhotoRow } from "@pulse/db";
+import { badUserInput, notFound, type Logger, type Viewer } from "@pulse/platform/server";
 import {
-  badUserInput,
   isUuid,
-  notFound,
-  type Logger,
   type Outbox,
   type PrismaClient,
   type PrismaTransaction,
-  type Viewer,
-} from "@pulse/platform";
+} from "@pulse/platform/subgraph";
 import { completeness } from "../profile/completeness.ts";
 import type { ProfileCards } from "../profile/profile-cards.ts";
 import { countVisiblePhotos, recordProfileChanged } from "../profile/profile-changed.ts";
-import { parseInput } from "../validation.ts";
+import { parseInput } from "@pulse/platform/subgraph";
 import {
   detectImageType,
   PHOTO_WIDTHS,

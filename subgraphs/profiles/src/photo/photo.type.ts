@@ -1,4 +1,4 @@
-import { DateTimeScalar } from "@pulse/platform";
+import { DateTimeScalar } from "@pulse/platform/subgraph";
 import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 
 /** The sizes every confirmed photo is stored in, by width in pixels. */

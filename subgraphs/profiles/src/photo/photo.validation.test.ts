@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseInput } from "../validation.ts";
+import { parseInput } from "@pulse/platform/subgraph";
 import { MAX_PHOTO_BYTES, photoUploadInputSchema } from "./photo.validation.ts";
 
 describe("photo upload input", () => {

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { createLogger, createPrismaClient } from "@pulse/platform";
+import { createLogger } from "@pulse/platform/server";
+import { createPrismaClient } from "@pulse/platform/subgraph";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { ProfileCards } from "./profile-cards.ts";

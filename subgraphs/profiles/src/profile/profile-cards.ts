@@ -1,11 +1,6 @@
 import type { Photo as PhotoRow, Profile as ProfileRow } from "@pulse/db";
-import {
-  isUuid,
-  PREPARED,
-  ReplicatedCache,
-  type PrismaClient,
-  type ReplicatedCacheOptions,
-} from "@pulse/platform";
+import { ReplicatedCache, type ReplicatedCacheOptions } from "@pulse/platform/server";
+import { isUuid, PREPARED, type PrismaClient } from "@pulse/platform/subgraph";
 import DataLoader from "dataloader";
 
 /** What everyone sees of a person: their profile (null without one) and visible photos. */

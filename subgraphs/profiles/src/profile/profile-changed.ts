@@ -1,5 +1,5 @@
 import type { Profile as ProfileRow } from "@pulse/db";
-import type { Outbox, PrismaTransaction } from "@pulse/platform";
+import type { Outbox, PrismaTransaction } from "@pulse/platform/subgraph";
 import { toCalendarDate } from "./calendar.ts";
 import { completeness } from "./completeness.ts";
 

@@ -1,4 +1,4 @@
-import { DateScalar } from "@pulse/platform";
+import { DateScalar } from "@pulse/platform/subgraph";
 import { Field, Float, InputType, Int } from "type-graphql";
 import { Gender } from "./gender.ts";
 

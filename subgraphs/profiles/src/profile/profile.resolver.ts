@@ -1,5 +1,6 @@
 import type { Photo as PhotoRow, Profile as ProfileRow } from "@pulse/db";
-import { DateScalar, requireViewer, sameForEveryone } from "@pulse/platform";
+import { requireViewer } from "@pulse/platform/server";
+import { DateScalar, sameForEveryone } from "@pulse/platform/subgraph";
 import type { GraphQLResolveInfo } from "graphql";
 import { Arg, Ctx, FieldResolver, Float, Info, Int, Mutation, Resolver, Root } from "type-graphql";
 import type { ProfilesContext } from "../context.ts";

@@ -1,14 +1,12 @@
 import { Prisma, type Profile as ProfileRow } from "@pulse/db";
+import { conflict, notFound, type Viewer } from "@pulse/platform/server";
 import {
   isUniqueViolation,
-  conflict,
-  notFound,
   type Outbox,
   type PrismaClient,
   type PrismaTransaction,
-  type Viewer,
-} from "@pulse/platform";
-import { parseInput } from "../validation.ts";
+} from "@pulse/platform/subgraph";
+import { parseInput } from "@pulse/platform/subgraph";
 import type { LocationInput, PreferencesInput, ProfileInput } from "./profile.inputs.ts";
 import type { ProfileCards } from "./profile-cards.ts";
 import { recordProfileChanged } from "./profile-changed.ts";

@@ -1,4 +1,4 @@
-import { DateScalar } from "@pulse/platform";
+import { DateScalar } from "@pulse/platform/subgraph";
 import { Field, Float, Int, ObjectType } from "type-graphql";
 import { Photo } from "../photo/photo.type.ts";
 import { Gender } from "./gender.ts";

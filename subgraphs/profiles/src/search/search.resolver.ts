@@ -1,4 +1,4 @@
-import { requireViewer } from "@pulse/platform";
+import { requireViewer } from "@pulse/platform/server";
 import { Arg, Ctx, Int, Query, Resolver } from "type-graphql";
 import type { ProfilesContext } from "../context.ts";
 import { User } from "../user/user.type.ts";

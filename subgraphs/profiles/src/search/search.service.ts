@@ -1,5 +1,6 @@
 import type { Profile as ProfileRow } from "@pulse/db";
-import { badUserInput, pageSize, type PrismaClient, type Viewer } from "@pulse/platform";
+import { badUserInput, type Viewer } from "@pulse/platform/server";
+import { pageSize, type PrismaClient } from "@pulse/platform/subgraph";
 import type { BlockService } from "../block/block.service.ts";
 import { prefixRange, usernameKey } from "../profile/username.ts";
 

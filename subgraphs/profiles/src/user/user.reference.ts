@@ -1,4 +1,4 @@
-import { sameForEveryone } from "@pulse/platform";
+import { sameForEveryone } from "@pulse/platform/subgraph";
 import type { GraphQLResolveInfo } from "graphql";
 import { CARD_PUBLIC_SECONDS } from "../profile/profile-cards.ts";
 

@@ -1,5 +1,5 @@
 import type { Profile as ProfileRow } from "@pulse/db";
-import { sameForEveryone } from "@pulse/platform";
+import { sameForEveryone } from "@pulse/platform/subgraph";
 import type { GraphQLResolveInfo } from "graphql";
 import { Ctx, FieldResolver, Info, Resolver, Root } from "type-graphql";
 import type { ProfilesContext } from "../context.ts";

@@ -1,4 +1,4 @@
-import { badUserInput } from "@pulse/platform";
+import { badUserInput } from "../errors/errors.ts";
 import type { z } from "zod";
 
 /**
