@@ -16,6 +16,7 @@ const environmentReaders = [
   "prisma/src/cli/**",
   "scripts/**",
   "test/**",
+  "testkit/**",
   "**/*.test.ts",
   "**/*.config.ts",
 ];

@@ -1,7 +1,13 @@
 import { defineConfig } from "vitest/config";
 
-// Test tiers, told apart by file name: `*.test.ts` next to the code (unit, or `*.int.test.ts`
-// with real Postgres and Redis) and `test/e2e/*.e2e.ts` (gateway and subgraphs over HTTP).
+/** Provisions a run's database, Redis prefix and s3rver: only the tiers that talk to them. */
+const services = ["testkit/src/global-setup.ts"];
+const ignored = ["**/node_modules/**", ".data/**"];
+
+// Three tiers, told apart by file name (docs/testing.md): `*.test.ts` next to the code (unit: no
+// services), `*.int.test.ts` next to the code (one subgraph or platform part with real Postgres
+// and Redis) and `test/e2e/*.e2e.ts` (the gateway and every subgraph on free ports).
+// `pnpm test` runs all three; `pnpm test:unit`, `test:int` and `test:e2e` run one.
 export default defineConfig({
   resolve: {
     // graphql 16 ships CommonJS (`main`) and ESM (`module`) builds. Node loads the CommonJS one
@@ -9,11 +15,39 @@ export default defineConfig({
     alias: [{ find: /^graphql$/, replacement: "graphql/index.js" }],
   },
   test: {
-    include: ["**/*.test.ts", "test/e2e/**/*.e2e.ts"],
-    exclude: ["**/node_modules/**", ".data/**"],
-    globalSetup: ["test/support/global-setup.ts"],
+    // type-graphql's decorators need the metadata polyfill loaded first. A process loads it
+    // through `@pulse/platform/subgraph` before its types; a test may import a type first.
+    setupFiles: ["reflect-metadata"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    reporters: ["default", "./test/support/summary-reporter.ts"],
+    reporters: ["default", "./testkit/src/summary-reporter.ts"],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "unit",
+          include: ["**/*.test.ts"],
+          exclude: [...ignored, "**/*.int.test.ts"],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "int",
+          include: ["**/*.int.test.ts"],
+          exclude: ignored,
+          globalSetup: services,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "e2e",
+          include: ["test/e2e/**/*.e2e.ts"],
+          exclude: ignored,
+          globalSetup: services,
+        },
+      },
+    ],
   },
 });

@@ -5,11 +5,11 @@ import {
   newestMessageCursor,
   registerWithProfile,
   type MatchedPair,
-} from "../support/fixtures.ts";
-import { storeBacklog } from "../../subgraphs/chat/src/testing/backlog.ts";
-import { ApiClient } from "../support/api-client.ts";
-import { startGateway, startStack, type RunningGateway, type Stack } from "../support/stack.ts";
-import { WsTestClient, type TestSubscription } from "../support/ws-client.ts";
+} from "@pulse/testkit/fixtures";
+import { storeBacklog } from "@pulse/chat/testing";
+import { ApiClient } from "@pulse/testkit/api-client";
+import { startGateway, startStack, type RunningGateway, type Stack } from "@pulse/testkit/stack";
+import { WsTestClient, type TestSubscription } from "@pulse/testkit/ws-client";
 
 let stack: Stack;
 beforeAll(async () => {

@@ -7,9 +7,9 @@ import {
   registerUser,
   type MatchedPair,
   type PersonWithProfile,
-} from "../support/fixtures.ts";
-import { startStack, type Stack } from "../support/stack.ts";
-import { WsTestClient } from "../support/ws-client.ts";
+} from "@pulse/testkit/fixtures";
+import { startStack, type Stack } from "@pulse/testkit/stack";
+import { WsTestClient } from "@pulse/testkit/ws-client";
 
 let stack: Stack;
 beforeAll(async () => {

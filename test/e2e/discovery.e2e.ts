@@ -5,8 +5,8 @@ import {
   registerWithProfile,
   untilDiscoverable,
   type ProfileOptions,
-} from "../support/fixtures.ts";
-import { startStack, type Stack } from "../support/stack.ts";
+} from "@pulse/testkit/fixtures";
+import { startStack, type Stack } from "@pulse/testkit/stack";
 
 let stack: Stack;
 beforeAll(async () => {

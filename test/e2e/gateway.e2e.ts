@@ -10,9 +10,9 @@ import { printSubgraphSchema } from "@pulse/platform/subgraph";
 import { parse } from "graphql";
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { supergraphPath } from "../../scripts/lib/compose-supergraph.ts";
-import { ApiClient } from "../support/api-client.ts";
-import { registerUser } from "../support/fixtures.ts";
-import { startGateway, startStack, withGateway, type Stack } from "../support/stack.ts";
+import { ApiClient } from "@pulse/testkit/api-client";
+import { registerUser } from "@pulse/testkit/fixtures";
+import { startGateway, startStack, withGateway, type Stack } from "@pulse/testkit/stack";
 
 let stack: Stack;
 beforeAll(async () => {

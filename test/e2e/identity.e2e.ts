@@ -1,7 +1,7 @@
 import { streamKey } from "@pulse/platform/subgraph";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { mailedToken, PASSWORD, registerUser, uniqueEmail } from "../support/fixtures.ts";
-import { startStack, type Stack } from "../support/stack.ts";
+import { mailedToken, PASSWORD, registerUser, uniqueEmail } from "@pulse/testkit/fixtures";
+import { startStack, type Stack } from "@pulse/testkit/stack";
 
 let stack: Stack;
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { discoverablePair } from "../support/fixtures.ts";
-import { startStack, type Stack } from "../support/stack.ts";
-import { WsTestClient } from "../support/ws-client.ts";
+import { discoverablePair } from "@pulse/testkit/fixtures";
+import { startStack, type Stack } from "@pulse/testkit/stack";
+import { WsTestClient } from "@pulse/testkit/ws-client";
 
 let stack: Stack;
 beforeAll(async () => {

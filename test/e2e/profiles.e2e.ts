@@ -13,8 +13,8 @@ import {
   registerWithProfile,
   uniqueUsername,
   type RegisteredUser,
-} from "../support/fixtures.ts";
-import { startStack, type Stack } from "../support/stack.ts";
+} from "@pulse/testkit/fixtures";
+import { startStack, type Stack } from "@pulse/testkit/stack";
 
 let stack: Stack;
 let s3: S3Client;

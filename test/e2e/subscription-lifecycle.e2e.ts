@@ -5,9 +5,9 @@ import path from "node:path";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { supergraphPath } from "../../scripts/lib/compose-supergraph.ts";
-import { registerUser, registerWithProfile, type RegisteredUser } from "../support/fixtures.ts";
-import { startGateway, startStack, withGateway, type Stack } from "../support/stack.ts";
-import { WsTestClient } from "../support/ws-client.ts";
+import { registerUser, registerWithProfile, type RegisteredUser } from "@pulse/testkit/fixtures";
+import { startGateway, startStack, withGateway, type Stack } from "@pulse/testkit/stack";
+import { WsTestClient } from "@pulse/testkit/ws-client";
 
 let stack: Stack;
 beforeAll(async () => {

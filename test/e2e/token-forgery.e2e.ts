@@ -2,9 +2,9 @@ import { createPrivateKey, generateKeyPairSync, randomUUID } from "node:crypto";
 import { SignJWT, type JWTPayload } from "jose";
 import { signForwardedIdentity } from "@pulse/platform/server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { registerUser, type RegisteredUser } from "../support/fixtures.ts";
-import { startStack, type Stack } from "../support/stack.ts";
-import { WsTestClient } from "../support/ws-client.ts";
+import { registerUser, type RegisteredUser } from "@pulse/testkit/fixtures";
+import { startStack, type Stack } from "@pulse/testkit/stack";
+import { WsTestClient } from "@pulse/testkit/ws-client";
 
 let stack: Stack;
 let user: RegisteredUser;

@@ -21,7 +21,7 @@ export function makeSecrets(): Secrets {
   };
 }
 
-/** What every service process gets, as `test/support/stack.ts` gives it. */
+/** What every service process gets, as `@pulse/testkit/stack` gives it. */
 export function serviceEnv(
   environment: BenchEnvironment,
   secrets: Secrets,

@@ -6,10 +6,7 @@ import {
   type DomainEventPayload,
   type DomainEventType,
 } from "@pulse/platform/subgraph";
-import {
-  connectHarness,
-  type HarnessInfrastructure,
-} from "../../../../test/support/subgraph-harness.ts";
+import { connectHarness, type HarnessInfrastructure } from "@pulse/testkit/subgraph-harness";
 import { createChatContext, type ChatContext, type ChatServices } from "../context.ts";
 import { chatEventHandlers } from "../events/event-handlers.ts";
 import { createChatServices } from "../server.ts";

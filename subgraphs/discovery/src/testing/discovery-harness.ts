@@ -1,10 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { type Viewer } from "@pulse/platform/server";
 import { Outbox, type DomainEventPayload, type DomainEventType } from "@pulse/platform/subgraph";
-import {
-  connectHarness,
-  type HarnessInfrastructure,
-} from "../../../../test/support/subgraph-harness.ts";
+import { connectHarness, type HarnessInfrastructure } from "@pulse/testkit/subgraph-harness";
 import { DiscoverService } from "../candidate/discover.service.ts";
 import { discoveryEventHandlers } from "../events/event-handlers.ts";
 import { MatchService } from "../match/match.service.ts";
