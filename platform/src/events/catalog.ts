@@ -52,6 +52,62 @@ export const domainEventSchemas = {
     endedAt: z.iso.datetime(),
     reason: z.enum(["UNMATCHED", "BLOCKED", "USER_DELETED"]),
   }),
+
+  /**
+   * A competition was created. Billing keeps what it needs to sell its entry (the fee is never
+   * taken from a client); `entryFeeCents` 0 means free.
+   */
+  "competition.created": z.object({
+    competitionId: z.uuid(),
+    name: z.string(),
+    entryFeeCents: z.number().int().nonnegative(),
+    /** ISO 4217, lower case (`usd`), as Stripe writes it. */
+    currency: z.string().length(3),
+    startsAt: z.iso.datetime(),
+    endsAt: z.iso.datetime(),
+  }),
+
+  /** Stripe confirmed a competition's entry fee: competitions joins the person. */
+  "entry.paid": z.object({
+    paymentId: z.uuid(),
+    competitionId: z.uuid(),
+    userId: z.uuid(),
+    amountCents: z.number().int().positive(),
+    currency: z.string().length(3),
+    paidAt: z.iso.datetime(),
+  }),
+  /**
+   * Competitions could not seat a paid entry (the competition filled up or finished meanwhile):
+   * billing refunds the payment through Stripe.
+   */
+  "entry.declined": z.object({
+    paymentId: z.uuid(),
+    competitionId: z.uuid(),
+    userId: z.uuid(),
+    reason: z.enum(["FULL", "FINISHED"]),
+  }),
+  /** A paid entry was refunded: the entry is no longer paid (competitions removes the person). */
+  "entry.refunded": z.object({
+    paymentId: z.uuid(),
+    competitionId: z.uuid(),
+    userId: z.uuid(),
+    refundedAt: z.iso.datetime(),
+  }),
+
+  /**
+   * A person's membership as a whole after any change: state, not a notification. `version`
+   * grows with every change of that person, so a consumer applies a snapshot only when it is
+   * newer than the one it holds (events arrive late and out of order).
+   */
+  "membership.changed": z.object({
+    userId: z.uuid(),
+    version: z.number().int().positive(),
+    isPremium: z.boolean(),
+    /** Null when the person has no membership (never had one, or it was deleted). */
+    status: z.enum(["ACTIVE", "TRIALING", "PAST_DUE", "CANCELED"]).nullable(),
+    planId: z.string().nullable(),
+    currentPeriodEnd: z.iso.datetime().nullable(),
+  }),
 } as const;
 
 export type DomainEventType = keyof typeof domainEventSchemas;
