@@ -5,7 +5,7 @@ import {
   ARGON2_OPTIONS,
   hashPassword,
   verifyPassword,
-} from "../../subgraphs/identity/src/password/password-hasher.ts";
+} from "../../subgraphs/identity/src/password/password-hasher.adapter.ts";
 import { describeLatencies } from "./stats.ts";
 
 const ROUNDS = 50;

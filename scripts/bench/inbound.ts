@@ -9,7 +9,7 @@ import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { createLogger, type Viewer } from "@pulse/platform/server";
 import { createPrismaClient, LivePubSub, type PrismaClient } from "@pulse/platform/subgraph";
-import { openConversation } from "../../subgraphs/chat/src/conversation/conversation-lifecycle.ts";
+import { openConversation } from "../../subgraphs/chat/src/conversation/conversation-lifecycle.service.ts";
 import { createChatServices } from "../../subgraphs/chat/src/server.ts";
 import { provisionEnvironment } from "./discovery/environment.ts";
 import { percentile } from "./stats.ts";

@@ -14,7 +14,7 @@ import {
   type PrismaClient,
 } from "@pulse/platform/subgraph";
 import { createChatServices } from "../../subgraphs/chat/src/server.ts";
-import { messageCursor } from "../../subgraphs/chat/src/message/message-cursor.ts";
+import { messageCursor } from "../../subgraphs/chat/src/message/message.cursor.ts";
 import { storeBacklog } from "@pulse/chat/testing";
 import { provisionEnvironment } from "./discovery/environment.ts";
 import { percentile } from "./stats.ts";

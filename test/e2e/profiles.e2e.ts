@@ -4,7 +4,7 @@ import { FORWARDED_IDENTITY_HEADER, signForwardedIdentity } from "@pulse/platfor
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { LOCAL_S3_CREDENTIALS } from "../../scripts/lib/local-s3.ts";
-import { CARD_PUBLIC_SECONDS } from "../../subgraphs/profiles/src/profile/profile-cards.ts";
+import { CARD_PUBLIC_SECONDS } from "../../subgraphs/profiles/src/profile/profile-cards.service.ts";
 import {
   birthdateForAge,
   createProfile,

@@ -30,12 +30,45 @@ declare module "vitest" {
   }
 }
 
+interface Services {
+  databaseUrl: string;
+  redisUrl: string;
+  redisPrefix: string;
+  s3Endpoint: string;
+  teardown(): Promise<void>;
+}
+
+/**
+ * The run's services, provisioned once and shared by every project (tier) that asks: the int
+ * and e2e projects set up in the same process at the same time, and one database migrated
+ * once is both cheaper and safer (the WASM migration engine is one per process). Kept on
+ * `globalThis`: each project loads this module on its own.
+ */
+const runServices = globalThis as {
+  pulseTestServices?: { services: Promise<Services>; users: number };
+};
+
 /**
  * Provisions this run's own database (on DATABASE_URL's server, or an embedded Postgres) with
  * every migration applied, a Redis key prefix of its own, and an s3rver in a temporary directory;
- * removes them all afterwards.
+ * removes them all after the last project that uses them is done.
  */
 export default async function setup(project: TestProject) {
+  const shared = (runServices.pulseTestServices ??= { services: provision(), users: 0 });
+  shared.users += 1;
+  const services = await shared.services;
+  project.provide("databaseUrl", services.databaseUrl);
+  project.provide("redisUrl", services.redisUrl);
+  project.provide("redisPrefix", services.redisPrefix);
+  project.provide("s3Endpoint", services.s3Endpoint);
+  return async () => {
+    if (--shared.users > 0) return;
+    runServices.pulseTestServices = undefined;
+    await services.teardown();
+  };
+}
+
+async function provision(): Promise<Services> {
   const runId = `${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
   const databaseName = `pulse_test_${runId}`;
 
@@ -58,20 +91,21 @@ export default async function setup(project: TestProject) {
   const s3Directory = path.join(tmpdir(), `pulse-test-s3-${runId}`);
   const s3 = await startLocalS3(s3Directory);
 
-  project.provide("databaseUrl", databaseUrl);
-  project.provide("redisUrl", redis.url);
-  project.provide("redisPrefix", redisPrefix);
-  project.provide("s3Endpoint", s3.endpoint);
-
-  return async () => {
-    await dropDatabase(databaseUrl, databaseName);
-    await embedded?.stop();
-    const client = new Redis(redis.url);
-    await deleteKeysWithPrefix(client, redisPrefix);
-    client.disconnect();
-    await redis.stop();
-    await s3.stop();
-    await rm(s3Directory, { recursive: true, force: true });
+  return {
+    databaseUrl,
+    redisUrl: redis.url,
+    redisPrefix,
+    s3Endpoint: s3.endpoint,
+    async teardown() {
+      await dropDatabase(databaseUrl, databaseName);
+      await embedded?.stop();
+      const client = new Redis(redis.url);
+      await deleteKeysWithPrefix(client, redisPrefix);
+      client.disconnect();
+      await redis.stop();
+      await s3.stop();
+      await rm(s3Directory, { recursive: true, force: true });
+    },
   };
 }
 

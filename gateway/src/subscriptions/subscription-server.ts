@@ -1,13 +1,18 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, Server } from "node:http";
-import type { Duplex } from "node:stream";
-import { GraphQLError, type FormattedExecutionResult, type GraphQLFormattedError } from "graphql";
+import {
+  type GraphQLError,
+  type FormattedExecutionResult,
+  type GraphQLFormattedError,
+} from "graphql";
 import type { ExecutionResult } from "graphql-ws";
 import { Counter, Gauge, type Registry } from "prom-client";
 import { WebSocketServer, type WebSocket } from "ws";
 import {
+  acceptGraphQLUpgrades,
   ErrorCode,
   rateLimited,
+  toGraphQLError,
   signForwardedIdentity,
   unauthenticated,
   useServerWithKeepAlive,
@@ -116,13 +121,7 @@ export class SubscriptionServer {
     });
     this.instruments = subscriptionMetrics(options.registry, this);
     this.executor = new EventExecutor(options.buildService, options.sharedFetches, options.logger);
-    options.server.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-      if ((request.url ?? "").split("?")[0] !== "/graphql") return refuse(socket, 404);
-      if (!this.accepting || !this.plans) return refuse(socket, 503);
-      this.webSockets.handleUpgrade(request, socket, head, (ws) =>
-        this.webSockets.emit("connection", ws, request),
-      );
-    });
+    acceptGraphQLUpgrades(options.server, this.webSockets, () => !this.accepting || !this.plans);
     this.served = this.serve(this.webSockets);
   }
 
@@ -170,10 +169,7 @@ export class SubscriptionServer {
     const { options } = this;
     // The executor also reports plain Errors (a subgraph that cannot be reached).
     const format = (error: GraphQLError | Error) => {
-      const graphQLError =
-        error instanceof GraphQLError
-          ? error
-          : new GraphQLError(error.message, { originalError: error });
+      const graphQLError = toGraphQLError(error);
       return options.formatError(graphQLError.toJSON(), graphQLError);
     };
     return useServerWithKeepAlive<Record<string, unknown> | undefined>(
@@ -374,11 +370,6 @@ function authorizationParam(params: Record<string, unknown> | undefined): string
     if (key.toLowerCase() === "authorization" && typeof value === "string") return value;
   }
   return undefined;
-}
-
-function refuse(socket: Duplex, status: 404 | 503): void {
-  const text = status === 404 ? "Not Found" : "Service Unavailable";
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
 function isUnauthenticated(error: GraphQLError): boolean {

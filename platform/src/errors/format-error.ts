@@ -112,3 +112,15 @@ function withoutInternals(formatted: GraphQLFormattedError): GraphQLFormattedErr
   );
   return { ...formatted, extensions };
 }
+
+/**
+ * `error` as a GraphQLError, for formatting: what resolvers and executors throw is usually one,
+ * but a plain Error (an unreachable subgraph, a broken connection) is wrapped, keeping it as the
+ * original error so the formatter can tell it is internal.
+ */
+export function toGraphQLError(error: unknown): GraphQLError {
+  if (error instanceof GraphQLError) return error;
+  return new GraphQLError(error instanceof Error ? error.message : String(error), {
+    originalError: error instanceof Error ? error : undefined,
+  });
+}

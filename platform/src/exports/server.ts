@@ -18,4 +18,5 @@ export * from "../metrics/metrics.ts";
 export * from "../subscriptions/event-queue.ts";
 export * from "../subscriptions/keep-alive.ts";
 export * from "../subscriptions/upstream-protocol.ts";
+export * from "../subscriptions/websocket-upgrade.ts";
 export * from "../process/run-until-signal.ts";

@@ -1,6 +1,6 @@
 import type { Server } from "node:http";
 import {
-  GraphQLError,
+  type GraphQLError,
   parse,
   validate,
   type GraphQLFormattedError,
@@ -11,9 +11,11 @@ import {
 import { WebSocketServer } from "ws";
 import type { ForwardedIdentity, ForwardedIdentityVerifier } from "../auth/forwarded-identity.ts";
 import { boundedMemo } from "../data/memo.ts";
+import { toGraphQLError } from "../errors/format-error.ts";
 import type { Logger } from "../logging/logger.ts";
 import { useServerWithKeepAlive } from "./keep-alive.ts";
 import { StreamResume } from "./stream-resume.ts";
+import { acceptGraphQLUpgrades } from "./websocket-upgrade.ts";
 import {
   GATEWAY_CONNECTION_PARAM,
   RESUME_AFTER_EXTENSION,
@@ -54,13 +56,7 @@ export function serveSubscriptions<Context>(
 ): SubscriptionEndpoint {
   const { schema, identities, formatError } = options;
   const sockets = new WebSocketServer({ noServer: true });
-  options.server.on("upgrade", (request, socket, head) => {
-    if ((request.url ?? "").split("?")[0] !== "/graphql") {
-      socket.destroy();
-      return;
-    }
-    sockets.handleUpgrade(request, socket, head, (ws) => sockets.emit("connection", ws, request));
-  });
+  acceptGraphQLUpgrades(options.server, sockets);
   const format = (error: GraphQLError) => formatError(error.toJSON(), error);
   // Every subscriber of one screen sends the same primary operation: parse and validate it once.
   const prepare = boundedMemo(DOCUMENT_CACHE_SIZE, (query: string) => {
@@ -68,7 +64,7 @@ export function serveSubscriptions<Context>(
     try {
       document = parse(query);
     } catch (error) {
-      return [asGraphQLError(error)];
+      return [toGraphQLError(error)];
     }
     const errors = validate(schema, document);
     return errors.length > 0 ? errors : document;
@@ -92,7 +88,7 @@ export function serveSubscriptions<Context>(
             stringField(payload.extensions, SUBSCRIBER_IDENTITY_EXTENSION),
           );
         } catch (error) {
-          return [asGraphQLError(error)];
+          return [toGraphQLError(error)];
         }
         const document = prepare(payload.query);
         if (Array.isArray(document)) return document;
@@ -132,11 +128,4 @@ export function serveSubscriptions<Context>(
 function stringField(record: Record<string, unknown> | undefined | null, name: string) {
   const value = record?.[name];
   return typeof value === "string" ? value : undefined;
-}
-
-function asGraphQLError(error: unknown): GraphQLError {
-  if (error instanceof GraphQLError) return error;
-  return new GraphQLError(error instanceof Error ? error.message : String(error), {
-    originalError: error instanceof Error ? error : undefined,
-  });
 }

@@ -2,7 +2,7 @@
 // model and profiles' table with INSERT ... SELECT generate_series: 100,000 people in seconds.
 import { Prisma } from "@pulse/db";
 import type { PrismaClient } from "@pulse/platform/subgraph";
-import { matchKey } from "../../../subgraphs/discovery/src/candidate/match-key.ts";
+import { matchKey } from "../../../subgraphs/discovery/src/candidate/match-key.query.ts";
 
 /**
  * Cities of a realistic area (Germany): centre, share of the population and spread (σ, km). The

@@ -2,8 +2,8 @@ import { generateKeyPairSync, randomBytes, randomUUID } from "node:crypto";
 import { createGateway, gatewayConfigSchema } from "@pulse/gateway";
 import { createLogger, signForwardedIdentity } from "@pulse/platform/server";
 import { type SubgraphService } from "@pulse/platform/subgraph";
-import { AccessTokenIssuer } from "../../../subgraphs/identity/src/tokens/access-tokens.ts";
-import { SigningKeys } from "../../../subgraphs/identity/src/tokens/signing-keys.ts";
+import { AccessTokenIssuer } from "../../../subgraphs/identity/src/tokens/access-token.service.ts";
+import { SigningKeys } from "../../../subgraphs/identity/src/tokens/signing-keys.service.ts";
 import { subgraphRegistry } from "../../../subgraphs/registry.ts";
 import type { BenchEnvironment } from "./environment.ts";
 

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { AccessTokenIssuer } from "../../../subgraphs/identity/src/tokens/access-tokens.ts";
-import { SigningKeys } from "../../../subgraphs/identity/src/tokens/signing-keys.ts";
+import { AccessTokenIssuer } from "../../../subgraphs/identity/src/tokens/access-token.service.ts";
+import { SigningKeys } from "../../../subgraphs/identity/src/tokens/signing-keys.service.ts";
 import type { Person } from "./seed.ts";
 
 /**

@@ -1,4 +1,4 @@
-import { type ForwardedIdentity } from "@pulse/platform/server";
+import type { ForwardedIdentity } from "@pulse/platform/server";
 import {
   clearMadeLoaders,
   defineLoaders,

@@ -10,7 +10,7 @@ import {
 import type { ChatConfig } from "./config.ts";
 import { createChatContext, type ChatContext, type ChatServices } from "./context.ts";
 import { ConversationService } from "./conversation/conversation.service.ts";
-import { chatEventHandlers } from "./events/event-handlers.ts";
+import { chatEventHandlers } from "./events/handlers.ts";
 import { MessageFeed } from "./message/message-feed.service.ts";
 import { MessageService } from "./message/message.service.ts";
 import { buildChatSchema } from "./schema.ts";

@@ -8,12 +8,11 @@ import {
 } from "@pulse/platform/subgraph";
 import { DiscoverService } from "./candidate/discover.service.ts";
 import type { DiscoveryConfig } from "./config.ts";
-import type { DiscoveryContext } from "./context.ts";
-import { discoveryEventHandlers } from "./events/event-handlers.ts";
-import { createMatchLoader } from "./match/match.loader.ts";
+import { createDiscoveryContext, type DiscoveryContext } from "./context.ts";
+import { discoveryEventHandlers } from "./events/handlers.ts";
 import { MatchService } from "./match/match.service.ts";
 import { buildDiscoverySchema } from "./schema.ts";
-import { DailyLimits } from "./swipe/daily-limits.ts";
+import { DailyLimits } from "./swipe/daily-limits.service.ts";
 import { SwipeService } from "./swipe/swipe.service.ts";
 
 export interface DiscoveryService extends SubgraphService {
@@ -39,17 +38,13 @@ export async function createDiscoveryService(
   });
   const discover = new DiscoverService(prisma);
 
+  const services = { prisma, discover, swipes, matches };
+
   const subgraph = new Subgraph<DiscoveryContext>({
     infra,
     schema: await buildDiscoverySchema(),
     gatewaySecret: config.GATEWAY_SECRET,
-    context: (identity) => ({
-      ...identity,
-      loaders: { match: createMatchLoader(prisma) },
-      discover,
-      swipes,
-      matches,
-    }),
+    context: (identity) => createDiscoveryContext(identity, services),
     eventHandlers: discoveryEventHandlers(matches),
   });
   return {

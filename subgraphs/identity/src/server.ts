@@ -9,14 +9,13 @@ import {
 import type { JWK } from "jose";
 import { AccountService } from "./account/account.service.ts";
 import type { IdentityConfig } from "./config.ts";
-import type { IdentityContext } from "./context.ts";
-import { OutboxMailer } from "./mail/mailer.ts";
+import { createIdentityContext, type IdentityContext } from "./context.ts";
+import { OutboxMailer } from "./mail/mail.service.ts";
 import { PasswordService } from "./password/password.service.ts";
 import { buildIdentitySchema } from "./schema.ts";
 import { SessionService } from "./session/session.service.ts";
-import { AccessTokenIssuer } from "./tokens/access-tokens.ts";
-import { SigningKeys } from "./tokens/signing-keys.ts";
-import { createAccountLoader } from "./user/user.loader.ts";
+import { AccessTokenIssuer } from "./tokens/access-token.service.ts";
+import { SigningKeys } from "./tokens/signing-keys.service.ts";
 
 /** The contract's login limit: 10 attempts a minute, per email and per client address. */
 const LOGIN_LIMIT = { points: 10, durationSeconds: 60 };
@@ -78,17 +77,13 @@ export async function createIdentityService(
     }),
   });
 
+  const services = { prisma, sessions, passwords, accounts };
+
   const subgraph = new Subgraph<IdentityContext>({
     infra,
     schema: await buildIdentitySchema(),
     gatewaySecret: config.GATEWAY_SECRET,
-    context: (identity) => ({
-      ...identity,
-      loaders: { account: createAccountLoader(prisma) },
-      sessions,
-      passwords,
-      accounts,
-    }),
+    context: (identity) => createIdentityContext(identity, services),
     routes: {
       "/.well-known/jwks.json": (_req, res) => {
         res.setHeader("cache-control", "public, max-age=300");

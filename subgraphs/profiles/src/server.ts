@@ -6,14 +6,14 @@ import {
   type ServiceOptions,
   type SubgraphService,
 } from "@pulse/platform/subgraph";
-import { userDeletedHandler } from "./account/user-deleted.handler.ts";
 import { BlockService } from "./block/block.service.ts";
 import type { ProfilesConfig } from "./config.ts";
-import type { ProfilesContext } from "./context.ts";
-import { AllowAllModerator, type PhotoModerator } from "./photo/photo.moderation.ts";
+import { createProfilesContext, type ProfilesContext } from "./context.ts";
+import { profilesEventHandlers } from "./events/handlers.ts";
+import { AllowAllModerator, type PhotoModerator } from "./photo/photo-moderation.adapter.ts";
 import { PhotoService } from "./photo/photo.service.ts";
-import { PhotoStorage } from "./photo/photo.storage.ts";
-import { ProfileCards } from "./profile/profile-cards.ts";
+import { PhotoStorage } from "./photo/photo-storage.adapter.ts";
+import { ProfileCards } from "./profile/profile-cards.service.ts";
 import { ProfileService } from "./profile/profile.service.ts";
 import { buildProfilesSchema } from "./schema.ts";
 import { SearchService } from "./search/search.service.ts";
@@ -61,21 +61,14 @@ export async function createProfilesService(
   const blocks = new BlockService({ prisma, outbox });
   const search = new SearchService({ prisma, blocks });
 
+  const services = { cards, profiles, photos, blocks, search };
+
   const subgraph = new Subgraph<ProfilesContext>({
     infra,
     schema: await buildProfilesSchema(),
     gatewaySecret: config.GATEWAY_SECRET,
-    context: (identity) => ({
-      ...identity,
-      loaders: {
-        card: cards.loader(),
-      },
-      profiles,
-      photos,
-      blocks,
-      search,
-    }),
-    eventHandlers: { "user.deleted": userDeletedHandler(storage, cards, logger) },
+    context: (identity) => createProfilesContext(identity, services),
+    eventHandlers: profilesEventHandlers({ storage, cards, logger }),
   });
   return {
     subgraph,

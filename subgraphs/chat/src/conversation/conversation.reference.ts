@@ -1,5 +1,5 @@
 import type { ChatContext } from "../context.ts";
-import { isReadableBy } from "./conversation-access.ts";
+import { isReadableBy } from "./conversation.rules.ts";
 
 /** Resolves `Conversation` references, batched per request; null unless the viewer may read it. */
 export const conversationReferenceResolvers = {

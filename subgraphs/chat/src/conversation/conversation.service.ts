@@ -9,7 +9,7 @@ import {
   type PrismaClient,
 } from "@pulse/platform/subgraph";
 import { z } from "zod";
-import { requireReadable } from "./conversation-access.ts";
+import { requireReadable } from "./conversation.rules.ts";
 
 /** A keyset position in a person's conversation list: last activity, then conversation id. */
 const listCursorSchema = z.tuple([z.iso.datetime(), z.uuid()]);

@@ -1,5 +1,5 @@
 import type { DomainEvent, PrismaTransaction } from "@pulse/platform/subgraph";
-import { closeConversations } from "../conversation/conversation-lifecycle.ts";
+import { closeConversations } from "../conversation/conversation-lifecycle.service.ts";
 
 /**
  * A block, either way, closes the pair's conversation for both (discovery's `match.ended` says

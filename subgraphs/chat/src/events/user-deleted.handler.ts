@@ -1,5 +1,5 @@
 import type { DomainEvent, PrismaTransaction } from "@pulse/platform/subgraph";
-import { closeConversations } from "../conversation/conversation-lifecycle.ts";
+import { closeConversations } from "../conversation/conversation-lifecycle.service.ts";
 
 /**
  * A deleted account closes its open conversations. Their messages stay: the other person keeps

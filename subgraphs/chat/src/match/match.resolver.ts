@@ -1,7 +1,7 @@
 import type { Conversation as ConversationRow } from "@pulse/db";
 import { Ctx, FieldResolver, Resolver, Root } from "type-graphql";
 import type { ChatContext } from "../context.ts";
-import { isReadableBy } from "../conversation/conversation-access.ts";
+import { isReadableBy } from "../conversation/conversation.rules.ts";
 import { Conversation } from "../conversation/conversation.type.ts";
 import { Match, type MatchRef } from "./match.type.ts";
 

@@ -14,7 +14,7 @@ import {
   type ChatHarness,
 } from "../testing/chat-harness.ts";
 import { messageAddedTopic, type LiveMessage } from "./message-added.topic.ts";
-import { messageCursor } from "./message-cursor.ts";
+import { messageCursor } from "./message.cursor.ts";
 import { MessageFeed } from "./message-feed.service.ts";
 import { MessageService } from "./message.service.ts";
 

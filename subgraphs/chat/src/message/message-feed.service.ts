@@ -17,7 +17,7 @@ import {
   toLive,
   type LiveMessage,
 } from "./message-added.topic.ts";
-import { decodeMessageCursor, type MessagePosition } from "./message-cursor.ts";
+import { decodeMessageCursor, type MessagePosition } from "./message.cursor.ts";
 import { MESSAGE_COLUMNS, readTimes } from "./message.loader.ts";
 
 export interface MessageFeedDeps {

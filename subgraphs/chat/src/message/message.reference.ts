@@ -1,5 +1,5 @@
 import type { ChatContext } from "../context.ts";
-import { isReadableBy } from "../conversation/conversation-access.ts";
+import { isReadableBy } from "../conversation/conversation.rules.ts";
 
 /** Resolves `Message` references, batched per request; null unless the viewer may read it. */
 export const messageReferenceResolvers = {

@@ -5,10 +5,11 @@ import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root, Subscription } f
 import { clearLoaders, type ChatContext } from "../context.ts";
 import { Conversation } from "../conversation/conversation.type.ts";
 import { User, type UserRef } from "../user/user.type.ts";
-import { knownFacts, markJustSent, markKnown } from "./known-message.ts";
+import { knownFacts, markJustSent, markKnown } from "./known-message.rules.ts";
 import { conversationOf, fromLive, readAtOf, type LiveMessage } from "./message-added.topic.ts";
-import { messageCursor } from "./message-cursor.ts";
-import { Message, SendMessageInput } from "./message.type.ts";
+import { messageCursor } from "./message.cursor.ts";
+import { SendMessageInput } from "./message.input.ts";
+import { Message } from "./message.type.ts";
 
 interface MessageAddedArgs {
   conversationId?: string | null;

@@ -12,17 +12,18 @@ import {
   isUniqueViolation,
   isUuid,
   pageSize,
+  parseInput,
   PREPARED,
   toConnection,
   type Connection,
   type LivePubSub,
   type PrismaClient,
 } from "@pulse/platform/subgraph";
-import { requireWritable } from "../conversation/conversation-access.ts";
+import { requireWritable } from "../conversation/conversation.rules.ts";
 import type { ConversationService } from "../conversation/conversation.service.ts";
 import { messageAddedTopic, toLive } from "./message-added.topic.ts";
-import { decodeMessageCursor, messagePosition } from "./message-cursor.ts";
-import { clientMessageId, messageBody } from "./message-input.ts";
+import { decodeMessageCursor, messagePosition } from "./message.cursor.ts";
+import { sendMessageInputSchema } from "./message.input.ts";
 import { MESSAGE_COLUMNS } from "./message.loader.ts";
 
 export interface SendMessageRequest {
@@ -62,8 +63,7 @@ export class MessageService {
    * or a closed one; CONFLICT for a reused clientMessageId.
    */
   async send(viewer: Viewer, input: SendMessageRequest): Promise<SentMessage> {
-    const body = messageBody(input.body);
-    const request = { ...input, body, clientMessageId: clientMessageId(input.clientMessageId) };
+    const request = parseInput(sendMessageInputSchema, input, "input");
     if (!isUuid(request.conversationId)) throw notFound("No such conversation");
     let raced: unknown;
     try {

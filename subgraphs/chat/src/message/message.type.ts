@@ -1,5 +1,5 @@
 import { DateTimeScalar, PageInfo } from "@pulse/platform/subgraph";
-import { Directive, Field, ID, InputType, ObjectType } from "type-graphql";
+import { Directive, Field, ID, ObjectType } from "type-graphql";
 
 /** The `Message` entity; `readAt`, `sender`, `conversation` and `cursor` are field resolvers. */
 @Directive('@key(fields: "id")')
@@ -39,22 +39,4 @@ export class MessageConnection {
 
   @Field(() => PageInfo, { description: "Where this page ends and whether more follow." })
   pageInfo!: PageInfo;
-}
-
-@InputType("SendMessageInput", { description: "A message to send, and its idempotency key." })
-export class SendMessageInput {
-  @Field(() => ID, { description: "The conversation to write to: one of the viewer's, open." })
-  conversationId!: string;
-
-  @Field(() => String, {
-    description:
-      "The text; leading and trailing white space is removed, then 1 to 2000 characters.",
-  })
-  body!: string;
-
-  @Field(() => ID, {
-    description:
-      "A key the client makes up per message (1 to 100 characters, e.g. a UUID). Retrying with the same key stores nothing new and returns the first message; reusing it for another conversation or body is a CONFLICT.",
-  })
-  clientMessageId!: string;
 }

@@ -8,7 +8,7 @@ import {
 } from "@pulse/platform/subgraph";
 import { connectHarness, type HarnessInfrastructure } from "@pulse/testkit/subgraph-harness";
 import { createChatContext, type ChatContext, type ChatServices } from "../context.ts";
-import { chatEventHandlers } from "../events/event-handlers.ts";
+import { chatEventHandlers } from "../events/handlers.ts";
 import { createChatServices } from "../server.ts";
 
 /**

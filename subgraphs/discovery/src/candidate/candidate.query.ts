@@ -1,8 +1,8 @@
 import { Prisma } from "@pulse/db";
 import type { PrismaClient } from "@pulse/platform/subgraph";
-import { touchActivity } from "./activity.ts";
-import { greatCircleMeters } from "./distance.ts";
-import { searchBox } from "./match-key.ts";
+import { touchActivity } from "./activity.query.ts";
+import { greatCircleMeters } from "./distance.query.ts";
+import { searchBox } from "./match-key.query.ts";
 
 /** One ranked candidate as the query returns it. */
 export interface CandidateRow {

@@ -1,6 +1,6 @@
 import type { DomainEvent, PrismaTransaction } from "@pulse/platform/subgraph";
 import type { MatchService } from "../match/match.service.ts";
-import { orderedPair } from "../user/user-id.ts";
+import { orderedPair } from "../user/user.rules.ts";
 
 /**
  * Applies `user.blocked` / `user.unblocked` to the pair's block state, ordered by the events'

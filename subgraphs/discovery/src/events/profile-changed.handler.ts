@@ -1,6 +1,6 @@
 import { Prisma } from "@pulse/db";
 import type { DomainEvent, PrismaTransaction } from "@pulse/platform/subgraph";
-import { matchKey } from "../candidate/match-key.ts";
+import { matchKey } from "../candidate/match-key.query.ts";
 
 /**
  * Applies a person's `profile.changed` snapshot to their candidate row, only when it is newer

@@ -1,5 +1,5 @@
 import type { Match as MatchRow } from "@pulse/db";
-import { matchPosition, viewMatch } from "./match-view.ts";
+import { matchPosition, viewMatch } from "./match.view.ts";
 import type { Match } from "./match.type.ts";
 
 /** The live topic on which `userId` hears of their new matches. */

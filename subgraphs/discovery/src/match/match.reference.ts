@@ -1,5 +1,5 @@
 import type { DiscoveryContext } from "../context.ts";
-import { visibleMatch } from "./match-view.ts";
+import { visibleMatch } from "./match.view.ts";
 
 /** Resolves `Match` references from other subgraphs (chat), batched per request. */
 export const matchReferenceResolvers = {

@@ -3,7 +3,7 @@ import { AfterCursorArg, PageSizeArg, type Connection } from "@pulse/platform/su
 import { Arg, Ctx, ID, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
 import type { DiscoveryContext } from "../context.ts";
 import { fromLive, type LiveMatch } from "./match-created.topic.ts";
-import { matchFeedCursor } from "./match-cursor.ts";
+import { matchFeedCursor } from "./match.cursor.ts";
 import { Match, MatchConnection } from "./match.type.ts";
 
 @Resolver(() => Match)

@@ -12,8 +12,8 @@ import {
   type DiscoveryHarness,
 } from "../testing/discovery-harness.ts";
 import { matchCreatedTopic, toLive } from "./match-created.topic.ts";
-import { matchFeedCursor } from "./match-cursor.ts";
-import { matchPosition } from "./match-view.ts";
+import { matchFeedCursor } from "./match.cursor.ts";
+import { matchPosition } from "./match.view.ts";
 import { MatchService } from "./match.service.ts";
 
 let harness: DiscoveryHarness;

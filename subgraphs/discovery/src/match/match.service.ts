@@ -13,10 +13,10 @@ import {
   type PrismaClient,
   type PrismaTransaction,
 } from "@pulse/platform/subgraph";
-import { orderedPair } from "../user/user-id.ts";
+import { orderedPair } from "../user/user.rules.ts";
 import { matchCreatedTopic, toLive, type LiveMatch } from "./match-created.topic.ts";
-import { before, decodeMatchCursor, decodeMatchFeedCursor, matchKey } from "./match-cursor.ts";
-import { isParticipant, matchPosition, viewMatch } from "./match-view.ts";
+import { before, decodeMatchCursor, decodeMatchFeedCursor, matchKey } from "./match.cursor.ts";
+import { isParticipant, matchPosition, viewMatch } from "./match.view.ts";
 import type { Match } from "./match.type.ts";
 
 /** Matches a resumed `matchCreated` reads per statement of its replay. */

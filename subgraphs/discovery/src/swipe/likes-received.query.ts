@@ -1,6 +1,6 @@
 import { Prisma } from "@pulse/db";
 import type { PrismaClient } from "@pulse/platform/subgraph";
-import { blockedBetween } from "../candidate/blocks.ts";
+import { blockedBetween } from "../candidate/blocks.query.ts";
 
 export interface LikeRow {
   userId: string;

@@ -1,7 +1,7 @@
 import { Prisma } from "@pulse/db";
 import type { PrismaTransaction } from "@pulse/platform/subgraph";
-import { touchActivity } from "../candidate/activity.ts";
-import { blockedBetween } from "../candidate/blocks.ts";
+import { touchActivity } from "../candidate/activity.query.ts";
+import { blockedBetween } from "../candidate/blocks.query.ts";
 
 /** What deciding a swipe needs to know about the pair, read in one statement. */
 export interface SwipeState {

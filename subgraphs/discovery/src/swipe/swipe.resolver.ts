@@ -1,7 +1,7 @@
 import { requireViewer } from "@pulse/platform/server";
 import { Arg, Ctx, Int, Mutation, Query, Resolver } from "type-graphql";
 import type { DiscoveryContext } from "../context.ts";
-import { SwipeInput } from "./swipe.inputs.ts";
+import { SwipeInput } from "./swipe.input.ts";
 import { LikeReceived, SwipeResult } from "./swipe.type.ts";
 
 @Resolver()

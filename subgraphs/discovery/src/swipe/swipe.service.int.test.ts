@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DAILY_LIMITS } from "./daily-limits.ts";
+import { DAILY_LIMITS } from "./daily-limits.service.ts";
 import {
   addCouple,
   startDiscoveryHarness,

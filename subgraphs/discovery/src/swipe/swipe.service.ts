@@ -7,14 +7,14 @@ import {
   type Viewer,
 } from "@pulse/platform/server";
 import { isUuid, pageSize, type PrismaClient } from "@pulse/platform/subgraph";
-import { tierOf } from "../candidate/tier.ts";
-import { viewMatch } from "../match/match-view.ts";
+import { tierOf } from "../candidate/tier.rules.ts";
+import { viewMatch } from "../match/match.view.ts";
 import type { MatchService } from "../match/match.service.ts";
-import { orderedPair } from "../user/user-id.ts";
-import type { DailyLimits } from "./daily-limits.ts";
+import { orderedPair } from "../user/user.rules.ts";
+import type { DailyLimits } from "./daily-limits.service.ts";
 import { findLikesReceived } from "./likes-received.query.ts";
 import { readSwipeState } from "./swipe-state.query.ts";
-import { isLike, type SwipeInput } from "./swipe.inputs.ts";
+import { isLike, type SwipeInput } from "./swipe.input.ts";
 import type { LikeReceived, SwipeResult } from "./swipe.type.ts";
 
 export interface SwipeServiceDeps {

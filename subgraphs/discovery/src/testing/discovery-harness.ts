@@ -3,9 +3,9 @@ import { type Viewer } from "@pulse/platform/server";
 import { Outbox, type DomainEventPayload, type DomainEventType } from "@pulse/platform/subgraph";
 import { connectHarness, type HarnessInfrastructure } from "@pulse/testkit/subgraph-harness";
 import { DiscoverService } from "../candidate/discover.service.ts";
-import { discoveryEventHandlers } from "../events/event-handlers.ts";
+import { discoveryEventHandlers } from "../events/handlers.ts";
 import { MatchService } from "../match/match.service.ts";
-import { DailyLimits } from "../swipe/daily-limits.ts";
+import { DailyLimits } from "../swipe/daily-limits.service.ts";
 import { SwipeService } from "../swipe/swipe.service.ts";
 
 /**

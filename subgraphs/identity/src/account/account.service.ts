@@ -1,10 +1,10 @@
 import type { Account } from "@pulse/db";
 import { badUserInput, type Viewer } from "@pulse/platform/server";
 import { type Outbox, type PrismaClient, type PrismaTransaction } from "@pulse/platform/subgraph";
-import type { Mailer } from "../mail/mailer.ts";
-import { verifyEmailMessage } from "../mail/messages.ts";
-import { verifyPassword } from "../password/password-hasher.ts";
-import { consumeActionToken, issueActionToken } from "./action-tokens.ts";
+import type { Mailer } from "../mail/mail.service.ts";
+import { verifyEmailMessage } from "../mail/mail.view.ts";
+import { verifyPassword } from "../password/password-hasher.adapter.ts";
+import { consumeActionToken, issueActionToken } from "./action-token.service.ts";
 
 export interface AccountServiceDeps {
   prisma: PrismaClient;

@@ -1,7 +1,7 @@
 import { requireViewer } from "@pulse/platform/server";
 import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
 import type { IdentityContext } from "../context.ts";
-import { ChangePasswordInput, ResetPasswordInput } from "./password.inputs.ts";
+import { ChangePasswordInput, ResetPasswordInput } from "./password.input.ts";
 
 @Resolver()
 export class PasswordResolver {

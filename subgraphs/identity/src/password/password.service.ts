@@ -1,11 +1,11 @@
 import { badUserInput, unauthenticated, type RateLimit, type Viewer } from "@pulse/platform/server";
 import { type PrismaClient } from "@pulse/platform/subgraph";
-import { consumeActionToken, issueActionToken } from "../account/action-tokens.ts";
-import type { Mailer } from "../mail/mailer.ts";
-import { resetPasswordMessage } from "../mail/messages.ts";
+import { consumeActionToken, issueActionToken } from "../account/action-token.service.ts";
+import type { Mailer } from "../mail/mail.service.ts";
+import { resetPasswordMessage } from "../mail/mail.view.ts";
 import type { SessionService } from "../session/session.service.ts";
-import { hashPassword, verifyPassword } from "./password-hasher.ts";
-import { assertPasswordPolicy } from "./password-policy.ts";
+import { hashPassword, verifyPassword } from "./password-hasher.adapter.ts";
+import { assertPasswordPolicy } from "./password.rules.ts";
 
 export interface PasswordServiceDeps {
   prisma: PrismaClient;

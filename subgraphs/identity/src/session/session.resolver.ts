@@ -2,7 +2,7 @@ import { requireViewer } from "@pulse/platform/server";
 import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
 import type { IdentityContext } from "../context.ts";
 import { AuthPayload } from "./auth-payload.type.ts";
-import { LoginInput, RegisterInput } from "./session.inputs.ts";
+import { LoginInput, RegisterInput } from "./session.input.ts";
 import type { SessionPayload } from "./session.service.ts";
 
 @Resolver()

@@ -6,18 +6,18 @@ import {
   type PrismaClient,
   type PrismaTransaction,
 } from "@pulse/platform/subgraph";
-import type { AccessTokenIssuer } from "../tokens/access-tokens.ts";
-import { hashOpaqueToken, newOpaqueToken } from "../tokens/opaque-token.ts";
+import type { AccessTokenIssuer } from "../tokens/access-token.service.ts";
+import { hashOpaqueToken, newOpaqueToken } from "../tokens/opaque-token.rules.ts";
 import {
   hashPassword,
   needsRehash,
   verifyAgainstNothing,
   verifyPassword,
-} from "../password/password-hasher.ts";
-import { assertPasswordPolicy } from "../password/password-policy.ts";
+} from "../password/password-hasher.adapter.ts";
+import { assertPasswordPolicy } from "../password/password.rules.ts";
 import type { AccountService } from "../account/account.service.ts";
-import { seenByOwner, type VisibleAccount } from "../user/visibility.ts";
-import { normalizeEmail } from "./email.ts";
+import { seenByOwner, type VisibleAccount } from "../user/user-visibility.rules.ts";
+import { normalizeEmail } from "./email.rules.ts";
 
 /** Why a session (refresh-token family) ended, kept for audits. */
 export type RevokeReason =

@@ -3,7 +3,7 @@ import { requireViewer } from "@pulse/platform/server";
 import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from "type-graphql";
 import type { IdentityContext } from "../context.ts";
 import { User } from "./user.type.ts";
-import { isOwnerView, type VisibleAccount } from "./visibility.ts";
+import { isOwnerView, type VisibleAccount } from "./user-visibility.rules.ts";
 
 @Resolver(() => User)
 export class UserResolver {

@@ -2,7 +2,7 @@ import type { Photo as PhotoRow } from "@pulse/db";
 import { requireViewer } from "@pulse/platform/server";
 import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from "type-graphql";
 import type { ProfilesContext } from "../context.ts";
-import { PhotoUploadInput } from "./photo.inputs.ts";
+import { PhotoUploadInput } from "./photo.input.ts";
 import type { PhotoUploadGrant } from "./photo.service.ts";
 import { Photo, PhotoSize, PhotoUpload } from "./photo.type.ts";
 

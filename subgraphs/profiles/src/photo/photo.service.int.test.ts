@@ -4,9 +4,9 @@ import { createPrismaClient, Outbox } from "@pulse/platform/subgraph";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createBucket, LOCAL_S3_CREDENTIALS } from "../../../../scripts/lib/local-s3.ts";
-import type { PhotoModerator } from "./photo.moderation.ts";
+import type { PhotoModerator } from "./photo-moderation.adapter.ts";
 import { PhotoService } from "./photo.service.ts";
-import { PhotoStorage } from "./photo.storage.ts";
+import { PhotoStorage } from "./photo-storage.adapter.ts";
 
 const prisma = createPrismaClient(inject("databaseUrl"), { maxConnections: 2 });
 const bucket = `pulse-int-${randomBytes(4).toString("hex")}`;

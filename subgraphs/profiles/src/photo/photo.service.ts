@@ -3,25 +3,25 @@ import type { Photo as PhotoRow } from "@pulse/db";
 import { badUserInput, notFound, type Logger, type Viewer } from "@pulse/platform/server";
 import {
   isUuid,
+  parseInput,
   type Outbox,
   type PrismaClient,
   type PrismaTransaction,
 } from "@pulse/platform/subgraph";
-import { completeness } from "../profile/completeness.ts";
-import type { ProfileCards } from "../profile/profile-cards.ts";
-import { countVisiblePhotos, recordProfileChanged } from "../profile/profile-changed.ts";
-import { parseInput } from "@pulse/platform/subgraph";
+import { completeness } from "../profile/completeness.rules.ts";
+import type { ProfileCards } from "../profile/profile-cards.service.ts";
+import { countVisiblePhotos, recordProfileChanged } from "../profile/profile-changed.service.ts";
 import {
   detectImageType,
   PHOTO_WIDTHS,
   renderPhoto,
   STORED_CONTENT_TYPE,
-} from "./image-processing.ts";
-import { photoObjectKeys, sizeKey, uploadKey } from "./photo-keys.ts";
-import type { PhotoModerator } from "./photo.moderation.ts";
-import type { PhotoStorage } from "./photo.storage.ts";
+} from "./image.adapter.ts";
+import { photoObjectKeys, sizeKey, uploadKey } from "./photo-keys.rules.ts";
+import type { PhotoModerator } from "./photo-moderation.adapter.ts";
+import type { PhotoStorage } from "./photo-storage.adapter.ts";
 import { PhotoSize, UploadMethod } from "./photo.type.ts";
-import { MAX_PHOTOS, photoUploadInputSchema } from "./photo.validation.ts";
+import { MAX_PHOTOS, photoUploadInputSchema } from "./photo.input.ts";
 
 /** How long a presigned upload works; a pending photo stops counting toward the limit after. */
 const UPLOAD_TTL_SECONDS = 10 * 60;

@@ -1,5 +1,5 @@
 import { Field, Int, ObjectType } from "type-graphql";
-import { Gender } from "./gender.ts";
+import { Gender } from "./gender.type.ts";
 
 @ObjectType("Preferences", { description: "Whom a person wants discovery to show them." })
 export class Preferences {

@@ -5,14 +5,14 @@ import type { GraphQLResolveInfo } from "graphql";
 import { Arg, Ctx, FieldResolver, Float, Info, Int, Mutation, Resolver, Root } from "type-graphql";
 import type { ProfilesContext } from "../context.ts";
 import { Photo } from "../photo/photo.type.ts";
-import { CARD_PUBLIC_SECONDS } from "./profile-cards.ts";
-import { ageOn, toCalendarDate } from "./calendar.ts";
-import { completeness } from "./completeness.ts";
+import { CARD_PUBLIC_SECONDS } from "./profile-cards.service.ts";
+import { ageOn, toCalendarDate } from "./calendar.rules.ts";
+import { completeness } from "./completeness.rules.ts";
 import { Location } from "./location.type.ts";
 import { Preferences } from "./preferences.type.ts";
-import { LocationInput, PreferencesInput, ProfileInput } from "./profile.inputs.ts";
+import { LocationInput, PreferencesInput, ProfileInput } from "./profile.input.ts";
 import { Profile } from "./profile.type.ts";
-import { toLocation, toPreferences } from "./profile.views.ts";
+import { toLocation, toPreferences } from "./profile.view.ts";
 
 @Resolver(() => Profile)
 export class ProfileResolver {

@@ -2,20 +2,22 @@ import { Prisma, type Profile as ProfileRow } from "@pulse/db";
 import { conflict, notFound, type Viewer } from "@pulse/platform/server";
 import {
   isUniqueViolation,
+  parseInput,
   type Outbox,
   type PrismaClient,
   type PrismaTransaction,
 } from "@pulse/platform/subgraph";
-import { parseInput } from "@pulse/platform/subgraph";
-import type { LocationInput, PreferencesInput, ProfileInput } from "./profile.inputs.ts";
-import type { ProfileCards } from "./profile-cards.ts";
-import { recordProfileChanged } from "./profile-changed.ts";
+import type { ProfileCards } from "./profile-cards.service.ts";
+import { recordProfileChanged } from "./profile-changed.service.ts";
 import {
   locationInputSchema,
   preferencesInputSchema,
   profileInputSchema,
-} from "./profile.validation.ts";
-import { usernameKey } from "./username.ts";
+  type LocationInput,
+  type PreferencesInput,
+  type ProfileInput,
+} from "./profile.input.ts";
+import { usernameKey } from "./username.rules.ts";
 
 /** Preferences a new profile starts with, until the person sets their own. */
 export const DEFAULT_PREFERENCES = { minAge: 18, maxAge: 99, maxDistanceKm: 50 };

@@ -1,7 +1,7 @@
 import { DateScalar } from "@pulse/platform/subgraph";
 import { Field, Float, Int, ObjectType } from "type-graphql";
 import { Photo } from "../photo/photo.type.ts";
-import { Gender } from "./gender.ts";
+import { Gender } from "./gender.type.ts";
 import { Location } from "./location.type.ts";
 
 @ObjectType("Profile", { description: "What a person shows others about themselves." })

@@ -2,7 +2,7 @@ import type { Profile as ProfileRow } from "@pulse/db";
 import { badUserInput, type Viewer } from "@pulse/platform/server";
 import { pageSize, type PrismaClient } from "@pulse/platform/subgraph";
 import type { BlockService } from "../block/block.service.ts";
-import { prefixRange, usernameKey } from "../profile/username.ts";
+import { prefixRange, usernameKey } from "../profile/username.rules.ts";
 
 const SEARCHABLE = /^[a-z0-9_.]{1,30}$/;
 

@@ -1,6 +1,6 @@
 import { sameForEveryone } from "@pulse/platform/subgraph";
 import type { GraphQLResolveInfo } from "graphql";
-import { CARD_PUBLIC_SECONDS } from "../profile/profile-cards.ts";
+import { CARD_PUBLIC_SECONDS } from "../profile/profile-cards.service.ts";
 
 /**
  * Resolves `User` references from other subgraphs. Only the id is needed: `profile` and

@@ -4,9 +4,9 @@ import type { GraphQLResolveInfo } from "graphql";
 import { Ctx, FieldResolver, Info, Resolver, Root } from "type-graphql";
 import type { ProfilesContext } from "../context.ts";
 import { Preferences } from "../profile/preferences.type.ts";
-import { CARD_PUBLIC_SECONDS } from "../profile/profile-cards.ts";
+import { CARD_PUBLIC_SECONDS } from "../profile/profile-cards.service.ts";
 import { Profile } from "../profile/profile.type.ts";
-import { toPreferences } from "../profile/profile.views.ts";
+import { toPreferences } from "../profile/profile.view.ts";
 import { User } from "./user.type.ts";
 
 @Resolver(() => User)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { assertPasswordPolicy } from "./password-policy.ts";
+import { assertPasswordPolicy } from "./password.rules.ts";
 
 describe("password policy", () => {
   it.each([

@@ -4,7 +4,7 @@ import {
   locationInputSchema,
   preferencesInputSchema,
   profileInputSchema,
-} from "./profile.validation.ts";
+} from "./profile.input.ts";
 
 const today = new Date("2026-11-22T12:00:00Z");
 const profile = {

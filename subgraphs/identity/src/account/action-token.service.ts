@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { ActionTokenPurpose } from "@pulse/db";
 import { badUserInput } from "@pulse/platform/server";
 import { type PrismaTransaction } from "@pulse/platform/subgraph";
-import { hashOpaqueToken, newOpaqueToken } from "../tokens/opaque-token.ts";
+import { hashOpaqueToken, newOpaqueToken } from "../tokens/opaque-token.rules.ts";
 
 /** How long an emailed link works. */
 export const ACTION_TOKEN_TTL_MS: Record<ActionTokenPurpose, number> = {

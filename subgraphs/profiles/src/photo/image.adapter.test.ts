@@ -1,6 +1,6 @@
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
-import { detectImageType, renderPhoto } from "./image-processing.ts";
+import { detectImageType, renderPhoto } from "./image.adapter.ts";
 
 const image = (format: "jpeg" | "png" | "webp", width = 40, height = 30) =>
   sharp({ create: { width, height, channels: 3, background: "#c33" } })

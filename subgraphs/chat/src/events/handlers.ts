@@ -1,6 +1,7 @@
 import type { EventHandlers } from "@pulse/platform/subgraph";
 import { closeBlockedConversation } from "./block.handler.ts";
-import { closeMatchConversation, openMatchConversation } from "./match.handlers.ts";
+import { openMatchConversation } from "./match-created.handler.ts";
+import { closeMatchConversation } from "./match-ended.handler.ts";
 import { closeDeletedUsersConversations } from "./user-deleted.handler.ts";
 
 /** The domain events that open and close conversations, each applied idempotently. */

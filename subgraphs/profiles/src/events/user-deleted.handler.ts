@@ -1,8 +1,8 @@
 import type { Logger } from "@pulse/platform/server";
 import type { AfterCommit, DomainEvent, PrismaTransaction } from "@pulse/platform/subgraph";
-import { ownerPrefix } from "../photo/photo-keys.ts";
-import type { PhotoStorage } from "../photo/photo.storage.ts";
-import type { ProfileCards } from "../profile/profile-cards.ts";
+import { ownerPrefix } from "../photo/photo-keys.rules.ts";
+import type { PhotoStorage } from "../photo/photo-storage.adapter.ts";
+import type { ProfileCards } from "../profile/profile-cards.service.ts";
 
 /**
  * Forgets a deleted person: their profile with its preferences and photo rows, and blocks in

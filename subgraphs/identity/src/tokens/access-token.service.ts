@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { SignJWT } from "jose";
-import { ACCESS_TOKEN_ALG, type SigningKeys } from "./signing-keys.ts";
+import { ACCESS_TOKEN_ALG, type SigningKeys } from "./signing-keys.service.ts";
 
 export interface AccessTokenSubject {
   accountId: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { prefixRange, usernameKey } from "./username.ts";
+import { prefixRange, usernameKey } from "./username.rules.ts";
 
 describe("usernames", () => {
   it("keys them lower-cased", () => {

@@ -1,14 +1,8 @@
 import type { DomainEvent, PrismaTransaction } from "@pulse/platform/subgraph";
-import { closeConversations, openConversation } from "../conversation/conversation-lifecycle.ts";
-
-/** A new match opens its conversation. */
-export async function openMatchConversation(
-  event: DomainEvent<"match.created">,
-  tx: PrismaTransaction,
-): Promise<void> {
-  const { matchId, userIds, matchedAt } = event.payload;
-  await openConversation(tx, { matchId, userIds, at: matchedAt });
-}
+import {
+  closeConversations,
+  openConversation,
+} from "../conversation/conversation-lifecycle.service.ts";
 
 /**
  * An ended match closes its conversation, keeping the reason. Each event type has its own

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { completeness } from "./completeness.ts";
+import { completeness } from "./completeness.rules.ts";
 
 describe("completeness", () => {
   it("is 0.2 for the required fields alone", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseInput } from "@pulse/platform/subgraph";
-import { MAX_PHOTO_BYTES, photoUploadInputSchema } from "./photo.validation.ts";
+import { MAX_PHOTO_BYTES, photoUploadInputSchema } from "./photo.input.ts";
 
 describe("photo upload input", () => {
   it("accepts the allowed types up to 10 MiB, in any case", () => {

@@ -1,7 +1,7 @@
 import type { Profile as ProfileRow } from "@pulse/db";
 import type { Outbox, PrismaTransaction } from "@pulse/platform/subgraph";
-import { toCalendarDate } from "./calendar.ts";
-import { completeness } from "./completeness.ts";
+import { toCalendarDate } from "./calendar.rules.ts";
+import { completeness } from "./completeness.rules.ts";
 
 /** Visible photos of a person, as completeness counts them. */
 export function countVisiblePhotos(tx: PrismaTransaction, userId: string): Promise<number> {

@@ -1,6 +1,6 @@
 import { rateLimited, type Redis } from "@pulse/platform/server";
-import type { Tier } from "../candidate/tier.ts";
-import { SwipeAction } from "./swipe.inputs.ts";
+import type { Tier } from "../candidate/tier.rules.ts";
+import { SwipeAction } from "./swipe.input.ts";
 
 type LimitedAction = typeof SwipeAction.LIKE | typeof SwipeAction.SUPER_LIKE;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ageOn, fromCalendarDate, toCalendarDate } from "./calendar.ts";
+import { ageOn, fromCalendarDate, toCalendarDate } from "./calendar.rules.ts";
 
 const day = fromCalendarDate;
 

@@ -3,7 +3,7 @@ import { createLogger } from "@pulse/platform/server";
 import { createPrismaClient } from "@pulse/platform/subgraph";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { ProfileCards } from "./profile-cards.ts";
+import { ProfileCards } from "./profile-cards.service.ts";
 
 const prisma = createPrismaClient(inject("databaseUrl"), { maxConnections: 2 });
 const publisher = new Redis(inject("redisUrl"));

@@ -1,4 +1,14 @@
+import { Field, InputType, Int } from "type-graphql";
 import { z } from "zod";
+
+@InputType("PhotoUploadInput", { description: "What the client is about to upload." })
+export class PhotoUploadInput {
+  @Field(() => String, { description: "`image/jpeg`, `image/png` or `image/webp`." })
+  contentType!: string;
+
+  @Field(() => Int, { description: "Size of the file in bytes, at most 10 MiB." })
+  byteSize!: number;
+}
 
 /** The most photos one person may have, counting pending uploads that have not expired. */
 export const MAX_PHOTOS = 9;

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Prisma } from "@pulse/db";
 import type { PrismaTransaction } from "@pulse/platform/subgraph";
-import { hidesConversation, type CloseReason } from "./conversation-access.ts";
+import { hidesConversation, type CloseReason } from "./conversation.rules.ts";
 
 /**
  * Opens the conversation of a match with both people's sides, in the caller's transaction. Only

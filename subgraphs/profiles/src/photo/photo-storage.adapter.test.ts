@@ -1,8 +1,8 @@
 import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { DownloadSigner } from "./download-signer.ts";
-import { PhotoStorage } from "./photo.storage.ts";
+import { DownloadSigner } from "./download-signer.adapter.ts";
+import { PhotoStorage } from "./photo-storage.adapter.ts";
 
 const settings = {
   endpoint: "http://127.0.0.1:9",

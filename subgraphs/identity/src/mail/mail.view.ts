@@ -1,4 +1,4 @@
-import type { MailMessage } from "./mailer.ts";
+import type { MailMessage } from "./mail.service.ts";
 
 /** The email asking a new account to confirm its address. */
 export function verifyEmailMessage(to: string, appUrl: string, token: string): MailMessage {

@@ -8,7 +8,7 @@ import {
   S3Client,
 } from "@aws-sdk/client-s3";
 import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
-import { DownloadSigner } from "./download-signer.ts";
+import { DownloadSigner } from "./download-signer.adapter.ts";
 
 /** Where photos are stored, from the S3_* and PHOTO_CDN_BASE_URL variables. */
 export interface PhotoStorageSettings {
