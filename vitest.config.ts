@@ -18,6 +18,8 @@ export default defineConfig({
     // type-graphql's decorators need the metadata polyfill loaded first. A process loads it
     // through `@pulse/platform/subgraph` before its types; a test may import a type first.
     setupFiles: ["reflect-metadata"],
+    // `expect.poll` waits on asynchronous effects as `eventually` (@pulse/testkit) does.
+    expect: { poll: { timeout: 15_000, interval: 25 } },
     testTimeout: 30_000,
     hookTimeout: 60_000,
     reporters: ["default", "./testkit/src/summary-reporter.ts"],

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { untilListening as untilListeningOn } from "@pulse/testkit/live";
 import {
   matchedPair,
   newestMessageCursor,
@@ -20,16 +21,7 @@ afterAll(() => stack?.close());
 type Person = MatchedPair["alice"];
 
 /** Waits until an upstream subscription listens on `userId`'s message topic. */
-async function untilListening(userId: string) {
-  const channel = `${stack.redisPrefix}live:message-added:${userId}`;
-  await vi.waitFor(
-    async () => {
-      const [, listeners] = (await stack.redis.pubsub("NUMSUB", channel)) as [string, number];
-      expect(listeners).toBeGreaterThan(0);
-    },
-    { timeout: 15_000, interval: 20 },
-  );
-}
+const untilListening = (userId: string) => untilListeningOn(stack, "message-added", userId);
 
 /** Alice's socket, subscribed to her conversation's messages and listening upstream. */
 async function aliceListening(pair: MatchedPair) {

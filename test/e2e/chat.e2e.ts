@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually } from "@pulse/testkit/eventually";
 import {
   matchedPair,
   newestMessageCursor,
@@ -316,7 +317,7 @@ describe("closing conversations", () => {
     await sent(pair.alice, pair.conversationId, "hi");
     const unmatched = await pair.bob.client.op("Unmatch", { matchId: pair.matchId });
     expect(unmatched.data).toEqual({ unmatch: true });
-    await vi.waitFor(async () => expect(await closedReason(pair.conversationId)).toBe("UNMATCHED"));
+    await eventually(async () => expect(await closedReason(pair.conversationId)).toBe("UNMATCHED"));
     await expectGoneFor(pair);
   });
 
@@ -324,7 +325,7 @@ describe("closing conversations", () => {
     const pair = await matchedPair(stack);
     const blocked = await pair.bob.client.op("BlockUser", { userId: pair.alice.id });
     expect(blocked.errors).toBeUndefined();
-    await vi.waitFor(async () => expect(await closedReason(pair.conversationId)).toBe("BLOCKED"));
+    await eventually(async () => expect(await closedReason(pair.conversationId)).toBe("BLOCKED"));
     await expectGoneFor(pair);
   });
 
@@ -333,7 +334,7 @@ describe("closing conversations", () => {
     const { alice, bob, conversationId } = pair;
     const farewell = await sent(bob, conversationId, "bye");
     expect((await bob.client.op("DeleteAccount", { password: PASSWORD })).errors).toBeUndefined();
-    await vi.waitFor(async () => {
+    await eventually(async () => {
       expect(await closedReason(conversationId)).toBe("USER_DELETED");
       expect(await stack.prisma.profile.count({ where: { userId: bob.id } })).toBe(0);
     });

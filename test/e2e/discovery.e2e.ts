@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { placeOfItsOwn } from "@pulse/testkit/places";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually } from "@pulse/testkit/eventually";
 import {
   PASSWORD,
-  randomPlace,
   registerWithProfile,
   untilDiscoverable,
   type ProfileOptions,
@@ -47,7 +48,7 @@ const man = (place: { latitude: number; longitude: number }, km = 5): ProfileOpt
 
 /** A woman and a man 5 km apart, each in the other's preferences, both in the read model. */
 async function couple(): Promise<[Person, Person]> {
-  const place = randomPlace();
+  const place = await placeOfItsOwn(stack.redis);
   const pair = await Promise.all([
     registerWithProfile(stack, woman(place)),
     registerWithProfile(stack, man(place)),
@@ -91,7 +92,7 @@ describe("Discover", () => {
   });
 
   it("costs the same SQL statements for 5 and for 50 people, in discovery and profiles", async () => {
-    const place = randomPlace();
+    const place = await placeOfItsOwn(stack.redis);
     const viewer = await registerWithProfile(stack, woman(place));
     const others = await Promise.all(
       Array.from({ length: 10 }, (_, i) => registerWithProfile(stack, man(place, i + 1))),
@@ -269,7 +270,7 @@ describe("blocks and deletions from other subgraphs", () => {
       );
     expect(await shown(alice)).toEqual([bob.id]);
     expect((await bob.client.op("BlockUser", { userId: alice.id })).errors).toBeUndefined();
-    await vi.waitFor(async () => expect(await shown(alice)).toEqual([]));
+    await eventually(async () => expect(await shown(alice)).toEqual([]));
     expect(await shown(bob)).toEqual([]);
     expect(errorOf(await like(alice, bob)).code).toBe("NOT_FOUND");
   });
@@ -279,7 +280,7 @@ describe("blocks and deletions from other subgraphs", () => {
     await like(alice, bob);
     const matchId = (await like(bob, alice)).data!.swipe.match.id as string;
     expect((await alice.client.op("BlockUser", { userId: bob.id })).errors).toBeUndefined();
-    await vi.waitFor(async () => {
+    await eventually(async () => {
       expect(await outboxEvents("match.ended", matchId)).toMatchObject([{ reason: "BLOCKED" }]);
     });
     expect((await bob.client.query(MATCHES, { first: 10 })).data!.matches.edges).toEqual([]);
@@ -290,7 +291,7 @@ describe("blocks and deletions from other subgraphs", () => {
     await like(alice, bob);
     const matchId = (await like(bob, alice)).data!.swipe.match.id as string;
     expect((await bob.client.op("DeleteAccount", { password: PASSWORD })).errors).toBeUndefined();
-    await vi.waitFor(async () => {
+    await eventually(async () => {
       expect(await stack.prisma.candidate.count({ where: { userId: bob.id } })).toBe(0);
     });
     expect(await outboxEvents("match.ended", matchId)).toMatchObject([{ reason: "USER_DELETED" }]);

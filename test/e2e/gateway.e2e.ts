@@ -8,7 +8,8 @@ import { composeServices } from "@apollo/composition";
 import { buildIdentitySchema } from "@pulse/identity";
 import { printSubgraphSchema } from "@pulse/platform/subgraph";
 import { parse } from "graphql";
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { eventually } from "@pulse/testkit/eventually";
 import { supergraphPath } from "../../scripts/lib/compose-supergraph.ts";
 import { ApiClient } from "@pulse/testkit/api-client";
 import { registerUser } from "@pulse/testkit/fixtures";
@@ -84,7 +85,7 @@ describe("supergraph reload", () => {
       expect(await fields()).not.toContain("ping");
 
       await writeFile(file, await supergraphWithExtraSubgraph());
-      await vi.waitFor(async () => expect(await fields()).toContain("ping"), { timeout: 10_000 });
+      await eventually(async () => expect(await fields()).toContain("ping"), { timeout: 10_000 });
       // Operations on the unchanged part keep working across the reload.
       expect((await client.op("Viewer")).data).toEqual({ me: null });
     } finally {
@@ -156,7 +157,7 @@ describe("process lifecycle", () => {
     });
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    await vi.waitFor(() => expect(output).toContain("subgraph listening"), { timeout: 20_000 });
+    await eventually(() => expect(output).toContain("subgraph listening"), { timeout: 20_000 });
     child.kill("SIGTERM");
     const [code] = await once(child, "exit");
     expect(code).toBe(0);

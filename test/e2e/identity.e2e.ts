@@ -1,5 +1,6 @@
 import { streamKey } from "@pulse/platform/subgraph";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually } from "@pulse/testkit/eventually";
 import { mailedToken, PASSWORD, registerUser, uniqueEmail } from "@pulse/testkit/fixtures";
 import { startStack, type Stack } from "@pulse/testkit/stack";
 
@@ -375,7 +376,7 @@ describe("DeleteAccount", () => {
     });
     expect(events).toHaveLength(1);
     // The relay publishes it to the stream other subgraphs consume.
-    await vi.waitFor(async () => {
+    await eventually(async () => {
       const entries = await stack.redis.xrange(
         streamKey(stack.redisPrefix, "user.deleted"),
         "-",

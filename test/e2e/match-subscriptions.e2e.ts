@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually } from "@pulse/testkit/eventually";
 import { discoverablePair } from "@pulse/testkit/fixtures";
 import { startStack, type Stack } from "@pulse/testkit/stack";
 import { WsTestClient } from "@pulse/testkit/ws-client";
@@ -17,7 +18,7 @@ describe("matchCreated through the gateway", () => {
     const aliceMatches = aliceSocket.subscribe("OnMatchCreated");
     const bobMatches = bobSocket.subscribe("OnMatchCreated");
     // The upstream subscriptions are asynchronous; a like before they exist would go unheard.
-    await vi.waitFor(async () => {
+    await eventually(async () => {
       const topics = [alice, bob].map(
         (person) => `${stack.redisPrefix}live:match-created:${person.id}`,
       );

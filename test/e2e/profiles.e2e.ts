@@ -1,8 +1,10 @@
+import { placeOfItsOwn } from "@pulse/testkit/places";
 import { randomUUID } from "node:crypto";
 import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { FORWARDED_IDENTITY_HEADER, signForwardedIdentity } from "@pulse/platform/server";
 import sharp from "sharp";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually } from "@pulse/testkit/eventually";
 import { LOCAL_S3_CREDENTIALS } from "../../scripts/lib/local-s3.ts";
 import { CARD_PUBLIC_SECONDS } from "../../subgraphs/profiles/src/profile/profile-cards.service.ts";
 import {
@@ -166,7 +168,8 @@ describe("UpsertProfile", () => {
       input: { ...input, displayName: "Alice B.", bio: null },
     });
     expect(updated.data!.upsertProfile).toMatchObject({ displayName: "Alice B.", bio: null });
-    await user.client.op("UpdateLocation", { input: { latitude: 52.52, longitude: 13.4 } });
+    const place = await placeOfItsOwn(stack.redis);
+    await user.client.op("UpdateLocation", { input: place });
     expect(await profileEvents(user.id)).toEqual([
       expect.objectContaining({ version: 1, completeness: 0.35 }),
       expect.objectContaining({ version: 2, completeness: 0.2 }),
@@ -176,7 +179,7 @@ describe("UpsertProfile", () => {
         gender: "FEMALE",
         interestedIn: ["MALE", "NON_BINARY"],
         birthdate: "1990-01-15",
-        location: { latitude: 52.52, longitude: 13.4 },
+        location: place,
         preferences: { minAge: 18, maxAge: 99, maxDistanceKm: 50, genders: ["MALE", "NON_BINARY"] },
         completeness: 0.35,
       },
@@ -276,7 +279,7 @@ describe("UpdatePreferences and UpdateLocation", () => {
 
   it("sets the location, shown to its owner only", async () => {
     const user = await registerWithProfile(stack);
-    const input = { latitude: 48.1372, longitude: 11.5756, city: "München", country: "de" };
+    const input = { ...(await placeOfItsOwn(stack.redis)), city: "München", country: "de" };
     const response = await user.client.op("UpdateLocation", { input });
     expect(response.data).toEqual({ updateLocation: { ...input, country: "DE" } });
     expect((await user.client.op("MyProfile")).data!.me.profile.location).toEqual({
@@ -427,7 +430,7 @@ describe("SearchUsers", () => {
     };
     // The outbox relay shares the pool and polls every second: a measurement it overlaps is
     // retried, so only a real difference fails.
-    await vi.waitFor(async () =>
+    await eventually(async () =>
       expect(await statementsFor(search(6))).toBe(await statementsFor(search(1))),
     );
   });
@@ -527,7 +530,7 @@ describe("photos", () => {
     expect(errorOf(response)).toMatchObject({ code: "BAD_USER_INPUT", field: "photoId" });
     expect((await user.client.op("MyProfile")).data!.me.profile.photos).toEqual([]);
     expect(await stack.prisma.photo.count({ where: { userId: user.id } })).toBe(0);
-    await vi.waitFor(async () => expect(await objectKeys(`photos/${user.id}/`)).toEqual([]));
+    await eventually(async () => expect(await objectKeys(`photos/${user.id}/`)).toEqual([]));
   });
 
   it("rejects a truncated JPEG whose header looks fine", async () => {
@@ -645,7 +648,7 @@ describe("photos", () => {
     ]);
     const events = await profileEvents(user.id);
     expect(events.at(-1)).toMatchObject({ version: versionBefore + 1, completeness: 0.68 });
-    await vi.waitFor(async () =>
+    await eventually(async () =>
       expect(await objectKeys(`photos/${user.id}/${second!.id}/`)).toEqual([]),
     );
   });
@@ -698,7 +701,7 @@ describe("user.deleted", () => {
     expect((await user.client.op("DeleteAccount", { password: PASSWORD })).data).toEqual({
       deleteAccount: true,
     });
-    await vi.waitFor(
+    await eventually(
       async () => {
         expect(await stack.prisma.profile.count({ where: { userId: user.id } })).toBe(0);
         expect(await objectKeys(`photos/${user.id}/`)).toEqual([]);
@@ -720,12 +723,13 @@ describe("user.deleted", () => {
 describe("createProfile fixture", () => {
   it("sets location and preferences when asked", async () => {
     const user = await registerUser(stack);
+    const place = await placeOfItsOwn(stack.redis);
     await createProfile(user, {
-      location: { latitude: 10, longitude: 20 },
+      location: place,
       preferences: { minAge: 20, maxAge: 30, maxDistanceKm: 10, genders: ["FEMALE"] },
     });
     const me = (await user.client.op("MyProfile")).data!.me;
-    expect(me.profile.location).toEqual({ latitude: 10, longitude: 20, city: null, country: null });
+    expect(me.profile.location).toEqual({ ...place, city: null, country: null });
     expect(me.preferences).toEqual({
       minAge: 20,
       maxAge: 30,
@@ -766,12 +770,12 @@ describe("people's cards (profile and visible photos) across requests", () => {
     try {
       const read = (ids: string[]) => () => cards(viewer.id, ids, replica.url);
       // The relays share the statement counter and poll: a measurement they overlap is retried.
-      await vi.waitFor(async () => {
+      await eventually(async () => {
         const people = await Promise.all([1, 2, 3].map(() => registerWithProfile(stack)));
         const ids = people.map((person) => person.id);
         expect(await statementsFor(read(ids))).toBe(1);
         expect(await statementsFor(read(ids))).toBe(0);
-      }, 15_000);
+      });
     } finally {
       await replica.close();
     }
@@ -813,7 +817,7 @@ describe("people's cards (profile and visible photos) across requests", () => {
       const input = { displayName: "After", username, birthdate, gender, interestedIn, bio };
       expect((await person.client.op("UpsertProfile", { input })).errors).toBeUndefined();
       expect(await names(viewer.id, [person.id])).toEqual(["After"]);
-      await vi.waitFor(async () =>
+      await eventually(async () =>
         expect(await names(viewer.id, [person.id], replica.url)).toEqual(["After"]),
       );
 
@@ -822,7 +826,7 @@ describe("people's cards (profile and visible photos) across requests", () => {
       const photos = async (url?: string) =>
         (await cards(viewer.id, [person.id], url)).data!._entities![0].profile.photos;
       expect(await photos()).toHaveLength(1);
-      await vi.waitFor(async () => expect(await photos(replica.url)).toHaveLength(1));
+      await eventually(async () => expect(await photos(replica.url)).toHaveLength(1));
     } finally {
       await replica.close();
     }

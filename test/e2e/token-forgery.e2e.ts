@@ -1,7 +1,8 @@
 import { createPrivateKey, generateKeyPairSync, randomUUID } from "node:crypto";
 import { SignJWT, type JWTPayload } from "jose";
 import { signForwardedIdentity } from "@pulse/platform/server";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually } from "@pulse/testkit/eventually";
 import { registerUser, type RegisteredUser } from "@pulse/testkit/fixtures";
 import { startStack, type Stack } from "@pulse/testkit/stack";
 import { WsTestClient } from "@pulse/testkit/ws-client";
@@ -204,7 +205,7 @@ describe("subgraphs trust only the gateway", () => {
       subscriberIdentity: await identityHeader(stack.gatewaySecret, "USER"),
     });
     const listening = `${stack.redisPrefix}live:match-created:${user.id}`;
-    await vi.waitFor(async () => {
+    await eventually(async () => {
       const [, count] = (await stack.redis.pubsub("NUMSUB", listening)) as [string, number];
       expect(count).toBeGreaterThan(0);
     });

@@ -1,5 +1,7 @@
+import { placeOfItsOwn } from "./places.ts";
 import { randomBytes } from "node:crypto";
-import { expect, vi } from "vitest";
+import { expect } from "vitest";
+import { eventually } from "./eventually.ts";
 import type { ApiClient } from "./api-client.ts";
 import type { Stack } from "./stack.ts";
 
@@ -125,11 +127,6 @@ export async function registerWithProfile(
   return { ...user, profile: await createProfile(user, options) };
 }
 
-/** A place of its own for one scenario, far from every other test's people. */
-export function randomPlace(): { latitude: number; longitude: number } {
-  return { latitude: -60 + Math.random() * 120, longitude: -180 + Math.random() * 360 };
-}
-
 export type PersonWithProfile = Awaited<ReturnType<typeof registerWithProfile>>;
 
 /** Waits until discovery's read model holds each person's latest profile snapshot. */
@@ -138,7 +135,7 @@ export async function untilDiscoverable(
   ...people: PersonWithProfile[]
 ): Promise<void> {
   const ids = people.map((person) => person.id);
-  await vi.waitFor(
+  await eventually(
     async () => {
       const [profiles, candidates] = await Promise.all([
         stack.prisma.profile.findMany({ where: { userId: { in: ids } } }),
@@ -177,7 +174,7 @@ export async function discoverablePair(
   stack: Stack,
   earlier?: Pick<MatchedPair, "alice" | "place">,
 ): Promise<Omit<MatchedPair, "matchId" | "conversationId">> {
-  const place = earlier?.place ?? randomPlace();
+  const place = earlier?.place ?? (await placeOfItsOwn(stack.redis));
   const [alice, bob] = await Promise.all([
     earlier?.alice ??
       registerWithProfile(stack, {
@@ -209,7 +206,7 @@ export async function matchedPair(stack: Stack, earlier?: MatchedPair): Promise<
   const matched = await like(bob, alice);
   expect(matched.errors).toBeUndefined();
   const matchId = matched.data!.swipe.match.id as string;
-  const conversation = await vi.waitFor(
+  const conversation = await eventually(
     async () => {
       const found = await stack.prisma.conversation.findUnique({ where: { matchId } });
       expect(found).not.toBeNull();

@@ -55,10 +55,12 @@ function sharedSubgraph(
   cacheControl: string | null,
   errors?: { message: string }[],
   contentLength?: number,
+  clock?: { now(): number },
 ) {
   const outcomes: string[] = [];
   const fetches = new SharedFetches({
     maxAnswers: 100,
+    clock,
     onFetch: (name, outcome) => outcomes.push(`${name}:${outcome}`),
   });
   const { source, requests } = subgraph(cacheControl, errors, contentLength);
@@ -71,6 +73,17 @@ async function answered(shared: GraphQLDataSource, requests: { release: () => vo
   await sleep(0);
   requests.at(-1)!.release();
   return answer;
+}
+
+/** A clock for max-ages that the test moves, instead of waiting for time to pass. */
+function testClock() {
+  let now = 1_000;
+  return {
+    now: () => now,
+    letTimePass: (ms: number) => {
+      now += ms;
+    },
+  };
 }
 
 describe("SharedFetches", () => {
@@ -100,9 +113,13 @@ describe("SharedFetches", () => {
   });
 
   it("keeps a public answer for its max-age only", async () => {
-    const { shared, requests } = sharedSubgraph("max-age=1, public");
+    const clock = testClock();
+    const { shared, requests } = sharedSubgraph("max-age=1, public", undefined, undefined, clock);
     await answered(shared, requests);
-    await sleep(1_100);
+    clock.letTimePass(999);
+    await fetchOf(shared);
+    expect(requests).toHaveLength(1);
+    clock.letTimePass(2);
     const again = fetchOf(shared);
     await sleep(0);
     expect(requests).toHaveLength(2);
@@ -111,7 +128,8 @@ describe("SharedFetches", () => {
   });
 
   it("drops expired answers, not only once pushed out by newer ones", async () => {
-    const fetches = new SharedFetches({ maxAnswers: 100 });
+    const clock = testClock();
+    const fetches = new SharedFetches({ maxAnswers: 100, clock });
     const { source, requests } = subgraph("max-age=1, public");
     const shared = fetches.wrap("profiles", source);
     const ask = async (userId: string) => {
@@ -123,7 +141,7 @@ describe("SharedFetches", () => {
     await ask("u1");
     await ask("u2");
     expect(fetches.kept).toBe(2);
-    await sleep(1_100);
+    clock.letTimePass(1_100);
     // Keeping the next answer drops both expired ones.
     await ask("u3");
     expect(fetches.kept).toBe(1);

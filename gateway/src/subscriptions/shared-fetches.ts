@@ -24,6 +24,8 @@ export interface SharedFetchesOptions {
   maxAnswers: number;
   /** Called for every fetch of subgraph `subgraph`: sent, or answered by a shared one. */
   onFetch?: (subgraph: string, outcome: "sent" | "shared") => void;
+  /** The clock max-ages are measured on, in milliseconds. @default performance */
+  clock?: { now(): number };
 }
 
 /**
@@ -47,10 +49,19 @@ export class SharedFetches {
   /** Queries (subgraph and text) whose last answer was private: their requests do not wait. */
   private readonly privateQueries: LRUCache<string, true>;
   private lastPurge = 0;
+  private readonly clock: { now(): number };
 
   constructor(private readonly options: SharedFetchesOptions) {
-    this.answers = new LRUCache({ max: options.maxAnswers });
-    this.privateQueries = new LRUCache({ max: options.maxAnswers, ttl: PRIVATE_QUERY_MEMORY_MS });
+    this.clock = options.clock ?? performance;
+    // lru-cache reuses a reading of the clock for a millisecond of real time; a given clock is
+    // not real time, so it is read on every check.
+    const timing = { perf: this.clock, ttlResolution: options.clock ? 0 : 1 };
+    this.answers = new LRUCache({ max: options.maxAnswers, ...timing });
+    this.privateQueries = new LRUCache({
+      max: options.maxAnswers,
+      ttl: PRIVATE_QUERY_MEMORY_MS,
+      ...timing,
+    });
   }
 
   /** Public answers held now, expired ones included until the next purge. */
@@ -131,7 +142,7 @@ export class SharedFetches {
    * only a major collection empties. Dropped within a second of expiring, most die young.
    */
   private purgeExpired(): void {
-    const now = performance.now();
+    const now = this.clock.now();
     if (now - this.lastPurge < PURGE_INTERVAL_MS) return;
     this.lastPurge = now;
     this.answers.purgeStale();

@@ -3,7 +3,8 @@ import type { Message as MessageRow } from "@pulse/db";
 import { createLogger, type Viewer } from "@pulse/platform/server";
 import { type LivePubSub } from "@pulse/platform/subgraph";
 import { parse, subscribe, type ExecutionResult, type GraphQLSchema } from "graphql";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually } from "@pulse/testkit/eventually";
 import { createChatContext } from "../context.ts";
 import { buildChatSchema } from "../schema.ts";
 import {
@@ -460,7 +461,7 @@ describe("messageAdded", () => {
     const waiting = feed.next();
     await feed.return!();
     expect(await waiting).toMatchObject({ done: true });
-    await vi.waitFor(async () => expect(await subscribers()).toBe(0));
+    await eventually(async () => expect(await subscribers()).toBe(0));
     const probes = (await harness.redis.call(
       "PUBSUB",
       "CHANNELS",

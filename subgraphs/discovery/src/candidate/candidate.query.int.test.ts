@@ -1,9 +1,9 @@
+import { placeOfItsOwn } from "@pulse/testkit/places";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   addPerson,
   bornYearsAgo,
   northOf,
-  randomPlace,
   startDiscoveryHarness,
   type DiscoveryHarness,
 } from "../testing/discovery-harness.ts";
@@ -19,7 +19,7 @@ const seekingWomen = { minAge: 25, maxAge: 40, maxDistanceKm: 50, genders: ["FEM
 
 /** A woman (30, seeking men 25..40 within 50 km) at a fresh place, and whom she discovers. */
 async function scene() {
-  const place = randomPlace();
+  const place = await placeOfItsOwn(harness.redis);
   const viewer = await addPerson(harness, { location: place });
   const shown = async () =>
     (await harness.discover.discover(viewer, 50)).map((candidate) => candidate.user.id);

@@ -1,3 +1,4 @@
+import { placeOfItsOwn } from "@pulse/testkit/places";
 import { randomUUID } from "node:crypto";
 import { type Viewer } from "@pulse/platform/server";
 import { Outbox, type DomainEventPayload, type DomainEventType } from "@pulse/platform/subgraph";
@@ -35,11 +36,6 @@ export function startDiscoveryHarness(): DiscoveryHarness {
     swipes: new SwipeService({ prisma, matches, limits: new DailyLimits(redis, redisPrefix) }),
     deliver: (type, payload) => deliver(handlers, type, payload),
   };
-}
-
-/** A place of its own for one test, far from every other test's people. */
-export function randomPlace(): { latitude: number; longitude: number } {
-  return { latitude: -60 + Math.random() * 120, longitude: -180 + Math.random() * 360 };
 }
 
 /** A point `km` kilometres north of `place`. */
@@ -84,7 +80,7 @@ export async function addPerson(
 
 /** A man and a woman, 30, 5 km apart, each in the other's preferences. */
 export async function addCouple(harness: DiscoveryHarness): Promise<[Viewer, Viewer]> {
-  const place = randomPlace();
+  const place = await placeOfItsOwn(harness.redis);
   return Promise.all([
     addPerson(harness, { location: place }),
     addPerson(harness, {
