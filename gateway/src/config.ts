@@ -28,7 +28,7 @@ export const gatewayConfigSchema = z
     TRUST_PROXY: z.stringbool().default(false),
     /** Subscriptions one graphql-ws socket may hold open at once. */
     SUBSCRIPTIONS_PER_SOCKET: z.coerce.number().int().positive().default(25),
-    /** graphql-ws sockets one person may hold open on this gateway process. */
+    /** graphql-ws sockets one person may hold open, counted across every gateway replica. */
     SOCKETS_PER_PERSON: z.coerce.number().int().positive().default(10),
     /**
      * Events one subscription may have waiting for a client that reads slowly; past that, the

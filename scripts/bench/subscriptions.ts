@@ -68,7 +68,7 @@ process.once("SIGINT", () => void cleanUp().finally(() => process.exit(130)));
 const logDir = await mkdtemp(path.join(tmpdir(), "pulse-bench-subscriptions-"));
 let keepLogs = true;
 try {
-  // A commit's flush on this machine's disk took up to 640 ms (README): off, for both phases.
+  // A commit's flush on this machine's disk took up to 640 ms (bench/RESULTS.md): off, for both phases.
   const environment = await provisionEnvironment({ commitWithoutFlush: true });
   cleanups.push(() => environment.dispose());
   const secrets = makeSecrets();

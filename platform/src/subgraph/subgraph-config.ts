@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { env } from "../config/load-config.ts";
 
-/** The variables every subgraph reads (the README's "Shared by every subgraph" table). */
+/** The variables every subgraph reads (the README's "Shared by every subgraph" table of variables). */
 function sharedVariables(defaultPort: number) {
   return {
     NODE_ENV: env.nodeEnv,

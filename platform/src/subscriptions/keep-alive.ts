@@ -11,7 +11,7 @@ export const KEEP_ALIVE_MS = 12_000;
  *
  * graphql-ws arms a timeout and adds a `once("pong")` listener for every ping of every socket.
  * With 10,000 sockets that is a steady stream of garbage, some of it long-lived enough for
- * scavenges to copy (`pnpm bench:keepalive`, figures in the README). Here a socket has one pong
+ * scavenges to copy (`pnpm bench:keepalive`, figures in bench/RESULTS.md, ADR 0014). Here a socket has one pong
  * listener and one flag for its life.
  */
 export function keepAlive(server: WebSocketServer, intervalMs: number = KEEP_ALIVE_MS): void {

@@ -29,7 +29,7 @@ export interface RoleProcess {
  * V8's flags the services run with in production (docker-compose.yml): a young generation of up
  * to 64 MiB instead of 16. Chat, holding every subscriber's upstream subscription, scavenged 52
  * times in a minute of load at N = 5,000 (3.4 ms each) and 8 times with it; the gateway's p99
- * fell more than the bare server's (README, Figures).
+ * fell more than the bare server's (bench/RESULTS.md).
  */
 const PRODUCTION_V8_FLAGS = ["--max-semi-space-size=64"];
 

@@ -2,7 +2,7 @@ import { env, loadConfig } from "@pulse/platform/server";
 import { subgraphConfigSchema } from "@pulse/platform/subgraph";
 import { z } from "zod";
 
-/** The profiles subgraph's environment (see the README's table of variables). */
+/** The profiles subgraph's environment (its README has the table of variables). */
 export const profilesConfigSchema = subgraphConfigSchema(4002, {
   /** An S3-compatible endpoint (MinIO, s3rver); AWS itself when absent. */
   S3_ENDPOINT: env.url.optional(),

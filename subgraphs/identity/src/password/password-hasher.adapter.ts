@@ -3,7 +3,7 @@ import argon2 from "argon2";
 /**
  * argon2id at OWASP's first recommended setting (19 MiB, 2 passes, 1 lane): the memory cost is
  * what makes offline guessing expensive, while one hash stays in the tens of milliseconds
- * (measured figures in the README, `pnpm bench:argon2`).
+ * (figures in bench/RESULTS.md, `pnpm bench:argon2`).
  */
 export const ARGON2_OPTIONS = {
   type: argon2.argon2id,
