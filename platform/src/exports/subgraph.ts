@@ -15,7 +15,7 @@ export * from "../events/outbox.ts";
 export * from "../events/relay.ts";
 export * from "../events/consumer.ts";
 export * from "../pubsub/live-pubsub.ts";
-export * from "../pubsub/replay-then-live.ts";
+export * from "../pubsub/replay-numbered.ts";
 export * from "../subscriptions/stream-resume.ts";
 export * from "../subgraph/infrastructure.ts";
 export * from "../subgraph/subgraph-config.ts";
