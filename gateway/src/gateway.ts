@@ -25,15 +25,12 @@ import { countEntityFetches, SharedFetches } from "./subscriptions/shared-fetche
 import { SocketQuota } from "./subscriptions/socket-quota.ts";
 import { SubscriptionServer } from "./subscriptions/subscription-server.ts";
 import { RevocationStatus } from "./revocation-status.ts";
-import { countPrefetches, ViewerPrefetch } from "./viewer-prefetch.ts";
 import { supergraphFromFile } from "./supergraph-file.ts";
 
 /** Sessions whose signed-out status is remembered, at most. */
 const REMEMBERED_SESSIONS = 10_000;
 /** How long that status is remembered at most, should an announcement be lost unnoticed. */
 const SESSION_STATUS_TTL_MS = 60_000;
-/** Operations whose fetches of the viewer's own entities are learned, at most. */
-const PREFETCHED_OPERATIONS = 1_000;
 
 /** Forwards the request id and the signed identity with every subgraph fetch. */
 export class TrustedSubgraph extends RemoteGraphQLDataSource<GatewayContext> {
@@ -68,19 +65,13 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
     maxAnswers: config.SUBSCRIPTION_SHARED_ANSWERS,
     onFetch: countEntityFetches(metrics.registry),
   });
-  const viewerPrefetch = new ViewerPrefetch({
-    maxOperations: PREFETCHED_OPERATIONS,
-    onPrefetch: countPrefetches(metrics.registry),
-  });
   // Read by @apollo/gateway's constructor: off unless asked for, since it phones home and probes
   // cloud metadata addresses at start-up.
   // eslint-disable-next-line no-restricted-syntax -- a switch the library reads, not our config
   if (!config.APOLLO_TELEMETRY) process.env.APOLLO_TELEMETRY_DISABLED = "true";
   const gateway = new ApolloGateway({
     supergraphSdl: supergraphFromFile(config.SUPERGRAPH_PATH, logger, config.SUPERGRAPH_WATCH),
-    // Prefetches go through `offering` too: the events of a message find the sender's card.
-    buildService: ({ name, url }) =>
-      viewerPrefetch.wrap(name, sharedFetches.offering(name, buildService(name, url ?? ""))),
+    buildService: ({ name, url }) => sharedFetches.offering(name, buildService(name, url ?? "")),
     logger,
   });
   const apollo = new ApolloServer<GatewayContext>({

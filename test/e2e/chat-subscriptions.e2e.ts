@@ -66,9 +66,6 @@ async function profilesCounts<Outcome extends string>(
 const profileFetches = () =>
   profilesCounts("gateway_subscription_entity_fetches_total", ["sent", "shared"]);
 
-/** The gateway's prefetches from profiles of the viewer's own entity: sent, and used. */
-const viewerPrefetches = () => profilesCounts("gateway_viewer_prefetches_total", ["sent", "used"]);
-
 const bodiesOf = (subscription: TestSubscription) =>
   subscription.results.map(
     (result) => (result.data as { messageAdded: { body: string } }).messageAdded.body,
@@ -147,32 +144,6 @@ describe("messageAdded through the gateway", () => {
     expect({ sent: after.sent - before.sent, shared: after.shared - before.shared }).toEqual({
       sent: 0,
       shared: 1,
-    });
-    await socket.close();
-  });
-
-  it("asks profiles for the sender's card together with sendMessage once learned, and the events take it", async () => {
-    const pair = await matchedPair(stack);
-    const { bob, conversationId } = pair;
-    // Three sends whose card fetch asked for the viewer (Bob): learned, if it was not yet.
-    for (const body of ["one", "two", "three"]) await send(bob, conversationId, body);
-    const { socket, subscription } = await aliceListening(pair);
-    const before = await viewerPrefetches();
-
-    await send(bob, conversationId, "with the card prefetched");
-    const [result] = await subscription.results$(1);
-    expect(result).toMatchObject({
-      data: {
-        messageAdded: {
-          body: "with the card prefetched",
-          sender: { id: bob.id, profile: { displayName: "Bob" } },
-        },
-      },
-    });
-    const after = await viewerPrefetches();
-    expect({ sent: after.sent - before.sent, used: after.used - before.used }).toEqual({
-      sent: 1,
-      used: 1,
     });
     await socket.close();
   });
