@@ -278,14 +278,14 @@ describe("outbox relay", () => {
 
     const eventId = await commitEvent();
     await vi.waitFor(async () => expect(await redis.xlen(stream)).toBe(1), {
-      timeout: 5_000,
+      timeout: 15_000,
       interval: 25,
     });
     expect((await streamEvents())[0]!.event.id).toBe(eventId);
     await vi.waitFor(
       async () => expect((await outboxRow(eventId))?.publishedAt).toBeInstanceOf(Date),
       {
-        timeout: 5_000,
+        timeout: 15_000,
         interval: 25,
       },
     );

@@ -29,7 +29,9 @@ async function connect(options: { autoPong: boolean }) {
 describe("keepAlive", () => {
   it("pings an answering socket every interval and keeps it open", async () => {
     const { client, received } = await connect({ autoPong: true });
-    await vi.waitFor(() => expect(received.pings).toBeGreaterThanOrEqual(4), { timeout: 2000 });
+    await vi.waitFor(() => expect(received.pings).toBeGreaterThanOrEqual(4), {
+      timeout: 10_000,
+    });
     expect(client.readyState).toBe(WebSocket.OPEN);
     client.close();
   });
