@@ -20,6 +20,8 @@ import { AccessTokenVerifier } from "./access-tokens.ts";
 import type { GatewayConfig } from "./config.ts";
 import { createGatewayContext, type GatewayContext } from "./context.ts";
 import { sandboxLandingPage } from "./sandbox-landing-page.ts";
+import { operationLimitsPlugin } from "./limits/limits-plugin.ts";
+import { limitRules, OPERATION_LIMITS } from "./limits/operation-limits.ts";
 import { createSubgraphFetcher } from "./subgraph-fetcher.ts";
 import { countEntityFetches, SharedFetches } from "./subscriptions/shared-fetches.ts";
 import { SocketQuota } from "./subscriptions/socket-quota.ts";
@@ -81,11 +83,15 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
     includeStacktraceInErrorResponses: false,
     // Shutdown is ordered by runUntilSignal; Apollo's own handler would race it.
     stopOnTerminationSignals: false,
+    // The same limits as every graphql-ws `subscribe` (SupergraphPlans and SubscriptionServer).
+    parseOptions: { maxTokens: OPERATION_LIMITS.maxTokens },
+    validationRules: limitRules(OPERATION_LIMITS),
     // CSRF prevention guards cookie sessions; access tokens travel in the Authorization header,
     // which a cross-site form or image cannot set. Off, so plain GET queries work (contract).
     csrfPrevention: false,
     plugins: [
       metrics.plugin,
+      operationLimitsPlugin(OPERATION_LIMITS),
       logInternalErrors(logger),
       development ? sandboxLandingPage() : ApolloServerPluginLandingPageDisabled(),
     ],

@@ -20,6 +20,7 @@ import {
   type Viewer,
 } from "@pulse/platform/server";
 import type { AccessTokenVerifier } from "../access-tokens.ts";
+import { checkRequest, OPERATION_LIMITS } from "../limits/operation-limits.ts";
 import { clientAddress, type GatewayContext } from "../context.ts";
 import { EventExecutor, type SubgraphServiceFactory } from "./event-executor.ts";
 import type { SharedFetches } from "./shared-fetches.ts";
@@ -108,7 +109,11 @@ export class SubscriptionServer {
   private plans: SupergraphPlans | null = null;
   private accepting = true;
   private readonly states = new Map<WebSocket, SocketState>();
-  private readonly webSockets = new WebSocketServer({ noServer: true });
+  /** Frames as large as HTTP bodies may be, no larger: ws refuses a bigger one with 1009. */
+  private readonly webSockets = new WebSocketServer({
+    noServer: true,
+    maxPayload: OPERATION_LIMITS.maxPayloadBytes,
+  });
   private readonly upstream: UpstreamConnections;
   private readonly executor: EventExecutor;
   private readonly served: { dispose(): void | Promise<void> };
@@ -188,6 +193,13 @@ export class SubscriptionServer {
           const planned = plans.plan(payload.query, payload.operationName ?? undefined);
           if (Array.isArray(planned)) return planned;
           const plan = planned as SubscriptionPlan;
+          const refused = checkRequest(
+            plans.apiSchema,
+            plan.document,
+            plan.operationContext.operation,
+            payload.variables ?? undefined,
+          );
+          if (refused) return [refused];
           state.starting += 1;
           const context: PlannedSubscription = {
             state,

@@ -4,12 +4,14 @@ import { QueryPlanner, type FetchNode, type PlanNode, type QueryPlan } from "@ap
 import {
   GraphQLError,
   parse,
+  specifiedRules,
   validate,
   type DocumentNode,
   type GraphQLSchema,
   type OperationDefinitionNode,
 } from "graphql";
 import { badUserInput, boundedMemo, ErrorCode } from "@pulse/platform/server";
+import { limitRules, OPERATION_LIMITS, selectOperation } from "../limits/operation-limits.ts";
 
 /** The service name under which a subscription event's primary data enters its plan. */
 export const EVENT_SOURCE = "__subscription_event__";
@@ -29,6 +31,9 @@ export interface SubscriptionPlan {
 }
 
 const PLAN_CACHE_SIZE = 500;
+
+/** GraphQL's rules and the operation limits HTTP requests pass too. */
+const VALIDATION_RULES = [...specifiedRules, ...limitRules(OPERATION_LIMITS)];
 
 /**
  * One supergraph as subscriptions see it: its API schema to validate against, its query planner,
@@ -75,12 +80,14 @@ export class SupergraphPlans {
   ): SubscriptionPlan | readonly GraphQLError[] {
     let document: DocumentNode;
     try {
-      document = parse(query);
+      document = parse(query, { maxTokens: OPERATION_LIMITS.maxTokens });
     } catch (error) {
       return [asBadInput(error as GraphQLError)];
     }
-    const errors = validate(this.apiSchema, document);
+    const errors = validate(this.apiSchema, document, VALIDATION_RULES);
     if (errors.length > 0) return errors.map(asBadInput);
+    const selected = selectOperation(document, operationName);
+    if (selected instanceof GraphQLError) return [selected];
     const operationContext = buildOperationContext({
       schema: this.apiSchema,
       operationDocument: document,

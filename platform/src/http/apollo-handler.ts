@@ -4,8 +4,8 @@ import { isInternalError } from "../errors/format-error.ts";
 import type { Logger } from "../logging/logger.ts";
 import { requestIdOf } from "./service-server.ts";
 
-/** Request bodies larger than this are refused before parsing. */
-const MAX_BODY_BYTES = 1024 * 1024;
+/** The largest request body any of our servers reads; larger ones are answered 413. */
+export const MAX_BODY_BYTES = 1024 * 1024;
 
 /**
  * Serves an Apollo Server on Node's http server: the few lines an integration package would add,

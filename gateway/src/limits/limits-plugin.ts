@@ -1,0 +1,33 @@
+import type { ApolloServerPlugin } from "@apollo/server";
+import { GraphQLError } from "graphql";
+import { checkRequest, selectOperation, type OperationLimits } from "./operation-limits.ts";
+
+/** The error as a whole request's failure: HTTP 400, nothing executed. */
+function asBadRequest(error: GraphQLError): GraphQLError {
+  return new GraphQLError(error.message, {
+    extensions: { ...error.extensions, http: { status: 400 } },
+  });
+}
+
+/**
+ * Checks what can only be checked once a request's operation and variables are known: that the
+ * document names one operation it has (Apollo would hand the gateway none: a 500), the
+ * operation's cost, and NUL characters. Fails the request with BAD_USER_INPUT and HTTP 400
+ * before any subgraph is called.
+ */
+export function operationLimitsPlugin<Context extends object>(
+  limits: OperationLimits,
+): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ document, request, schema }) {
+          const operation = selectOperation(document, request.operationName);
+          if (operation instanceof Error) throw asBadRequest(operation);
+          const error = checkRequest(schema, document, operation, request.variables, limits);
+          if (error) throw asBadRequest(error);
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,118 @@
+import { registerUser } from "@pulse/testkit/fixtures";
+import { startStack, type Stack } from "@pulse/testkit/stack";
+import { WsTestClient } from "@pulse/testkit/ws-client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(() => stack?.close());
+
+/** Posts a raw GraphQL request to the gateway, anonymously unless given a token. */
+async function post(body: Record<string, unknown>, token?: string) {
+  const response = await fetch(`${stack.gatewayUrl}/graphql`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: JSON.stringify(body),
+  });
+  const json = (await response.json()) as {
+    data?: unknown;
+    errors?: { message: string; extensions?: Record<string, unknown> }[];
+  };
+  return { status: response.status, ...json };
+}
+
+const aliases = (count: number, field: string) =>
+  `{ ${Array.from({ length: count }, (_, i) => `a${i}: ${field}`).join(" ")} }`;
+const nested = (depth: number) =>
+  `{ __type(name: "Query") { ${"ofType { ".repeat(depth)} name ${"} ".repeat(depth)} } }`;
+
+describe("client mistakes are answered 400 with BAD_USER_INPUT, never 500", () => {
+  it.each([
+    [
+      "two operations and no operationName",
+      { query: "query A { me { id } } query B { me { id } }" },
+    ],
+    ["an operationName the document lacks", { query: "query A { me { id } }", operationName: "B" }],
+    [
+      "a Float literal beyond any number",
+      { query: "mutation { updateLocation(input: {latitude: 1e400, longitude: 0}) { latitude } }" },
+    ],
+    ["a query nested 30 deep", { query: nested(30) }],
+    ["2,000 aliases", { query: aliases(2_000, "me { id }") }],
+    [
+      "300 aliases of a page of 100 people",
+      { query: aliases(300, `searchUsers(prefix: "a", first: 100) { id }`) },
+    ],
+    ["500 aliases of a person's photos", { query: aliases(500, `user(id: "x") { id }`) }],
+  ])("%s", async (_case, body) => {
+    const response = await post(body);
+    expect(response.status).toBe(400);
+    expect(response.errors?.map((error) => error.extensions?.code)).toEqual(["BAD_USER_INPUT"]);
+  });
+
+  it("names the field of a NUL character, anonymous or signed in", async () => {
+    const reset = await post({
+      query: "mutation ($email: String!) { requestPasswordReset(email: $email) }",
+      variables: { email: "a\u0000@pulse.dev" },
+    });
+    expect(reset.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "email" });
+    const user = await registerUser(stack);
+    const profile = await post(
+      {
+        query: "mutation ($input: ProfileInput!) { upsertProfile(input: $input) { displayName } }",
+        variables: {
+          input: {
+            displayName: "Nul\u0000",
+            username: `nul_${user.id.slice(0, 8)}`,
+            birthdate: "1990-01-01",
+            gender: "FEMALE",
+            interestedIn: ["MALE"],
+          },
+        },
+      },
+      user.accessToken,
+    );
+    expect(profile.status).toBe(400);
+    expect(profile.errors?.[0]?.extensions).toMatchObject({
+      code: "BAD_USER_INPUT",
+      field: "input.displayName",
+    });
+  });
+});
+
+describe("graphql-ws subscribe frames pass the same limits", () => {
+  it("refuses a subscription nested 60 deep, and keeps the socket for others", async () => {
+    const user = await registerUser(stack);
+    const socket = await WsTestClient.connect(stack.gatewayUrl, user.accessToken);
+    const cycles = 30;
+    const deep = `subscription { messageAdded { ${"conversation { lastMessage { ".repeat(cycles)} id ${"} } ".repeat(cycles)} } }`;
+    const refused = socket.subscribe("Deep", {}, deep);
+    expect(await refused.end()).toMatchObject({
+      errors: [
+        {
+          message: "Query depth limit of 15 exceeded, found 62.",
+          extensions: { code: "BAD_USER_INPUT" },
+        },
+      ],
+    });
+    const fine = socket.subscribe("OnMatchCreated");
+    await socket.close();
+    expect(fine.results).toEqual([]);
+  });
+
+  it("closes a socket whose frame is larger than an HTTP body may be (1009)", async () => {
+    const user = await registerUser(stack);
+    const socket = await WsTestClient.connect(stack.gatewayUrl, user.accessToken);
+    socket.subscribe(
+      "Big",
+      { padding: "x".repeat(2 * 1024 * 1024) },
+      "subscription { matchCreated { id } }",
+    );
+    expect((await socket.closed).code).toBe(1009);
+  });
+});
