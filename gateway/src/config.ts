@@ -3,6 +3,8 @@ import { env, KEEP_ALIVE_MS, loadConfig } from "@pulse/platform/server";
 import { z } from "zod";
 
 const SUBGRAPH_URL_VARIABLE = /^SUBGRAPH_([A-Z0-9_]+)_URL$/;
+/** Prometheus exporters' customary port. */
+const PRODUCTION_METRICS_PORT = 9464;
 
 export const gatewayConfigSchema = z
   .object({
@@ -47,11 +49,19 @@ export const gatewayConfigSchema = z
     SUBSCRIPTION_KEEPALIVE_MS: z.coerce.number().int().positive().default(KEEP_ALIVE_MS),
     /** Let @apollo/gateway send its usage telemetry to Apollo (it probes cloud metadata hosts). */
     APOLLO_TELEMETRY: z.stringbool().default(false),
+    /**
+     * Where `/metrics` is served, apart from the public port. Unset: on the public port in
+     * development, on 9464 in production (never on the public port there).
+     */
+    METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   })
   .loose()
   .transform((config) => ({
     ...config,
     SUPERGRAPH_WATCH: config.SUPERGRAPH_WATCH ?? config.NODE_ENV === "development",
+    METRICS_PORT:
+      config.METRICS_PORT ??
+      (config.NODE_ENV === "production" ? PRODUCTION_METRICS_PORT : undefined),
     /** `SUBGRAPH_<NAME>_URL` overrides the URL the supergraph records for subgraph `<name>`. */
     subgraphUrls: subgraphUrlOverrides(config as Record<string, unknown>),
   }));

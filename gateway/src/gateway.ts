@@ -8,6 +8,7 @@ import {
   logInternalErrors,
   createMetrics,
   createRedis,
+  createMetricsServer,
   createServiceServer,
   FORWARDED_IDENTITY_HEADER,
   SessionRevocations,
@@ -20,6 +21,7 @@ import { AccessTokenVerifier } from "./access-tokens.ts";
 import type { GatewayConfig } from "./config.ts";
 import { createGatewayContext, type GatewayContext } from "./context.ts";
 import { sandboxLandingPage } from "./sandbox-landing-page.ts";
+import { securityHeaders } from "./security-headers.ts";
 import { operationLimitsPlugin } from "./limits/limits-plugin.ts";
 import { limitRules, OPERATION_LIMITS } from "./limits/operation-limits.ts";
 import { createSubgraphFetcher } from "./subgraph-fetcher.ts";
@@ -79,6 +81,8 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     introspection: development,
+    // "Did you mean …?" suggestions describe the schema to whoever probes it.
+    hideSchemaDetailsFromClientErrors: !development,
     formatError: createErrorFormatter(),
     includeStacktraceInErrorResponses: false,
     // Shutdown is ordered by runUntilSignal; Apollo's own handler would race it.
@@ -124,6 +128,8 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
   const server = createServiceServer({
     logger,
     metrics,
+    headers: securityHeaders(development),
+    metricsRoute: config.METRICS_PORT === undefined,
     graphql: apolloRequestHandler(
       apollo,
       createGatewayContext({
@@ -143,6 +149,8 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
       { name: "redis", check: () => redis.ping() },
     ],
   });
+  const metricsServer =
+    config.METRICS_PORT === undefined ? undefined : createMetricsServer(metrics);
   const socketQuota = new SocketQuota({
     redis,
     redisPrefix: config.REDIS_PREFIX,
@@ -185,6 +193,10 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
       await apollo.start();
       started = true;
       const url = await listen(server, port, host);
+      if (metricsServer) {
+        const metricsUrl = await listen(metricsServer, config.METRICS_PORT!, host);
+        logger.info({ url: `${metricsUrl}/metrics` }, "metrics listening");
+      }
       logger.info({ url: `${url}/graphql` }, "gateway listening");
       return url;
     },
@@ -193,6 +205,7 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
       await socketQuota.close();
       await subscriptions.close();
       await closeServer(server);
+      if (metricsServer?.listening) await closeServer(metricsServer);
       await apollo.stop();
       await subgraphFetcher.close();
       redis.disconnect();

@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
-import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { generateKeyPairSync, randomBytes, randomUUID } from "node:crypto";
 import { copyFile, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -22,6 +22,16 @@ beforeAll(async () => {
 afterAll(() => stack?.close());
 
 const queryFieldNames = `{ __type(name: "Query") { fields { name } } }`;
+
+/** A production gateway; its metrics on any free port of their own. */
+const PRODUCTION = { NODE_ENV: "production", METRICS_PORT: "0" };
+
+const developmentHeaders = {
+  "x-content-type-options": "nosniff",
+  "x-frame-options": "DENY",
+  "referrer-policy": "no-referrer",
+  "content-security-policy": "frame-ancestors 'none'",
+};
 
 describe("operational endpoints", () => {
   it.each(["gateway", "identity"])("%s answers /health, /ready and /metrics", async (service) => {
@@ -58,7 +68,7 @@ describe("development mode", () => {
 
 describe("production mode", () => {
   it("refuses introspection and serves no landing page", async () => {
-    await withGateway(stack, { NODE_ENV: "production" }, async (gateway) => {
+    await withGateway(stack, PRODUCTION, async (gateway) => {
       const client = new ApiClient(`${gateway.url}/graphql`);
       const response = await client.query(queryFieldNames);
       expect(response.errors![0]!.extensions!.code).toBe("BAD_USER_INPUT");
@@ -67,6 +77,46 @@ describe("production mode", () => {
       const page = await fetch(`${gateway.url}/graphql`, { headers: { accept: "text/html" } });
       expect(await page.text()).not.toContain("EmbeddedSandbox");
     });
+  });
+
+  it("suggests no field names, and serves /metrics on its own port only", async () => {
+    await withGateway(stack, PRODUCTION, async (gateway) => {
+      const response = await new ApiClient(`${gateway.url}/graphql`).query("{ mee { id } }");
+      expect(response.errors![0]!.message).toBe('Cannot query field "mee" on type "Query".');
+      expect((await fetch(`${gateway.url}/metrics`)).status).toBe(404);
+      const line = gateway.logs.find((entry) => entry.msg === "metrics listening");
+      const metrics = await fetch(line!.url as string);
+      expect(await metrics.text()).toContain("graphql_operation_duration_seconds");
+    });
+  });
+
+  it("sends the security headers, HSTS included", async () => {
+    await withGateway(stack, PRODUCTION, async (gateway) => {
+      const response = await fetch(`${gateway.url}/graphql?query=%7Bme%7Bid%7D%7D`);
+      expect(Object.fromEntries(response.headers)).toMatchObject({
+        ...developmentHeaders,
+        "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
+        "strict-transport-security": "max-age=31536000; includeSubDomains",
+      });
+    });
+  });
+});
+
+describe("responses", () => {
+  it("carry security headers that still let Sandbox load in development", async () => {
+    const response = await fetch(`${stack.gatewayUrl}/graphql`, {
+      headers: { accept: "text/html" },
+    });
+    expect(Object.fromEntries(response.headers)).toMatchObject(developmentHeaders);
+    expect(response.headers.get("strict-transport-security")).toBeNull();
+  });
+
+  it("do not name the subgraph an error came from", async () => {
+    const user = await registerUser(stack);
+    const response = await user.client.op("SendMessage", {
+      input: { conversationId: randomUUID(), body: "hi", clientMessageId: randomUUID() },
+    });
+    expect(response.errors![0]!.extensions).toEqual({ code: "NOT_FOUND" });
   });
 });
 

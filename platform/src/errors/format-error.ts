@@ -102,8 +102,11 @@ function withVariableField(formatted: GraphQLFormattedError): GraphQLFormattedEr
   return { ...formatted, extensions: { ...formatted.extensions, field: match[2] ?? match[1] } };
 }
 
-/** Extensions that describe our internals: stacks, and a subgraph's raw HTTP response. */
-const internalExtensions = ["stacktrace", "exception", "response"];
+/**
+ * Extensions that describe our internals: stacks, a subgraph's raw HTTP response, and which
+ * subgraph answered (the gateway adds `serviceName`; the logs keep it).
+ */
+const internalExtensions = ["stacktrace", "exception", "response", "serviceName"];
 
 function withoutInternals(formatted: GraphQLFormattedError): GraphQLFormattedError {
   if (!formatted.extensions) return formatted;

@@ -21,6 +21,13 @@ export interface ServiceServerOptions {
   /** Further routes by exact path, such as `/.well-known/jwks.json`. */
   routes?: Record<string, RouteHandler>;
   readiness: ReadinessCheck[];
+  /** Headers sent with every response (security headers, for a public server). */
+  headers?: Record<string, string>;
+  /**
+   * Serve `/metrics` on this server. Off for a public server whose metrics are served on a port
+   * of their own ({@link createMetricsServer}). @default true
+   */
+  metricsRoute?: boolean;
 }
 
 const REQUEST_ID_PATTERN = /^[\w.:-]{1,128}$/;
@@ -44,13 +51,12 @@ export function createServiceServer(options: ServiceServerOptions): Server {
     "/graphql": options.graphql,
     "/health": (_req, res) => sendJson(res, 200, { status: "ok" }),
     "/ready": (_req, res) => ready(res, options.readiness),
-    "/metrics": async (_req, res) => {
-      res.writeHead(200, { "content-type": options.metrics.registry.contentType });
-      res.end(await options.metrics.registry.metrics());
-    },
+    ...(options.metricsRoute === false ? {} : { "/metrics": metricsRoute(options.metrics) }),
     ...options.routes,
   };
+  const headers = Object.entries(options.headers ?? {});
   return createServer((req, res) => {
+    for (const [name, value] of headers) res.setHeader(name, value);
     const incoming = req.headers[REQUEST_ID_HEADER];
     const requestId =
       typeof incoming === "string" && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
@@ -68,6 +74,26 @@ export function createServiceServer(options: ServiceServerOptions): Server {
         else res.end();
       }
     })();
+  });
+}
+
+function metricsRoute(metrics: Metrics): RouteHandler {
+  return async (_req, res) => {
+    res.writeHead(200, { "content-type": metrics.registry.contentType });
+    res.end(await metrics.registry.metrics());
+  };
+}
+
+/**
+ * A server of `/metrics` alone, for a port Prometheus reaches and clients do not: a public
+ * process's metrics name its operations, subgraphs and load.
+ */
+export function createMetricsServer(metrics: Metrics): Server {
+  const serve = metricsRoute(metrics);
+  return createServer((req, res) => {
+    if ((req.url ?? "/").split("?")[0] !== "/metrics")
+      return sendJson(res, 404, { error: "not found" });
+    void serve(req, res);
   });
 }
 
