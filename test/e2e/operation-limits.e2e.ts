@@ -46,7 +46,7 @@ describe("client mistakes are answered 400 with BAD_USER_INPUT, never 500", () =
     ["2,000 aliases", { query: aliases(2_000, "me { id }") }],
     [
       "300 aliases of a page of 100 people",
-      { query: aliases(300, `searchUsers(prefix: "a", first: 100) { id }`) },
+      { query: aliases(300, `searchUsers(query: "a", first: 100) { id }`) },
     ],
     ["500 aliases of a person's photos", { query: aliases(500, `user(id: "x") { id }`) }],
   ])("%s", async (_case, body) => {

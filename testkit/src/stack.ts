@@ -109,9 +109,13 @@ export async function withGateway<Result>(
 
 /**
  * Boots every subgraph and the gateway on free ports against this run's database, with a Redis
- * prefix of their own. `overrides` are environment variables for every subgraph.
+ * prefix of their own. `overrides` are environment variables for every subgraph; `bySubgraph`,
+ * for one subgraph each (`{ chat: { RATE_LIMITS: "…" } }`).
  */
-export async function startStack(overrides: Record<string, string> = {}): Promise<Stack> {
+export async function startStack(
+  overrides: Record<string, string> = {},
+  bySubgraph: Record<string, Record<string, string>> = {},
+): Promise<Stack> {
   const databaseUrl = inject("databaseUrl");
   const redisUrl = inject("redisUrl");
   const redisPrefix = `${inject("redisPrefix")}${randomBytes(4).toString("hex")}:`;
@@ -147,10 +151,13 @@ export async function startStack(overrides: Record<string, string> = {}): Promis
     const entry = subgraphRegistry.find((candidate) => candidate.name === name)!;
     statements[name] ??= new StatementCounter();
     const lines = (logs[name] ??= []);
-    return entry.createService(env, {
-      statementCounter: statements[name],
-      logDestination: capture(lines),
-    });
+    return entry.createService(
+      { ...env, ...bySubgraph[name] },
+      {
+        statementCounter: statements[name],
+        logDestination: capture(lines),
+      },
+    );
   };
   for (const { name } of subgraphRegistry) {
     const service = await create(name);

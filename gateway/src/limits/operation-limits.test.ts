@@ -60,7 +60,7 @@ describe("operation limits", () => {
 
   it("counts each list by its page size: 15 searches of 100 people are too dear", () => {
     const search = (alias: string) =>
-      `${alias}: searchUsers(prefix: "a", first: 100) { id profile { displayName photos { url } } }`;
+      `${alias}: searchUsers(query: "a", first: 100) { id profile { displayName photos { url } } }`;
     const query = `{ ${Array.from({ length: 15 }, (_, i) => search(`s${i}`)).join(" ")} }`;
     const document = parse(query);
     const operation = selectOperation(document, undefined) as OperationDefinitionNode;

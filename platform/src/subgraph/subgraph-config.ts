@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { env } from "../config/load-config.ts";
+import { rateLimitOverrides } from "../data/rate-limit.ts";
 
 /** The variables every subgraph reads (the README's "Shared by every subgraph" table of variables). */
 function sharedVariables(defaultPort: number) {
@@ -12,6 +13,8 @@ function sharedVariables(defaultPort: number) {
     REDIS_URL: env.redisUrl,
     REDIS_PREFIX: env.redisPrefix,
     GATEWAY_SECRET: env.gatewaySecret,
+    /** Changes to the subgraph's rate limits (`name=points/seconds,…`); see docs/operations.md. */
+    RATE_LIMITS: rateLimitOverrides,
   };
 }
 

@@ -10,6 +10,7 @@ import type { ConversationService } from "./conversation/conversation.service.ts
 import type { MessageFeed } from "./message/message-feed.service.ts";
 import { messageLoaders } from "./message/message.loader.ts";
 import type { MessageService } from "./message/message.service.ts";
+import type { ChatRateLimits } from "./rate-limits.ts";
 
 /** Chat's long-lived services, shared by every request. */
 export interface ChatServices {
@@ -29,17 +30,21 @@ export type ChatLoaders = ReturnType<typeof chatLoaders>;
 /** Chat's per-request (or per-subscription) context: who is calling, loaders, and the services. */
 export interface ChatContext extends SubgraphContext, Omit<ChatServices, "prisma"> {
   loaders: ChatLoaders;
+  /** Attempts per sender and per conversation (`limits.consume(name, key)`). */
+  limits: ChatRateLimits;
 }
 
 /** The context of one request from the gateway-signed identity. */
 export function createChatContext(
   identity: ForwardedIdentity,
   services: ChatServices,
+  limits: ChatRateLimits,
 ): ChatContext {
   const { prisma, ...rest } = services;
   return {
     ...identity,
     ...rest,
+    limits,
     // Made on first use: a subscription's context lives as long as the subscription.
     loaders: chatLoaders({ prisma, viewerId: identity.viewer?.id }),
   };

@@ -1,4 +1,4 @@
-import { type Logger } from "@pulse/platform/server";
+import { RateLimits, type Logger } from "@pulse/platform/server";
 import {
   closeInfrastructure,
   connectInfrastructure,
@@ -13,6 +13,7 @@ import { ConversationService } from "./conversation/conversation.service.ts";
 import { chatEventHandlers } from "./events/handlers.ts";
 import { MessageFeed } from "./message/message-feed.service.ts";
 import { MessageService } from "./message/message.service.ts";
+import { CHAT_RATE_LIMITS } from "./rate-limits.ts";
 import { buildChatSchema } from "./schema.ts";
 
 export interface ChatService extends SubgraphService {
@@ -45,12 +46,13 @@ export async function createChatService(
   const { prisma, redisPrefix, logger } = infra;
   const live = new LivePubSub(config.REDIS_URL, redisPrefix, logger);
   const services = createChatServices({ prisma, live, logger });
+  const limits = new RateLimits(infra.redis, redisPrefix, CHAT_RATE_LIMITS, config.RATE_LIMITS);
 
   const subgraph = new Subgraph<ChatContext>({
     infra,
     schema: await buildChatSchema(),
     gatewaySecret: config.GATEWAY_SECRET,
-    context: (identity) => createChatContext(identity, services),
+    context: (identity) => createChatContext(identity, services, limits),
     eventHandlers: chatEventHandlers,
   });
   return {

@@ -3,6 +3,7 @@ import type { PrismaClient, SubgraphContext } from "@pulse/platform/subgraph";
 import type { DiscoverService } from "./candidate/discover.service.ts";
 import { createMatchLoader } from "./match/match.loader.ts";
 import type { MatchService } from "./match/match.service.ts";
+import type { DiscoveryRateLimits } from "./rate-limits.ts";
 import type { SwipeService } from "./swipe/swipe.service.ts";
 
 /** Discovery's long-lived services, shared by every request. */
@@ -11,6 +12,8 @@ export interface DiscoveryServices {
   discover: DiscoverService;
   swipes: SwipeService;
   matches: MatchService;
+  /** Attempts per person (`limits.consume(name, key)`). */
+  limits: DiscoveryRateLimits;
 }
 
 /** Discovery's per-request context: who is calling, request-scoped loaders, and the services. */

@@ -1,3 +1,4 @@
+import { RateLimits } from "@pulse/platform/server";
 import {
   closeInfrastructure,
   connectInfrastructure,
@@ -11,6 +12,7 @@ import type { DiscoveryConfig } from "./config.ts";
 import { createDiscoveryContext, type DiscoveryContext } from "./context.ts";
 import { discoveryEventHandlers } from "./events/handlers.ts";
 import { MatchService } from "./match/match.service.ts";
+import { DISCOVERY_RATE_LIMITS } from "./rate-limits.ts";
 import { buildDiscoverySchema } from "./schema.ts";
 import { DailyLimits } from "./swipe/daily-limits.service.ts";
 import { SwipeService } from "./swipe/swipe.service.ts";
@@ -38,7 +40,8 @@ export async function createDiscoveryService(
   });
   const discover = new DiscoverService(prisma);
 
-  const services = { prisma, discover, swipes, matches };
+  const limits = new RateLimits(redis, redisPrefix, DISCOVERY_RATE_LIMITS, config.RATE_LIMITS);
+  const services = { prisma, discover, swipes, matches, limits };
 
   const subgraph = new Subgraph<DiscoveryContext>({
     infra,

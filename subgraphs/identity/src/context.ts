@@ -2,6 +2,7 @@ import type { ForwardedIdentity } from "@pulse/platform/server";
 import type { PrismaClient, SubgraphContext } from "@pulse/platform/subgraph";
 import type { AccountService } from "./account/account.service.ts";
 import type { PasswordService } from "./password/password.service.ts";
+import type { IdentityRateLimits } from "./rate-limits.ts";
 import type { SessionService } from "./session/session.service.ts";
 import { createAccountLoader } from "./user/user.loader.ts";
 
@@ -11,6 +12,8 @@ export interface IdentityServices {
   sessions: SessionService;
   passwords: PasswordService;
   accounts: AccountService;
+  /** Attempts per client address or email (`limits.consume(name, key)`). */
+  limits: IdentityRateLimits;
 }
 
 /** Identity's per-request context: who is calling, request-scoped loaders, and the services. */

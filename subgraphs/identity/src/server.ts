@@ -1,4 +1,4 @@
-import { RateLimit, sendJson, SessionRevocations } from "@pulse/platform/server";
+import { RateLimits, sendJson, SessionRevocations } from "@pulse/platform/server";
 import {
   closeInfrastructure,
   connectInfrastructure,
@@ -12,13 +12,11 @@ import type { IdentityConfig } from "./config.ts";
 import { createIdentityContext, type IdentityContext } from "./context.ts";
 import { OutboxMailer } from "./mail/mail.service.ts";
 import { PasswordService } from "./password/password.service.ts";
+import { IDENTITY_RATE_LIMITS } from "./rate-limits.ts";
 import { buildIdentitySchema } from "./schema.ts";
 import { SessionService } from "./session/session.service.ts";
 import { AccessTokenIssuer } from "./tokens/access-token.service.ts";
 import { SigningKeys } from "./tokens/signing-keys.service.ts";
-
-/** The contract's login limit: 10 attempts a minute, per email and per client address. */
-const LOGIN_LIMIT = { points: 10, durationSeconds: 60 };
 
 export interface IdentityService extends SubgraphService {
   subgraph: Subgraph<IdentityContext>;
@@ -44,6 +42,7 @@ export async function createIdentityService(
     ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
   });
   const mailer = new OutboxMailer(prisma, logger);
+  const limits = new RateLimits(redis, redisPrefix, IDENTITY_RATE_LIMITS, config.RATE_LIMITS);
   const revocations = new SessionRevocations(redis, redisPrefix);
   const announceRevoked = (sessionIds: string[]) =>
     revocations.revoke(sessionIds, config.ACCESS_TOKEN_TTL_SECONDS);
@@ -60,24 +59,17 @@ export async function createIdentityService(
     accounts,
     refreshTokenTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
     announceRevoked,
-    loginLimits: {
-      perEmail: new RateLimit(redis, redisPrefix, { name: "login:email", ...LOGIN_LIMIT }),
-      perAddress: new RateLimit(redis, redisPrefix, { name: "login:ip", ...LOGIN_LIMIT }),
-    },
+    limits,
   });
   const passwords = new PasswordService({
     prisma,
     mailer,
     sessions,
     appUrl: config.APP_URL,
-    resetMailLimit: new RateLimit(redis, redisPrefix, {
-      name: "reset-mail",
-      points: 3,
-      durationSeconds: 3600,
-    }),
+    limits,
   });
 
-  const services = { prisma, sessions, passwords, accounts };
+  const services = { prisma, sessions, passwords, accounts, limits };
 
   const subgraph = new Subgraph<IdentityContext>({
     infra,

@@ -4,6 +4,7 @@ import type { BlockService } from "./block/block.service.ts";
 import type { PhotoService } from "./photo/photo.service.ts";
 import type { ProfileCards } from "./profile/profile-cards.service.ts";
 import type { ProfileService } from "./profile/profile.service.ts";
+import type { ProfilesRateLimits } from "./rate-limits.ts";
 import type { SearchService } from "./search/search.service.ts";
 
 /** Profiles' long-lived services, shared by every request. */
@@ -14,6 +15,8 @@ export interface ProfilesServices {
   photos: PhotoService;
   blocks: BlockService;
   search: SearchService;
+  /** Attempts per person (`limits.consume(name, key)`). */
+  limits: ProfilesRateLimits;
 }
 
 /** Profiles' per-request context: who is calling, request-scoped loaders, and the services. */

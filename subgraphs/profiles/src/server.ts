@@ -1,4 +1,4 @@
-import { createRedis } from "@pulse/platform/server";
+import { createRedis, RateLimits } from "@pulse/platform/server";
 import {
   closeInfrastructure,
   connectInfrastructure,
@@ -15,6 +15,7 @@ import { PhotoService } from "./photo/photo.service.ts";
 import { PhotoStorage } from "./photo/photo-storage.adapter.ts";
 import { ProfileCards } from "./profile/profile-cards.service.ts";
 import { ProfileService } from "./profile/profile.service.ts";
+import { PROFILES_RATE_LIMITS } from "./rate-limits.ts";
 import { buildProfilesSchema } from "./schema.ts";
 import { SearchService } from "./search/search.service.ts";
 
@@ -61,7 +62,13 @@ export async function createProfilesService(
   const blocks = new BlockService({ prisma, outbox });
   const search = new SearchService({ prisma, blocks });
 
-  const services = { cards, profiles, photos, blocks, search };
+  const limits = new RateLimits(
+    infra.redis,
+    infra.redisPrefix,
+    PROFILES_RATE_LIMITS,
+    config.RATE_LIMITS,
+  );
+  const services = { cards, profiles, photos, blocks, search, limits };
 
   const subgraph = new Subgraph<ProfilesContext>({
     infra,

@@ -53,6 +53,7 @@ function pagedContext(viewer: Viewer, replayPageSize: number) {
   return createChatContext(
     { viewer, clientIp: "127.0.0.1", requestId: randomUUID() },
     { ...harness, feed: new MessageFeed({ prisma, conversations, live, replayPageSize }) },
+    harness.limits,
   );
 }
 

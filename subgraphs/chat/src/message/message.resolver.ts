@@ -27,7 +27,10 @@ export class MessageResolver {
     input: SendMessageInput,
     @Ctx() ctx: ChatContext,
   ): Promise<MessageRow> {
-    const { message, storedIn } = await ctx.messages.send(requireViewer(ctx), input);
+    const viewer = requireViewer(ctx);
+    await ctx.limits.consume("send-message:person", viewer.id);
+    await ctx.limits.consume("send-message:conversation", input.conversationId);
+    const { message, storedIn } = await ctx.messages.send(viewer, input);
     return storedIn ? markJustSent(message, storedIn) : message;
   }
 

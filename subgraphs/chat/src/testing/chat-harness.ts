@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Conversation as ConversationRow } from "@pulse/db";
-import { type Viewer } from "@pulse/platform/server";
+import { RateLimits, type Viewer } from "@pulse/platform/server";
 import {
   StatementCounter,
   type DomainEventPayload,
@@ -9,6 +9,7 @@ import {
 import { connectHarness, type HarnessInfrastructure } from "@pulse/testkit/subgraph-harness";
 import { createChatContext, type ChatContext, type ChatServices } from "../context.ts";
 import { chatEventHandlers } from "../events/handlers.ts";
+import { CHAT_RATE_LIMITS, type ChatRateLimits } from "../rate-limits.ts";
 import { createChatServices } from "../server.ts";
 
 /**
@@ -19,6 +20,8 @@ export interface ChatHarness
   extends ChatServices, Omit<HarnessInfrastructure, "deliver" | "logger"> {
   /** SQL statements the services sent (the harness's pool is theirs alone). */
   statements: StatementCounter;
+  /** Chat's rate limits, at their defaults, under the harness's Redis prefix. */
+  limits: ChatRateLimits;
   /** A request's context, as the subgraph builds it for `viewer`. */
   context(viewer: Viewer | null): ChatContext;
   /** Handles an event the way the consumer does, in one transaction. */
@@ -32,12 +35,18 @@ export function startChatHarness(): ChatHarness {
   const statements = new StatementCounter();
   const { deliver, ...infra } = connectHarness("chat", { statementCounter: statements });
   const services = createChatServices(infra);
+  const limits = new RateLimits(infra.redis, infra.redisPrefix, CHAT_RATE_LIMITS);
   return {
     ...infra,
     ...services,
     statements,
+    limits,
     context: (viewer) =>
-      createChatContext({ viewer, clientIp: "127.0.0.1", requestId: randomUUID() }, services),
+      createChatContext(
+        { viewer, clientIp: "127.0.0.1", requestId: randomUUID() },
+        services,
+        limits,
+      ),
     deliver: (type, payload) => deliver(chatEventHandlers, type, payload),
   };
 }

@@ -10,11 +10,13 @@ export class SwipeResolver {
     description:
       "Likes, passes or super likes a person. Idempotent for the same action; a like that meets theirs makes a match. Free members get 100 likes and 1 super like a UTC day, premium members unlimited likes and 5 super likes (RATE_LIMITED beyond).",
   })
-  swipe(
+  async swipe(
     @Arg("input", () => SwipeInput, { description: "Who and how." }) input: SwipeInput,
     @Ctx() ctx: DiscoveryContext,
   ): Promise<SwipeResult> {
-    return ctx.swipes.swipe(requireViewer(ctx), input);
+    const viewer = requireViewer(ctx);
+    await ctx.limits.consume("swipe:person", viewer.id);
+    return ctx.swipes.swipe(viewer, input);
   }
 
   @Query(() => [LikeReceived], {

@@ -7,11 +7,12 @@ import { User } from "../user/user.type.ts";
 @Resolver()
 export class AccountResolver {
   @Mutation(() => User, { description: "Confirms an email address with the mailed token." })
-  verifyEmail(
+  async verifyEmail(
     @Arg("token", () => String, { description: "The token from the confirmation email." })
     token: string,
     @Ctx() ctx: IdentityContext,
   ): Promise<Account> {
+    await ctx.limits.consume("verify-email:address", ctx.clientIp);
     return ctx.accounts.verifyEmail(token);
   }
 

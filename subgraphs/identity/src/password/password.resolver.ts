@@ -24,21 +24,23 @@ export class PasswordResolver {
     description:
       "Mails a password-reset link if the email has an account. Always true: it never reveals whether an email is registered.",
   })
-  requestPasswordReset(
+  async requestPasswordReset(
     @Arg("email", () => String, { description: "The account's email address." }) email: string,
     @Ctx() ctx: IdentityContext,
   ): Promise<true> {
+    await ctx.limits.consume("password-reset:address", ctx.clientIp);
     return ctx.passwords.requestReset(email, ctx.requestId);
   }
 
   @Mutation(() => Boolean, {
     description: "Sets a new password with a mailed reset token and signs out every session.",
   })
-  resetPassword(
+  async resetPassword(
     @Arg("input", () => ResetPasswordInput, { description: "Reset token and new password." })
     input: ResetPasswordInput,
     @Ctx() ctx: IdentityContext,
   ): Promise<true> {
+    await ctx.limits.consume("reset-password:address", ctx.clientIp);
     return ctx.passwords.resetPassword(input.token, input.newPassword);
   }
 }

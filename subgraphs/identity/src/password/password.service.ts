@@ -1,4 +1,5 @@
-import { badUserInput, unauthenticated, type RateLimit, type Viewer } from "@pulse/platform/server";
+import { badUserInput, unauthenticated, type Viewer } from "@pulse/platform/server";
+import type { IdentityRateLimits } from "../rate-limits.ts";
 import { type PrismaClient } from "@pulse/platform/subgraph";
 import { consumeActionToken, issueActionToken } from "../account/action-token.service.ts";
 import type { Mailer } from "../mail/mail.service.ts";
@@ -12,8 +13,8 @@ export interface PasswordServiceDeps {
   mailer: Mailer;
   sessions: SessionService;
   appUrl: string;
-  /** Reset emails per address, so the endpoint cannot be used to flood someone's inbox. */
-  resetMailLimit: RateLimit;
+  /** Reset mails per inbox, so the endpoint cannot be used to flood someone's inbox. */
+  limits: IdentityRateLimits;
 }
 
 /** Changing a password, and resetting a forgotten one through an emailed link. */
@@ -58,7 +59,7 @@ export class PasswordService {
     const account = await this.deps.prisma.account.findUnique({ where: { email } });
     if (!account) return true;
     try {
-      await this.deps.resetMailLimit.consume(email);
+      await this.deps.limits.consume("password-reset:email", email);
     } catch {
       return true;
     }

@@ -10,10 +10,11 @@ export class SessionResolver {
   @Mutation(() => AuthPayload, {
     description: "Creates an account and signs it in. Mails a link to confirm the email address.",
   })
-  register(
+  async register(
     @Arg("input", () => RegisterInput, { description: "Email and password." }) input: RegisterInput,
     @Ctx() ctx: IdentityContext,
   ): Promise<SessionPayload> {
+    await ctx.limits.consume("register:address", ctx.clientIp);
     return ctx.sessions.register(input.email, input.password, ctx.requestId);
   }
 

@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { Account, Prisma } from "@pulse/db";
-import { conflict, unauthenticated, type RateLimit, type Viewer } from "@pulse/platform/server";
+import { conflict, unauthenticated, type Viewer } from "@pulse/platform/server";
 import {
   isUniqueViolation,
   type PrismaClient,
   type PrismaTransaction,
 } from "@pulse/platform/subgraph";
+import type { IdentityRateLimits } from "../rate-limits.ts";
 import type { AccessTokenIssuer } from "../tokens/access-token.service.ts";
 import { hashOpaqueToken, newOpaqueToken } from "../tokens/opaque-token.rules.ts";
 import {
@@ -36,7 +37,7 @@ export interface SessionServiceDeps {
   accounts: AccountService;
   refreshTokenTtlSeconds: number;
   /** Login attempts per email and per client address. */
-  loginLimits: { perEmail: RateLimit; perAddress: RateLimit };
+  limits: IdentityRateLimits;
   /** Tells the gateway that these sessions' access tokens no longer count. */
   announceRevoked: (sessionIds: string[]) => Promise<void>;
 }
@@ -76,8 +77,8 @@ export class SessionService {
 
   async login(rawEmail: string, password: string, clientIp: string): Promise<SessionPayload> {
     const email = rawEmail.trim().toLowerCase();
-    await this.deps.loginLimits.perAddress.consume(clientIp);
-    await this.deps.loginLimits.perEmail.consume(email);
+    await this.deps.limits.consume("login:address", clientIp);
+    await this.deps.limits.consume("login:email", email);
     const account = await this.deps.prisma.account.findUnique({ where: { email } });
     const valid = account
       ? await verifyPassword(account.passwordHash, password)

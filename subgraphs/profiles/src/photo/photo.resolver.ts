@@ -12,12 +12,14 @@ export class PhotoResolver {
     description:
       "Starts adding a photo: a presigned upload (image/jpeg, image/png or image/webp, up to 10 MiB) valid for 10 minutes. At most 9 photos a person, pending uploads included.",
   })
-  requestPhotoUpload(
+  async requestPhotoUpload(
     @Arg("input", () => PhotoUploadInput, { description: "What will be uploaded." })
     input: PhotoUploadInput,
     @Ctx() ctx: ProfilesContext,
   ): Promise<PhotoUploadGrant> {
-    return ctx.photos.requestUpload(requireViewer(ctx), input);
+    const viewer = requireViewer(ctx);
+    await ctx.limits.consume("photo-upload:person", viewer.id);
+    return ctx.photos.requestUpload(viewer, input);
   }
 
   @Mutation(() => Photo, {

@@ -24,7 +24,9 @@ export class SearchResolver {
     after: string | null,
     @Ctx() ctx: ProfilesContext,
   ): Promise<{ id: string }[]> {
-    const found = await ctx.search.byUsernamePrefix(requireViewer(ctx), query, first, after);
+    const viewer = requireViewer(ctx);
+    await ctx.limits.consume("search-users:person", viewer.id);
+    const found = await ctx.search.byUsernamePrefix(viewer, query, first, after);
     return found.map((profile) => ({ id: profile.userId }));
   }
 }
