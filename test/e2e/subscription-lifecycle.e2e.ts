@@ -143,7 +143,9 @@ describe("limits", () => {
 
 describe("keep-alive", () => {
   it("cuts a socket that leaves a ping unanswered and keeps one that answers", async () => {
-    await withGateway(stack, { SUBSCRIPTION_KEEPALIVE_MS: "50" }, async (gateway) => {
+    // Pinged every second: the answering socket has a whole second to answer, however busy the
+    // machine; the silent one is cut within about two.
+    await withGateway(stack, { SUBSCRIPTION_KEEPALIVE_MS: "1000" }, async (gateway) => {
       const user = await registerUser(stack);
       const answering = await WsTestClient.connect(gateway.url, user.accessToken);
       const silent = await WsTestClient.connect(gateway.url, user.accessToken, { autoPong: false });

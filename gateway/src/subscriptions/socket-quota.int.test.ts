@@ -33,7 +33,12 @@ function replica(limit: number, heartbeatMs?: number, redisUrl: string = inject(
   return { quota, redis, logs };
 }
 
-/** Longest a test waits for what a heartbeat (300 ms here) brings about, on a busy machine. */
+/**
+ * The replicas' heartbeat here: a living replica refreshes its key every third of it, so a busy
+ * machine would have to stall its timers for most of a second to lose a place.
+ */
+const HEARTBEAT_MS = 1_000;
+/** Longest a test waits for what a heartbeat brings about, on a busy machine. */
 const HEARTBEAT_WAIT = { timeout: 10_000, interval: 50 };
 
 describe("SocketQuota", () => {
@@ -53,13 +58,13 @@ describe("SocketQuota", () => {
 
   it("keeps a living replica's places past a heartbeat, and drops a dead one's", async () => {
     const person = randomUUID();
-    const living = replica(2, 300);
-    const dying = replica(2, 300);
+    const living = replica(2, HEARTBEAT_MS);
+    const dying = replica(2, HEARTBEAT_MS);
     expect(await living.quota.claim(person)).toEqual(expect.any(String));
     expect(await dying.quota.claim(person)).toEqual(expect.any(String));
     // Once the dying replica's heartbeat lapses its place is free; the living one's stays taken.
     dying.redis.disconnect();
-    const other = replica(2, 300);
+    const other = replica(2, HEARTBEAT_MS);
     await expect.poll(() => other.quota.claim(person), HEARTBEAT_WAIT).toEqual(expect.any(String));
     expect(await other.quota.claim(person)).toBeNull();
   });
@@ -74,7 +79,7 @@ describe("SocketQuota", () => {
   });
 
   it("retries giving a place back until Redis takes it", async () => {
-    const [a, b] = [replica(1, 300), replica(1, 300)];
+    const [a, b] = [replica(1, HEARTBEAT_MS), replica(1, HEARTBEAT_MS)];
     const person = randomUUID();
     const place = await a.quota.claim(person);
     a.redis.disconnect();
