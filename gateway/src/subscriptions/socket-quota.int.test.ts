@@ -87,7 +87,6 @@ describe("SocketQuota", () => {
     await expect
       .poll(() => a.logs.some((line) => line.includes("places not given back yet")), HEARTBEAT_WAIT)
       .toBe(true);
-    expect(await b.quota.claim(person)).toBeNull();
     await a.redis.connect();
     // The removal failed; the next heartbeats send it again.
     await expect.poll(() => b.quota.claim(person), HEARTBEAT_WAIT).toEqual(expect.any(String));
