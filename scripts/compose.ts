@@ -1,5 +1,6 @@
 // `pnpm compose`: regenerates schema/supergraph.graphql and schema/schema.graphql from the
-// subgraphs' code. The test suite fails when the committed files are stale.
+// subgraphs' code, and schema/trusted-documents.json from the client contract's operations. The
+// test suite fails when the committed files are stale.
 import { mkdir, writeFile } from "node:fs/promises";
 import {
   apiSchemaPath,
@@ -7,13 +8,17 @@ import {
   schemaDir,
   supergraphPath,
 } from "./lib/compose-supergraph.ts";
+import { trustedDocumentsManifest, trustedDocumentsPath } from "./lib/trusted-documents.ts";
 
 try {
   const { supergraphSdl, apiSdl } = await composeSupergraph();
   await mkdir(schemaDir, { recursive: true });
   await writeFile(supergraphPath, supergraphSdl);
   await writeFile(apiSchemaPath, apiSdl);
-  console.log("Wrote schema/supergraph.graphql and schema/schema.graphql");
+  await writeFile(trustedDocumentsPath, `${JSON.stringify(trustedDocumentsManifest(), null, 2)}\n`);
+  console.log(
+    "Wrote schema/supergraph.graphql, schema/schema.graphql and schema/trusted-documents.json",
+  );
 } catch (error) {
   console.error((error as Error).message);
   process.exit(1);

@@ -49,6 +49,12 @@ export const gatewayConfigSchema = z
     SUBSCRIPTION_KEEPALIVE_MS: z.coerce.number().int().positive().default(KEEP_ALIVE_MS),
     /** Let @apollo/gateway send its usage telemetry to Apollo (it probes cloud metadata hosts). */
     APOLLO_TELEMETRY: z.stringbool().default(false),
+    /** What to do with documents outside the trusted documents: off, log, enforce. */
+    TRUSTED_DOCUMENTS: z.enum(["off", "log", "enforce"]).optional(),
+    /** The trusted documents manifest (`pnpm compose` writes it from the client contract). */
+    TRUSTED_DOCUMENTS_PATH: z
+      .string()
+      .default(path.resolve(import.meta.dirname, "../../schema/trusted-documents.json")),
     /**
      * Where `/metrics` is served, apart from the public port. Unset: on the public port in
      * development, on 9464 in production (never on the public port there).
@@ -59,6 +65,8 @@ export const gatewayConfigSchema = z
   .transform((config) => ({
     ...config,
     SUPERGRAPH_WATCH: config.SUPERGRAPH_WATCH ?? config.NODE_ENV === "development",
+    TRUSTED_DOCUMENTS:
+      config.TRUSTED_DOCUMENTS ?? (config.NODE_ENV === "production" ? "log" : "off"),
     METRICS_PORT:
       config.METRICS_PORT ??
       (config.NODE_ENV === "production" ? PRODUCTION_METRICS_PORT : undefined),

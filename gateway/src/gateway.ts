@@ -24,6 +24,7 @@ import { sandboxLandingPage } from "./sandbox-landing-page.ts";
 import { securityHeaders } from "./security-headers.ts";
 import { operationLimitsPlugin } from "./limits/limits-plugin.ts";
 import { limitRules, OPERATION_LIMITS } from "./limits/operation-limits.ts";
+import { TrustedDocuments } from "./limits/trusted-documents.ts";
 import { createSubgraphFetcher } from "./subgraph-fetcher.ts";
 import { countEntityFetches, SharedFetches } from "./subscriptions/shared-fetches.ts";
 import { SocketQuota } from "./subscriptions/socket-quota.ts";
@@ -78,6 +79,11 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
     buildService: ({ name, url }) => sharedFetches.offering(name, buildService(name, url ?? "")),
     logger,
   });
+  const trustedDocuments = new TrustedDocuments(
+    config.TRUSTED_DOCUMENTS,
+    config.TRUSTED_DOCUMENTS_PATH,
+    logger,
+  );
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     introspection: development,
@@ -95,7 +101,7 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
     csrfPrevention: false,
     plugins: [
       metrics.plugin,
-      operationLimitsPlugin(OPERATION_LIMITS),
+      operationLimitsPlugin(OPERATION_LIMITS, trustedDocuments),
       logInternalErrors(logger),
       development ? sandboxLandingPage() : ApolloServerPluginLandingPageDisabled(),
     ],
@@ -165,6 +171,7 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
     subgraphUrl,
     buildService,
     sharedFetches,
+    trustedDocuments,
     limits: {
       subscriptionsPerSocket: config.SUBSCRIPTIONS_PER_SOCKET,
       pendingEventsPerSubscription: config.SUBSCRIPTION_PENDING_EVENTS,

@@ -1,5 +1,6 @@
 import { registerUser } from "@pulse/testkit/fixtures";
-import { startStack, type Stack } from "@pulse/testkit/stack";
+import { ApiClient } from "@pulse/testkit/api-client";
+import { startStack, withGateway, type Stack } from "@pulse/testkit/stack";
 import { WsTestClient } from "@pulse/testkit/ws-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -114,5 +115,42 @@ describe("graphql-ws subscribe frames pass the same limits", () => {
       "subscription { matchCreated { id } }",
     );
     expect((await socket.closed).code).toBe(1009);
+  });
+});
+
+describe("trusted documents", () => {
+  it("with enforce, run the contract's documents and refuse any other, on HTTP and graphql-ws", async () => {
+    await withGateway(stack, { TRUSTED_DOCUMENTS: "enforce" }, async (gateway) => {
+      const user = await registerUser(stack);
+      const client = new ApiClient(`${gateway.url}/graphql`, user.accessToken);
+      expect((await client.op("Viewer")).data).toMatchObject({ me: { id: user.id } });
+      const other = await client.query("{ me { id } }");
+      expect(other.status).toBe(400);
+      expect(other.errors?.[0]?.extensions).toEqual({
+        code: "BAD_USER_INPUT",
+        reason: "UNTRUSTED_DOCUMENT",
+      });
+
+      const socket = await WsTestClient.connect(gateway.url, user.accessToken);
+      const refused = socket.subscribe("Mine", {}, "subscription { matchCreated { id } }");
+      expect(await refused.end()).toMatchObject({
+        errors: [{ extensions: { code: "BAD_USER_INPUT", reason: "UNTRUSTED_DOCUMENT" } }],
+      });
+      await socket.close();
+    });
+  });
+
+  it("with log, run any document and say once which were not trusted", async () => {
+    await withGateway(stack, { TRUSTED_DOCUMENTS: "log" }, async (gateway) => {
+      const client = new ApiClient(`${gateway.url}/graphql`);
+      for (let i = 0; i < 2; i += 1) {
+        expect((await client.query("{ me { id } }")).data).toEqual({ me: null });
+      }
+      await client.op("Viewer");
+      const warnings = gateway.logs.filter(
+        (line) => line.msg === "document not in the trusted documents",
+      );
+      expect(warnings).toHaveLength(1);
+    });
   });
 });

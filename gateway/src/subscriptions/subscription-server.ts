@@ -21,6 +21,7 @@ import {
 } from "@pulse/platform/server";
 import type { AccessTokenVerifier } from "../access-tokens.ts";
 import { checkRequest, OPERATION_LIMITS } from "../limits/operation-limits.ts";
+import type { TrustedDocuments } from "../limits/trusted-documents.ts";
 import { clientAddress, type GatewayContext } from "../context.ts";
 import { EventExecutor, type SubgraphServiceFactory } from "./event-executor.ts";
 import type { SharedFetches } from "./shared-fetches.ts";
@@ -58,6 +59,8 @@ export interface SubscriptionServerOptions {
   buildService: SubgraphServiceFactory;
   /** Public subgraph answers the subscribers of events share (and queries offer them). */
   sharedFetches: SharedFetches;
+  /** Which documents may be subscribed (the same manifest and mode as HTTP). */
+  trustedDocuments: TrustedDocuments;
   limits: SubscriptionLimits;
   /** Places for each person's sockets, shared by every replica. */
   socketQuota: SocketQuota;
@@ -189,6 +192,8 @@ export class SubscriptionServer {
           if (state.subscriptions.size + state.starting >= options.limits.subscriptionsPerSocket) {
             return [rateLimited(1)];
           }
+          const untrusted = options.trustedDocuments.check(payload.query, payload.operationName);
+          if (untrusted) return [untrusted];
           const plans = this.plans!;
           const planned = plans.plan(payload.query, payload.operationName ?? undefined);
           if (Array.isArray(planned)) return planned;
