@@ -3,7 +3,7 @@ import { defineLoaders, type PrismaClient, type SubgraphContext } from "@pulse/p
 import type { CheckoutService } from "./checkout/checkout.service.ts";
 import { membershipLoaders } from "./membership/membership.loader.ts";
 import type { PaymentService } from "./payment/payment.service.ts";
-import type { PlanCatalog } from "./plan/plan.catalog.ts";
+import type { PlanCatalog } from "./plan/plan-catalog.service.ts";
 
 /** Billing's long-lived services, shared by every request. */
 export interface BillingServices {

@@ -13,14 +13,14 @@ import { CheckoutService } from "./checkout/checkout.service.ts";
 import type { BillingConfig } from "./config.ts";
 import { createBillingContext, type BillingContext, type BillingServices } from "./context.ts";
 import { CustomerService } from "./customer/customer.service.ts";
-import { billingEventHandlers } from "./events/event-handlers.ts";
+import { billingEventHandlers } from "./events/handlers.ts";
 import { MembershipService } from "./membership/membership.service.ts";
 import { PaymentService } from "./payment/payment.service.ts";
-import { PlanCatalog } from "./plan/plan.catalog.ts";
+import { PlanCatalog } from "./plan/plan-catalog.service.ts";
 import { Reconciler } from "./reconcile/reconcile.service.ts";
 import { buildBillingSchema } from "./schema.ts";
-import { createStripeClient } from "./stripe/stripe-client.ts";
-import { stripeWebhookRoute } from "./stripe/webhook.route.ts";
+import { createStripeClient } from "./stripe/stripe-client.adapter.ts";
+import { stripeWebhookRoute } from "./stripe/webhook-route.adapter.ts";
 import { StripeWebhooks } from "./stripe/webhook.service.ts";
 
 export interface BillingService extends SubgraphService {

@@ -1,6 +1,8 @@
 import { requireViewer } from "@pulse/platform/server";
+import { parseInput } from "@pulse/platform/subgraph";
 import { Arg, Ctx, ID, Mutation, Resolver } from "type-graphql";
 import type { BillingContext } from "../context.ts";
+import { competitionIdInput, planIdInput } from "./checkout.input.ts";
 import { BillingPortalSession, CheckoutSession } from "./checkout.type.ts";
 
 @Resolver()
@@ -13,7 +15,10 @@ export class CheckoutResolver {
     @Arg("planId", () => ID, { description: "The plan to subscribe to." }) planId: string,
     @Ctx() ctx: BillingContext,
   ): Promise<CheckoutSession> {
-    return ctx.checkout.startCheckout(requireViewer(ctx).id, planId);
+    return ctx.checkout.startCheckout(
+      requireViewer(ctx).id,
+      parseInput(planIdInput, planId, "planId"),
+    );
   }
 
   @Mutation(() => BillingPortalSession, {
@@ -33,6 +38,9 @@ export class CheckoutResolver {
     competitionId: string,
     @Ctx() ctx: BillingContext,
   ): Promise<CheckoutSession> {
-    return ctx.checkout.payCompetitionEntry(requireViewer(ctx).id, competitionId);
+    return ctx.checkout.payCompetitionEntry(
+      requireViewer(ctx).id,
+      parseInput(competitionIdInput, competitionId, "competitionId"),
+    );
   }
 }

@@ -6,7 +6,8 @@ import type { BillingConfig } from "../config.ts";
 import type { CustomerService } from "../customer/customer.service.ts";
 import { isLive } from "../membership/membership.rules.ts";
 import type { PaymentService } from "../payment/payment.service.ts";
-import type { PlanCatalog } from "../plan/plan.catalog.ts";
+import type { PlanCatalog } from "../plan/plan-catalog.service.ts";
+import { isUuid } from "./checkout.input.ts";
 import type { BillingPortalSession, CheckoutSession } from "./checkout.type.ts";
 
 type Urls = Pick<
@@ -67,7 +68,7 @@ export class CheckoutService {
 
   /** A payment-mode Checkout session for a competition's entry fee, as competitions set it. */
   async payCompetitionEntry(userId: string, competitionId: string): Promise<CheckoutSession> {
-    const competition = /^[0-9a-f-]{36}$/i.test(competitionId)
+    const competition = isUuid(competitionId)
       ? await this.deps.prisma.billingCompetition.findUnique({ where: { id: competitionId } })
       : null;
     if (!competition) throw notFound("No such competition");

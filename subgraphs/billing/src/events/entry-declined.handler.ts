@@ -1,6 +1,6 @@
 import type { DomainEvent, PrismaTransaction } from "@pulse/platform/subgraph";
 import type Stripe from "stripe";
-import { lockStripeObject } from "../stripe/advisory-lock.ts";
+import { lockStripeObject } from "../stripe/stripe-lock.query.ts";
 
 /**
  * Competitions could not seat a paid entry: refund it through Stripe. The payment shows REFUNDED

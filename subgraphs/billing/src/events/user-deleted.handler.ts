@@ -2,8 +2,8 @@ import type { Logger } from "@pulse/platform/server";
 import type { DomainEvent, PrismaTransaction } from "@pulse/platform/subgraph";
 import type Stripe from "stripe";
 import type { MembershipService } from "../membership/membership.service.ts";
-import { lockStripeObject } from "../stripe/advisory-lock.ts";
-import { isResourceMissing } from "../stripe/stripe-client.ts";
+import { lockStripeObject } from "../stripe/stripe-lock.query.ts";
+import { isResourceMissing } from "../stripe/stripe-client.adapter.ts";
 
 /**
  * A deleted account: its Stripe subscription is canceled at once and its Stripe customer

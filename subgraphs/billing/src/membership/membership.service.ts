@@ -1,9 +1,9 @@
 import { type Logger } from "@pulse/platform/server";
 import type { Outbox, PrismaClient, PrismaTransaction } from "@pulse/platform/subgraph";
 import type Stripe from "stripe";
-import type { PlanCatalog } from "../plan/plan.catalog.ts";
-import { lockStripeObject } from "../stripe/advisory-lock.ts";
-import { idOf, isResourceMissing } from "../stripe/stripe-client.ts";
+import type { PlanCatalog } from "../plan/plan-catalog.service.ts";
+import { lockStripeObject } from "../stripe/stripe-lock.query.ts";
+import { idOf, isResourceMissing } from "../stripe/stripe-client.adapter.ts";
 import { membershipState } from "./membership.rules.ts";
 
 /** What a membership row holds that `membership.changed` carries. */

@@ -2,9 +2,9 @@ import { randomUUID } from "node:crypto";
 import type { Outbox, PrismaClient, PrismaTransaction } from "@pulse/platform/subgraph";
 import type { Payment as PaymentRow } from "@pulse/db";
 import type Stripe from "stripe";
-import type { PlanCatalog } from "../plan/plan.catalog.ts";
-import { lockStripeObject } from "../stripe/advisory-lock.ts";
-import { idOf, isResourceMissing } from "../stripe/stripe-client.ts";
+import type { PlanCatalog } from "../plan/plan-catalog.service.ts";
+import { lockStripeObject } from "../stripe/stripe-lock.query.ts";
+import { idOf, isResourceMissing } from "../stripe/stripe-client.adapter.ts";
 
 export const MAX_PAYMENTS_PAGE = 100;
 

@@ -1,7 +1,7 @@
 import { Ctx, Query, Resolver } from "type-graphql";
 import type { BillingContext } from "../context.ts";
 import { Plan } from "./plan.type.ts";
-import { toPlan } from "./plan.views.ts";
+import { toPlan } from "./plan.view.ts";
 
 @Resolver(() => Plan)
 export class PlanResolver {

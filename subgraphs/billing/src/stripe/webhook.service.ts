@@ -3,7 +3,7 @@ import type { PrismaClient, PrismaTransaction } from "@pulse/platform/subgraph";
 import type Stripe from "stripe";
 import type { MembershipService } from "../membership/membership.service.ts";
 import type { PaymentService } from "../payment/payment.service.ts";
-import { idOf } from "./stripe-client.ts";
+import { idOf } from "./stripe-client.adapter.ts";
 
 /** What the webhook endpoint answers. */
 export interface WebhookAnswer {

@@ -2,7 +2,7 @@ import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from "type-graphql";
 import type { BillingContext } from "../context.ts";
 import { Membership, MembershipStatus } from "../membership/membership.type.ts";
 import { Payment, PaymentStatus } from "../payment/payment.type.ts";
-import { toPlan } from "../plan/plan.views.ts";
+import { toPlan } from "../plan/plan.view.ts";
 import { User } from "./user.type.ts";
 
 @Resolver(() => User)

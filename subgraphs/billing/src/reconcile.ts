@@ -1,7 +1,7 @@
 // `pnpm billing:reconcile`: reads every non-final membership and pending payment from Stripe and
 // repairs what a lost webhook left wrong, once, then exits.
-import { loadBillingConfig } from "../config.ts";
-import { createBillingReconciler } from "../server.ts";
+import { loadBillingConfig } from "./config.ts";
+import { createBillingReconciler } from "./server.ts";
 
 const reconciler = createBillingReconciler(loadBillingConfig());
 try {

@@ -1,4 +1,4 @@
-import type { PlanDefinition } from "./plan.catalog.ts";
+import type { PlanDefinition } from "./plan-catalog.service.ts";
 import { PlanInterval, type Plan } from "./plan.type.ts";
 
 export function toPlan(plan: PlanDefinition): Plan {
