@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { publishEvent } from "@pulse/testkit/events";
-import { registerUser, type RegisteredUser } from "@pulse/testkit/fixtures";
+import { discoverablePair, registerUser, type RegisteredUser } from "@pulse/testkit/fixtures";
 import { startStack, type Stack } from "@pulse/testkit/stack";
 
 let stack: Stack;
@@ -272,6 +272,43 @@ describe("memberships", () => {
     stack.stripe.renew(subscriptionId, "paid");
     await vi.waitFor(
       async () => expect((await myBilling(user)).membership.status).toBe("ACTIVE"),
+      WEBHOOK_EFFECT,
+    );
+  });
+});
+
+describe("premium gates elsewhere", () => {
+  it("opens discovery's likesReceived after the checkout completes, with the same access token", async () => {
+    const { alice, bob } = await discoverablePair(stack);
+    const liked = await bob.client.op("Swipe", {
+      input: { targetUserId: alice.id, action: "LIKE" },
+    });
+    expect(liked.errors).toBeUndefined();
+    expect(errorOf(await alice.client.op("LikesReceived", { first: 10 })).code).toBe(
+      "PAYMENT_REQUIRED",
+    );
+    const started = await alice.client.op("StartCheckout", { planId: "premium-monthly" });
+    await onCheckoutPage(started.data!.startCheckout.url, "pay");
+    await vi.waitFor(async () => {
+      const response = await alice.client.op("LikesReceived", { first: 10 });
+      expect(response.errors).toBeUndefined();
+      expect(response.data!.likesReceived).toEqual([
+        {
+          likedAt: expect.any(String),
+          isSuperLike: false,
+          user: { id: bob.id, profile: { displayName: "Bob" } },
+        },
+      ]);
+    }, WEBHOOK_EFFECT);
+    const subscriptionId = (
+      await stack.prisma.membership.findUniqueOrThrow({ where: { userId: alice.id } })
+    ).stripeSubscriptionId!;
+    stack.stripe.cancelSubscription(subscriptionId, false);
+    await vi.waitFor(
+      async () =>
+        expect(errorOf(await alice.client.op("LikesReceived", { first: 10 })).code).toBe(
+          "PAYMENT_REQUIRED",
+        ),
       WEBHOOK_EFFECT,
     );
   });
@@ -563,10 +600,14 @@ describe("user.deleted", () => {
     const customerId = (
       await stack.prisma.billingCustomer.findUniqueOrThrow({ where: { userId: user.id } })
     ).stripeCustomerId;
+    // The first invoice's payment is recorded by its own webhook.
+    await vi.waitFor(
+      async () => expect((await myBilling(user)).payments).toHaveLength(1),
+      WEBHOOK_EFFECT,
+    );
     const paymentIds = (await stack.prisma.payment.findMany({ where: { userId: user.id } })).map(
       (p) => p.id,
     );
-    expect(paymentIds.length).toBeGreaterThan(0);
 
     const deleted = await user.client.op("DeleteAccount", { password: user.password });
     expect(deleted.errors).toBeUndefined();
