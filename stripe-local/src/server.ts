@@ -1,4 +1,6 @@
 import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import Stripe from "stripe";
@@ -27,6 +29,11 @@ export interface LocalStripeOptions {
   retryDelaysMs?: number[];
   /** Called for every delivery attempt (logging, tests). */
   onDelivery?: (delivery: Delivery) => void;
+  /**
+   * Keeps the objects (not the events) in this JSON file across restarts, as `pnpm dev` does, so
+   * the customers and subscriptions billing stored still exist here after a restart.
+   */
+  stateFile?: string;
 }
 
 /** One attempt to deliver one event to one endpoint. */
@@ -115,6 +122,43 @@ export class LocalStripe {
     this.endpoints = [...(options.webhookEndpoints ?? [])];
     this.retryDelaysMs = options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
     this.server = createServer((req, res) => void this.handle(req, res));
+    if (options.stateFile && existsSync(options.stateFile)) this.restore(options.stateFile);
+  }
+
+  /** The maps the state file keeps, by name. */
+  private stores(): Record<string, Map<string, unknown>> {
+    return {
+      customers: this.customers,
+      products: this.products,
+      prices: this.prices,
+      sessions: this.sessions,
+      subscriptions: this.subscriptions,
+      invoices: this.invoices,
+      paymentIntents: this.paymentIntents,
+      charges: this.charges,
+      refunds: this.refunds,
+      portalSessions: this.portalSessions,
+      sessionExtras: this.sessionExtras,
+    };
+  }
+
+  private restore(file: string): void {
+    const saved = JSON.parse(readFileSync(file, "utf8")) as Record<string, [string, unknown][]>;
+    for (const [name, store] of Object.entries(this.stores())) {
+      for (const [key, value] of saved[name] ?? []) store.set(key, value);
+    }
+  }
+
+  /** Writes the state file, if any (whole, then renamed into place). */
+  private persist(): void {
+    const file = this.options.stateFile;
+    if (!file) return;
+    mkdirSync(path.dirname(file), { recursive: true });
+    const state = Object.fromEntries(
+      Object.entries(this.stores()).map(([name, store]) => [name, [...store.entries()]]),
+    );
+    writeFileSync(`${file}.tmp`, JSON.stringify(state));
+    renameSync(`${file}.tmp`, file);
   }
 
   /** Starts a local Stripe server; resolves once it listens. */
@@ -172,6 +216,7 @@ export class LocalStripe {
       nickname: params.productName,
     });
     this.prices.set(price.id, price);
+    this.persist();
     return price;
   }
 
@@ -185,6 +230,7 @@ export class LocalStripe {
   ): Stripe.Event {
     const event = fixtures.event(type, object, previousAttributes);
     this.events.push(event);
+    this.persist();
     if (this.held) this.held.push(event);
     else this.send(event);
     return event;
@@ -525,6 +571,7 @@ export class LocalStripe {
     );
     const result = this.route(req.method ?? "GET", url.pathname, params);
     const body = JSON.stringify(result);
+    if (req.method !== "GET") this.persist();
     if (idempotencyKey) this.idempotent.set(idempotencyKey, { status: 200, body });
     res.writeHead(200, {
       "content-type": "application/json",
