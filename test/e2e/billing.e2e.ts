@@ -363,6 +363,22 @@ describe("entry fees", () => {
     );
   });
 
+  it("refunds a second Checkout of the same entry paid meanwhile, and enters the person once", async () => {
+    const user = await registerUser(stack);
+    const competitionId = await competition({ entryFeeCents: 400 });
+    const first = await user.client.op("PayCompetitionEntry", { competitionId });
+    const second = await user.client.op("PayCompetitionEntry", { competitionId });
+    await onCheckoutPage(first.data!.payCompetitionEntry.url, "pay");
+    await onCheckoutPage(second.data!.payCompetitionEntry.url, "pay");
+    await vi.waitFor(async () => {
+      const statuses = (await myBilling(user)).payments.map((p: { status: string }) => p.status);
+      expect(statuses.sort()).toEqual(["REFUNDED", "SUCCEEDED"]);
+    }, WEBHOOK_EFFECT);
+    await stack.stripe.idle();
+    expect(await outboxEvents("entry.paid", user.id)).toHaveLength(1);
+    expect(await outboxEvents("entry.refunded", user.id)).toEqual([]);
+  });
+
   it("marks a declined entry payment FAILED", async () => {
     const user = await registerUser(stack);
     const competitionId = await competition({ entryFeeCents: 300 });

@@ -99,6 +99,16 @@ export class PaymentService {
       data: { status: "REFUNDED", refundedAt },
     });
     if (payment.kind === "ENTRY" && payment.competitionId && payment.userId) {
+      // A duplicate payment's refund leaves the entry paid by the other one.
+      const stillPaid = await tx.payment.findFirst({
+        where: {
+          competitionId: payment.competitionId,
+          userId: payment.userId,
+          status: "SUCCEEDED",
+          id: { not: payment.id },
+        },
+      });
+      if (stillPaid) return;
       await this.deps.outbox.record(tx, "entry.refunded", {
         paymentId: payment.id,
         competitionId: payment.competitionId,
@@ -166,6 +176,24 @@ export class PaymentService {
       data: { status: "SUCCEEDED", paidAt, stripePaymentIntentId: intentId },
     });
     if (payment.kind === "ENTRY" && payment.competitionId && payment.userId) {
+      // Two Checkout sessions of one entry both paid: the second is refunded, not entered twice.
+      await lockStripeObject(tx, `entry:${payment.competitionId}:${payment.userId}`);
+      const earlier = await tx.payment.findFirst({
+        where: {
+          competitionId: payment.competitionId,
+          userId: payment.userId,
+          status: "SUCCEEDED",
+          id: { not: payment.id },
+        },
+      });
+      if (earlier && intentId) {
+        await this.deps.stripe.refunds.create(
+          { payment_intent: intentId, reason: "duplicate", metadata: { paymentId: payment.id } },
+          { idempotencyKey: `pulse-refund-${payment.id}` },
+        );
+        await tx.payment.update({ where: { id: payment.id }, data: { refundRequestedAt: paidAt } });
+        return;
+      }
       await this.deps.outbox.record(tx, "entry.paid", {
         paymentId: payment.id,
         competitionId: payment.competitionId,
