@@ -42,13 +42,14 @@ export class UserBillingResolver {
     @Root() user: User,
     @Ctx() ctx: BillingContext,
     @Arg("first", () => Int, {
+      nullable: true,
       defaultValue: 20,
-      description: "How many, newest first (at most 100).",
+      description: "How many, newest first: 20 by default, at most 100.",
     })
-    first: number,
+    first: number | null,
   ): Promise<Payment[] | null> {
     if (ctx.viewer?.id !== user.id) return null;
-    const rows = await ctx.payments.list(user.id, first);
+    const rows = await ctx.payments.list(user.id, first ?? 20);
     return rows.map((row) => ({
       id: row.id,
       amount: { amountCents: row.amountCents, currency: row.currency },
