@@ -314,6 +314,27 @@ describe("premium gates elsewhere", () => {
   });
 });
 
+describe("daily limits follow the membership", () => {
+  it("gives a new premium member 5 super likes a day instead of 1", async () => {
+    const first = await discoverablePair(stack);
+    const second = await discoverablePair(stack, first);
+    const { alice } = first;
+    const superLike = (targetUserId: string) =>
+      alice.client.op("Swipe", { input: { targetUserId, action: "SUPER_LIKE" } });
+    const started = await alice.client.op("StartCheckout", { planId: "premium-monthly" });
+    await onCheckoutPage(started.data!.startCheckout.url, "pay");
+    await vi.waitFor(
+      async () =>
+        expect(
+          (await stack.prisma.candidate.findUniqueOrThrow({ where: { userId: alice.id } })).tier,
+        ).toBe("PREMIUM"),
+      WEBHOOK_EFFECT,
+    );
+    expect((await superLike(first.bob.id)).errors).toBeUndefined();
+    expect((await superLike(second.bob.id)).errors).toBeUndefined();
+  });
+});
+
 describe("entry fees", () => {
   it("checks the competition: NOT_FOUND unknown, BAD_USER_INPUT free or finished", async () => {
     const user = await registerUser(stack);
