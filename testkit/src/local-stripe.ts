@@ -17,7 +17,9 @@ export interface TestStripe {
  * deliveries quickly (tests wait on conditions, not on Stripe's real backoff).
  */
 export async function startTestStripe(): Promise<TestStripe> {
-  const stripe = await LocalStripe.start({ retryDelaysMs: [100, 200, 400, 800, 1600, 3200] });
+  const stripe = await LocalStripe.start({
+    retryDelaysMs: [100, 200, 400, 800, 1600, 3200, 5000, 5000, 5000, 5000],
+  });
   const priceIds = Object.fromEntries(
     PLAN_PRICES.map((plan) => [
       plan.id,
