@@ -73,6 +73,10 @@ export async function provideStripe(
       STRIPE_API_URL: stripe.url,
       STRIPE_PRICE_PREMIUM_MONTHLY: priceIds["premium-monthly"]!,
       STRIPE_PRICE_PREMIUM_YEARLY: priceIds["premium-yearly"]!,
+      // No app to return to: the local server's own stand-in pages.
+      CHECKOUT_SUCCESS_URL: `${stripe.url}/done?session_id={CHECKOUT_SESSION_ID}`,
+      CHECKOUT_CANCEL_URL: `${stripe.url}/canceled`,
+      BILLING_PORTAL_RETURN_URL: `${stripe.url}/done`,
     },
   };
 }

@@ -822,6 +822,11 @@ export class LocalStripe {
       }
       return sendHtml(res, 200, portalPage(session, subscriptions));
     }
+    // Stand-ins for the app's own pages, for `pnpm dev` to send Checkout back to.
+    if (kind === "done") {
+      return sendHtml(res, 200, resultPage("Paid. The app hears it from Stripe's webhook.", null));
+    }
+    if (kind === "canceled") return sendHtml(res, 200, resultPage("Checkout canceled", null));
     sendHtml(res, 404, resultPage("Local Stripe test server", null));
   }
 
