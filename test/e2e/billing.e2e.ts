@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type Stripe from "stripe";
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { eventually } from "@pulse/testkit/eventually";
 import { publishEvent } from "@pulse/testkit/events";
 import { discoverablePair, registerUser, type RegisteredUser } from "@pulse/testkit/fixtures";
 import { startStack, type Stack } from "@pulse/testkit/stack";
@@ -12,9 +13,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.close();
 });
-
-/** Webhooks reach billing within seconds; this is how long a test waits for their effect. */
-const WEBHOOK_EFFECT = { timeout: 10_000, interval: 50 };
 
 function errorOf(response: { errors?: readonly { extensions?: Record<string, unknown> }[] }) {
   expect(response.errors, "expected an error").toHaveLength(1);
@@ -44,10 +42,7 @@ async function premiumMember(planId = "premium-monthly") {
   const started = await user.client.op("StartCheckout", { planId });
   expect(started.errors).toBeUndefined();
   await onCheckoutPage(started.data!.startCheckout.url, "pay");
-  await vi.waitFor(
-    async () => expect((await myBilling(user)).isPremium).toBe(true),
-    WEBHOOK_EFFECT,
-  );
+  await eventually(async () => expect((await myBilling(user)).isPremium).toBe(true));
   const { stripeSubscriptionId } = await stack.prisma.membership.findUniqueOrThrow({
     where: { userId: user.id },
   });
@@ -70,7 +65,7 @@ async function competition(fields: { entryFeeCents: number; endsAt?: Date; name?
     },
     "competitions",
   );
-  await vi.waitFor(async () =>
+  await eventually(async () =>
     expect(
       await stack.prisma.billingCompetition.findUnique({ where: { id: competitionId } }),
     ).not.toBeNull(),
@@ -125,10 +120,7 @@ describe("memberships", () => {
 
     const paid = await onCheckoutPage(started.data!.startCheckout.url, "pay");
     expect(paid.status).toBe(303);
-    await vi.waitFor(
-      async () => expect((await myBilling(user)).isPremium).toBe(true),
-      WEBHOOK_EFFECT,
-    );
+    await eventually(async () => expect((await myBilling(user)).isPremium).toBe(true));
     const billing = await myBilling(user);
     expect(billing.membership).toEqual({
       plan: { id: "premium-yearly", name: "Premium yearly" },
@@ -139,7 +131,7 @@ describe("memberships", () => {
     expect(new Date(billing.membership.currentPeriodEnd).getTime()).toBeGreaterThan(
       Date.now() + 360 * 24 * 3600_000,
     );
-    await vi.waitFor(async () =>
+    await eventually(async () =>
       expect((await myBilling(user)).payments).toEqual([
         {
           id: expect.any(String),
@@ -238,19 +230,15 @@ describe("memberships", () => {
         redirect: "manual",
       });
     await press("cancel-at-period-end");
-    await vi.waitFor(
-      async () => expect((await myBilling(user)).membership.cancelAtPeriodEnd).toBe(true),
-      WEBHOOK_EFFECT,
+    await eventually(async () =>
+      expect((await myBilling(user)).membership.cancelAtPeriodEnd).toBe(true),
     );
     expect(await myBilling(user)).toMatchObject({
       isPremium: true,
       membership: { status: "ACTIVE" },
     });
     await press("cancel-now");
-    await vi.waitFor(
-      async () => expect((await myBilling(user)).isPremium).toBe(false),
-      WEBHOOK_EFFECT,
-    );
+    await eventually(async () => expect((await myBilling(user)).isPremium).toBe(false));
     expect((await myBilling(user)).membership.status).toBe("CANCELED");
     const last = (await outboxEvents("membership.changed", user.id)).at(-1)!;
     expect(last.payload).toMatchObject({ isPremium: false, status: "CANCELED" });
@@ -259,21 +247,17 @@ describe("memberships", () => {
   it("is PAST_DUE (still premium) after a failed renewal, ACTIVE again once paid", async () => {
     const { user, subscriptionId } = await premiumMember();
     stack.stripe.renew(subscriptionId, "failed");
-    await vi.waitFor(
-      async () => expect((await myBilling(user)).membership.status).toBe("PAST_DUE"),
-      WEBHOOK_EFFECT,
+    await eventually(async () =>
+      expect((await myBilling(user)).membership.status).toBe("PAST_DUE"),
     );
     expect((await myBilling(user)).isPremium).toBe(true);
-    await vi.waitFor(async () =>
+    await eventually(async () =>
       expect(
         (await myBilling(user)).payments.map((payment: { status: string }) => payment.status),
       ).toEqual(["FAILED", "SUCCEEDED"]),
     );
     stack.stripe.renew(subscriptionId, "paid");
-    await vi.waitFor(
-      async () => expect((await myBilling(user)).membership.status).toBe("ACTIVE"),
-      WEBHOOK_EFFECT,
-    );
+    await eventually(async () => expect((await myBilling(user)).membership.status).toBe("ACTIVE"));
   });
 });
 
@@ -289,7 +273,7 @@ describe("premium gates elsewhere", () => {
     );
     const started = await alice.client.op("StartCheckout", { planId: "premium-monthly" });
     await onCheckoutPage(started.data!.startCheckout.url, "pay");
-    await vi.waitFor(async () => {
+    await eventually(async () => {
       const response = await alice.client.op("LikesReceived", { first: 10 });
       expect(response.errors).toBeUndefined();
       expect(response.data!.likesReceived).toEqual([
@@ -299,17 +283,15 @@ describe("premium gates elsewhere", () => {
           user: { id: bob.id, profile: { displayName: "Bob" } },
         },
       ]);
-    }, WEBHOOK_EFFECT);
+    });
     const subscriptionId = (
       await stack.prisma.membership.findUniqueOrThrow({ where: { userId: alice.id } })
     ).stripeSubscriptionId!;
     stack.stripe.cancelSubscription(subscriptionId, false);
-    await vi.waitFor(
-      async () =>
-        expect(errorOf(await alice.client.op("LikesReceived", { first: 10 })).code).toBe(
-          "PAYMENT_REQUIRED",
-        ),
-      WEBHOOK_EFFECT,
+    await eventually(async () =>
+      expect(errorOf(await alice.client.op("LikesReceived", { first: 10 })).code).toBe(
+        "PAYMENT_REQUIRED",
+      ),
     );
   });
 });
@@ -323,12 +305,10 @@ describe("daily limits follow the membership", () => {
       alice.client.op("Swipe", { input: { targetUserId, action: "SUPER_LIKE" } });
     const started = await alice.client.op("StartCheckout", { planId: "premium-monthly" });
     await onCheckoutPage(started.data!.startCheckout.url, "pay");
-    await vi.waitFor(
-      async () =>
-        expect(
-          (await stack.prisma.candidate.findUniqueOrThrow({ where: { userId: alice.id } })).tier,
-        ).toBe("PREMIUM"),
-      WEBHOOK_EFFECT,
+    await eventually(async () =>
+      expect(
+        (await stack.prisma.candidate.findUniqueOrThrow({ where: { userId: alice.id } })).tier,
+      ).toBe("PREMIUM"),
     );
     expect((await superLike(first.bob.id)).errors).toBeUndefined();
     expect((await superLike(second.bob.id)).errors).toBeUndefined();
@@ -364,9 +344,8 @@ describe("entry fees", () => {
     expect((await myBilling(user)).payments).toMatchObject([{ status: "PENDING" }]);
 
     await onCheckoutPage(started.data!.payCompetitionEntry.url, "pay");
-    await vi.waitFor(
-      async () => expect((await myBilling(user)).payments).toMatchObject([{ status: "SUCCEEDED" }]),
-      WEBHOOK_EFFECT,
+    await eventually(async () =>
+      expect((await myBilling(user)).payments).toMatchObject([{ status: "SUCCEEDED" }]),
     );
     const paid = await outboxEvents("entry.paid", user.id);
     expect(paid.map((event) => event.payload)).toEqual([
@@ -391,10 +370,10 @@ describe("entry fees", () => {
     const second = await user.client.op("PayCompetitionEntry", { competitionId });
     await onCheckoutPage(first.data!.payCompetitionEntry.url, "pay");
     await onCheckoutPage(second.data!.payCompetitionEntry.url, "pay");
-    await vi.waitFor(async () => {
+    await eventually(async () => {
       const statuses = (await myBilling(user)).payments.map((p: { status: string }) => p.status);
       expect(statuses.sort()).toEqual(["REFUNDED", "SUCCEEDED"]);
-    }, WEBHOOK_EFFECT);
+    });
     await stack.stripe.idle();
     expect(await outboxEvents("entry.paid", user.id)).toHaveLength(1);
     expect(await outboxEvents("entry.refunded", user.id)).toEqual([]);
@@ -405,16 +384,14 @@ describe("entry fees", () => {
     const competitionId = await competition({ entryFeeCents: 300 });
     const started = await user.client.op("PayCompetitionEntry", { competitionId });
     await onCheckoutPage(started.data!.payCompetitionEntry.url, "decline");
-    await vi.waitFor(
-      async () =>
-        expect((await myBilling(user)).payments).toMatchObject([
-          {
-            status: "FAILED",
-            amount: { amountCents: 300 },
-            description: expect.stringContaining("Entry"),
-          },
-        ]),
-      WEBHOOK_EFFECT,
+    await eventually(async () =>
+      expect((await myBilling(user)).payments).toMatchObject([
+        {
+          status: "FAILED",
+          amount: { amountCents: 300 },
+          description: expect.stringContaining("Entry"),
+        },
+      ]),
     );
     expect(await outboxEvents("entry.paid", user.id)).toEqual([]);
   });
@@ -424,10 +401,7 @@ describe("entry fees", () => {
     const competitionId = await competition({ entryFeeCents: 700 });
     const started = await user.client.op("PayCompetitionEntry", { competitionId });
     await onCheckoutPage(started.data!.payCompetitionEntry.url, "pay");
-    await vi.waitFor(
-      async () => expect(await outboxEvents("entry.paid", user.id)).toHaveLength(1),
-      WEBHOOK_EFFECT,
-    );
+    await eventually(async () => expect(await outboxEvents("entry.paid", user.id)).toHaveLength(1));
     const { paymentId } = (await outboxEvents("entry.paid", user.id))[0]!.payload as {
       paymentId: string;
     };
@@ -435,9 +409,8 @@ describe("entry fees", () => {
     const declined = { paymentId, competitionId, userId: user.id, reason: "FULL" as const };
     await publishEvent(stack, "entry.declined", declined, "competitions");
     await publishEvent(stack, "entry.declined", declined, "competitions");
-    await vi.waitFor(
-      async () => expect((await myBilling(user)).payments).toMatchObject([{ status: "REFUNDED" }]),
-      WEBHOOK_EFFECT,
+    await eventually(async () =>
+      expect((await myBilling(user)).payments).toMatchObject([{ status: "REFUNDED" }]),
     );
     expect(
       [...stack.stripe.refunds.values()].filter(
@@ -508,13 +481,13 @@ describe("Stripe webhooks through the gateway", () => {
   it("retries a delivery billing could not take (billing down), as Stripe does", async () => {
     await stack.stopSubgraph("billing");
     const event = stack.stripe.emit("customer.created", { id: "cus_retry", object: "customer" });
-    await vi.waitFor(() =>
+    await eventually(() =>
       expect(
         stack.stripe.deliveries.filter((d) => d.eventId === event.id).length,
       ).toBeGreaterThanOrEqual(2),
     );
     await stack.startSubgraph("billing");
-    await vi.waitFor(async () => expect(await stored(event.id)).not.toBeNull(), {
+    await eventually(async () => expect(await stored(event.id)).not.toBeNull(), {
       timeout: 15_000,
       interval: 100,
     });
@@ -636,23 +609,20 @@ describe("user.deleted", () => {
       await stack.prisma.billingCustomer.findUniqueOrThrow({ where: { userId: user.id } })
     ).stripeCustomerId;
     // The first invoice's payment is recorded by its own webhook.
-    await vi.waitFor(
-      async () => expect((await myBilling(user)).payments).toHaveLength(1),
-      WEBHOOK_EFFECT,
-    );
+    await eventually(async () => expect((await myBilling(user)).payments).toHaveLength(1));
     const paymentIds = (await stack.prisma.payment.findMany({ where: { userId: user.id } })).map(
       (p) => p.id,
     );
 
     const deleted = await user.client.op("DeleteAccount", { password: user.password });
     expect(deleted.errors).toBeUndefined();
-    await vi.waitFor(async () => {
+    await eventually(async () => {
       expect(stack.stripe.subscriptions.get(subscriptionId)!.status).toBe("canceled");
       expect(stack.stripe.customers.has(customerId)).toBe(false);
       expect(
         await stack.prisma.billingCustomer.findUnique({ where: { userId: user.id } }),
       ).toBeNull();
-    }, WEBHOOK_EFFECT);
+    });
     const kept = await stack.prisma.payment.findMany({ where: { id: { in: paymentIds } } });
     expect(kept.map((payment) => payment.userId)).toEqual(paymentIds.map(() => null));
     expect(
