@@ -1,3 +1,4 @@
+import { billingConfigSchema, buildBillingSchema, createBillingService } from "@pulse/billing";
 import { buildChatSchema, chatConfigSchema, createChatService } from "@pulse/chat";
 import {
   buildDiscoverySchema,
@@ -51,5 +52,11 @@ export const subgraphRegistry: SubgraphEntry[] = [
     defaultPort: 4004,
     buildSchema: buildChatSchema,
     createService: (env, options) => createChatService(chatConfigSchema.parse(env), options),
+  },
+  {
+    name: "billing",
+    defaultPort: 4006,
+    buildSchema: buildBillingSchema,
+    createService: (env, options) => createBillingService(billingConfigSchema.parse(env), options),
   },
 ];

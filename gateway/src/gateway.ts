@@ -30,6 +30,7 @@ import { countEntityFetches, SharedFetches } from "./subscriptions/shared-fetche
 import { SocketQuota } from "./subscriptions/socket-quota.ts";
 import { SubscriptionServer } from "./subscriptions/subscription-server.ts";
 import { RevocationStatus } from "./revocation-status.ts";
+import { PASSED_THROUGH_ROUTES, passThrough, subgraphBaseUrls } from "./webhook-passthrough.ts";
 import { supergraphFromFile } from "./supergraph-file.ts";
 
 /** Sessions whose signed-out status is remembered, at most. */
@@ -131,11 +132,23 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
     revocations: revocationStatus,
     logger,
   });
+  // Subgraph base URLs from the loaded supergraph, for the routes passed through to them.
+  let supergraphUrls: Record<string, string> = {};
+  const baseUrlOf = (name: string) => {
+    const override = config.subgraphUrls[name];
+    return override ? new URL(override).origin : supergraphUrls[name];
+  };
   const server = createServiceServer({
     logger,
     metrics,
     headers: securityHeaders(development),
     metricsRoute: config.METRICS_PORT === undefined,
+    routes: Object.fromEntries(
+      Object.entries(PASSED_THROUGH_ROUTES).map(([path, subgraph]) => [
+        path,
+        passThrough(path, subgraph, baseUrlOf, logger),
+      ]),
+    ),
     graphql: apolloRequestHandler(
       apollo,
       createGatewayContext({
@@ -183,9 +196,10 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
     registry: metrics.registry,
   });
   // Also on the first load; a reload keeps the subscriptions its plans still allow.
-  gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) =>
-    subscriptions.updateSupergraph(coreSupergraphSdl),
-  );
+  gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
+    supergraphUrls = subgraphBaseUrls(coreSupergraphSdl);
+    subscriptions.updateSupergraph(coreSupergraphSdl);
+  });
   return {
     server,
     async listen(port, host) {

@@ -10,6 +10,8 @@ export interface BannerFacts {
   seeded: Map<string, SeedOutcome> | undefined;
   /** Label → where that data lives. */
   data: Record<string, string>;
+  /** Whether payments go to the local Stripe test server (then the banner says how to buy). */
+  localStripe: boolean;
 }
 
 /** Prints the "ready" banner: where to click, whom to sign in as, where the data is. */
@@ -32,6 +34,16 @@ export function printBanner(facts: BannerFacts): void {
     }
   } else {
     lines.push("  Demo accounts were not seeded (see above).");
+  }
+  if (facts.localStripe) {
+    lines.push(
+      "",
+      "  Premium: Carol is a member. To buy it as Alice (no real money moves):",
+      "    1. In Sandbox, log in as alice@pulse.dev and send her access token as Authorization.",
+      '    2. mutation { startCheckout(planId: "premium-monthly") { url } }',
+      "    3. Open the url and press Pay: the local Stripe sends billing its signed webhooks.",
+      "    4. query { likesReceived { user { id } } } now works, with the same token.",
+    );
   }
   lines.push("", "  Data");
   for (const [label, where] of Object.entries(facts.data)) {

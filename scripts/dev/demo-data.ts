@@ -95,3 +95,9 @@ export const demoMatch: { between: [string, string]; messages: DemoMessage[] } =
     { from: "bob@pulse.dev", body: "Deal. Croissants after are on me." },
   ],
 };
+
+/**
+ * Carol is a premium member with a payment history, bought on the local Checkout page while
+ * seeding (only with the local Stripe test server; with real Stripe, buy one yourself).
+ */
+export const demoPremium = { member: "carol@pulse.dev", planId: "premium-monthly" };

@@ -1,6 +1,7 @@
 // The work of `pnpm dev` (started by scripts/dev.ts): everything on one machine with only Node
 // installed. Postgres (embedded unless DATABASE_URL is set), Redis (redis-server unless
-// REDIS_URL is set) and S3 for photos (s3rver unless S3_ENDPOINT is set), migrations, every
+// REDIS_URL is set), S3 for photos (s3rver unless S3_ENDPOINT is set), Stripe (the local Stripe
+// test server unless STRIPE_SECRET_KEY is set), migrations, every
 // subgraph and the gateway under `tsx watch`, demo data seeded through the API, then a banner.
 // SIGTERM stops it all, newest first. Data is in `.data/`.
 import path from "node:path";
@@ -11,6 +12,7 @@ import { DevStartError, provideDatabase, provideRedis, provideS3 } from "./infra
 import { portIsFree } from "./ports.ts";
 import { loadDevSecrets } from "./secrets.ts";
 import { seedDemoData, type SeedOutcome } from "./seed.ts";
+import { provideStripe, type DevStripe } from "./stripe.ts";
 import { startService } from "./service-process.ts";
 import { waitUntilReady } from "./wait-ready.ts";
 
@@ -72,6 +74,14 @@ async function main(): Promise<void> {
   started.push(s3.stop);
   console.log(`S3: ${s3.description}`);
 
+  const stripe = await provideStripe(
+    path.join(dataDir, "stripe"),
+    `http://127.0.0.1:${gatewayPort}/webhooks/stripe`,
+    production,
+  );
+  started.push(stripe.stop);
+  console.log(`Stripe: ${stripe.description}`);
+
   const secrets = await loadDevSecrets(path.join(dataDir, "keys"));
   const shared = {
     ...process.env,
@@ -95,6 +105,7 @@ async function main(): Promise<void> {
         REDIS_PREFIX: "pulse-dev:",
         JWT_PRIVATE_KEY: secrets.jwtPrivateKey,
         ...s3.env,
+        ...stripe.env,
       },
     }),
   }));
@@ -127,11 +138,13 @@ async function main(): Promise<void> {
   printBanner({
     sandboxUrl: `http://localhost:${gatewayPort}/graphql`,
     subgraphs: subgraphs.map(({ service, url }) => ({ name: service.name, url: `${url}/graphql` })),
-    seeded: await seed(`http://127.0.0.1:${gatewayPort}/graphql`),
+    seeded: await seed(`http://127.0.0.1:${gatewayPort}/graphql`, stripe),
+    localStripe: stripe.local !== null,
     data: {
       Postgres: database.description,
       Redis: redis.description,
       S3: s3.description,
+      Stripe: stripe.description,
       Secrets:
         process.env.GATEWAY_SECRET && process.env.JWT_PRIVATE_KEY
           ? "GATEWAY_SECRET and JWT_PRIVATE_KEY from the environment"
@@ -141,13 +154,16 @@ async function main(): Promise<void> {
 }
 
 /** Seeds the demo accounts; a failure is reported but leaves the running services up. */
-async function seed(graphqlUrl: string): Promise<Map<string, SeedOutcome> | undefined> {
+async function seed(
+  graphqlUrl: string,
+  stripe: DevStripe,
+): Promise<Map<string, SeedOutcome> | undefined> {
   if (production) {
     console.log("NODE_ENV=production: no demo accounts seeded.");
     return undefined;
   }
   try {
-    return await seedDemoData(graphqlUrl);
+    return await seedDemoData(graphqlUrl, stripe.local);
   } catch (error) {
     console.error(`Seeding demo data failed: ${(error as Error).message}`);
     return undefined;
@@ -159,7 +175,14 @@ async function seed(graphqlUrl: string): Promise<Map<string, SeedOutcome> | unde
  * Postgres, no spawned Redis, no keys generated into `.data/`.
  */
 function refuseWithoutProductionConfig(): void {
-  const required = ["DATABASE_URL", "REDIS_URL", "GATEWAY_SECRET", "JWT_PRIVATE_KEY", "S3_BUCKET"];
+  const required = [
+    "DATABASE_URL",
+    "REDIS_URL",
+    "GATEWAY_SECRET",
+    "JWT_PRIVATE_KEY",
+    "S3_BUCKET",
+    "STRIPE_SECRET_KEY",
+  ];
   const missing = required.filter((name) => !process.env[name]);
   if (missing.length > 0) {
     throw new DevStartError(

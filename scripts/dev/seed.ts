@@ -1,5 +1,6 @@
+import type { LocalStripe } from "@pulse/stripe-local";
 import { loadContractOperations } from "../lib/contract-operations.ts";
-import { demoAccounts, demoMatch } from "./demo-data.ts";
+import { demoAccounts, demoMatch, demoPremium } from "./demo-data.ts";
 
 interface GraphQLResponse {
   data?: Record<string, unknown> | null;
@@ -22,7 +23,10 @@ export type SeedOutcome = "created" | "exists";
  * @returns the outcome per email.
  * @throws when the gateway answers anything else.
  */
-export async function seedDemoData(graphqlUrl: string): Promise<Map<string, SeedOutcome>> {
+export async function seedDemoData(
+  graphqlUrl: string,
+  localStripe: LocalStripe | null = null,
+): Promise<Map<string, SeedOutcome>> {
   const operations = loadContractOperations();
   const send = async (name: string, variables: Record<string, unknown>, token?: string) => {
     const operation = operations.get(name);
@@ -54,7 +58,43 @@ export async function seedDemoData(graphqlUrl: string): Promise<Map<string, Seed
     );
   }
   await seedMatch(send, succeed, sessions);
+  if (localStripe) await seedPremium(send, succeed, sessions, localStripe);
   return outcomes;
+}
+
+/**
+ * Carol buys premium on the local Checkout page, the way a person would (`StartCheckout`, then
+ * "Pay" on the hosted page), and Stripe renews it once, so she has a payment history. Billing
+ * learns both from the webhooks alone. Seeding again finds her a member (CONFLICT) and stops.
+ */
+async function seedPremium(
+  send: Send,
+  succeed: Succeed,
+  sessions: Map<string, { token: string; userId: string }>,
+  localStripe: LocalStripe,
+): Promise<void> {
+  const { token } = sessions.get(demoPremium.member)!;
+  const started = await send("StartCheckout", { planId: demoPremium.planId }, token);
+  if (started.errors?.[0]?.extensions?.code === "CONFLICT") return;
+  const { sessionId, url } = succeed("Carol's checkout", started).startCheckout as {
+    sessionId: string;
+    url: string;
+  };
+  const paid = await fetch(url, {
+    method: "POST",
+    body: new URLSearchParams({ outcome: "pay" }),
+    redirect: "manual",
+  });
+  if (paid.status !== 303)
+    throw new Error(`Carol's payment: the Checkout page answered ${paid.status}`);
+  await eventually("Carol becoming premium", async () => {
+    const me = succeed("MyBilling", await send("MyBilling", {}, token)).me as {
+      isPremium: boolean;
+    };
+    if (!me.isPremium) throw new Error("not premium yet");
+  });
+  const subscriptionId = localStripe.sessions.get(sessionId)?.subscription;
+  if (typeof subscriptionId === "string") localStripe.renew(subscriptionId, "paid");
 }
 
 type Send = (

@@ -12,6 +12,7 @@ import { inject } from "vitest";
 import { createBucket, LOCAL_S3_CREDENTIALS } from "../../scripts/lib/local-s3.ts";
 import { subgraphRegistry } from "../../subgraphs/registry.ts";
 import { ApiClient } from "./api-client.ts";
+import { startTestStripe, type LocalStripe } from "./local-stripe.ts";
 
 const LOG_LEVEL = process.env.TEST_LOG_LEVEL ?? "silent";
 
@@ -47,6 +48,11 @@ export interface Stack {
   /** The stack's own bucket on the run's s3rver (path-style, `LOCAL_S3_CREDENTIALS`). */
   s3: { endpoint: string; bucket: string };
   gatewaySecret: string;
+  /**
+   * The stack's own local Stripe test server. Its webhooks go to the gateway's
+   * `POST /webhooks/stripe`, which passes them through to billing.
+   */
+  stripe: LocalStripe;
   /** The Ed25519 key identity signs access tokens with (PKCS#8 PEM). */
   signingKeyPem: string;
   /** A client of the gateway with a client address of its own (see TRUST_PROXY). */
@@ -126,6 +132,7 @@ export async function startStack(
   const s3Endpoint = inject("s3Endpoint");
   const s3Bucket = `pulse-test-${randomBytes(4).toString("hex")}`;
   await createBucket(s3Endpoint, s3Bucket);
+  const testStripe = await startTestStripe();
   const env = {
     NODE_ENV: "test",
     LOG_LEVEL: "info",
@@ -139,6 +146,7 @@ export async function startStack(
     S3_ACCESS_KEY_ID: LOCAL_S3_CREDENTIALS.accessKeyId,
     S3_SECRET_ACCESS_KEY: LOCAL_S3_CREDENTIALS.secretAccessKey,
     S3_FORCE_PATH_STYLE: "true",
+    ...testStripe.env,
     ...overrides,
   };
 
@@ -166,6 +174,7 @@ export async function startStack(
   }
 
   const gateway = await startGateway({ gatewaySecret, urls, redisPrefix });
+  testStripe.stripe.addWebhookEndpoint(`${gateway.url}/webhooks/stripe`, testStripe.webhookSecret);
   const prisma = createPrismaClient(databaseUrl, { maxConnections: 2 });
   const redis = new Redis(redisUrl);
   return {
@@ -178,6 +187,7 @@ export async function startStack(
     redisPrefix,
     s3: { endpoint: s3Endpoint, bucket: s3Bucket },
     gatewaySecret,
+    stripe: testStripe.stripe,
     signingKeyPem,
     client: (token) => new ApiClient(`${gateway.url}/graphql`, token),
     async stopSubgraph(name) {
@@ -202,6 +212,7 @@ export async function startStack(
       };
     },
     async close() {
+      await testStripe.stripe.close();
       await gateway.close();
       for (const service of [...replicas, ...[...services.values()].reverse()]) {
         await service.close();

@@ -32,6 +32,12 @@ export async function startBenchStack(environment: BenchEnvironment): Promise<Be
     GATEWAY_SECRET: gatewaySecret,
     JWT_PRIVATE_KEY: signingKeyPem,
     ...environment.s3,
+    // Billing starts with these but benchmarks never reach Stripe.
+    STRIPE_SECRET_KEY: "sk_test_bench",
+    STRIPE_WEBHOOK_SECRET: "whsec_bench",
+    STRIPE_PRICE_PREMIUM_MONTHLY: "price_bench_monthly",
+    STRIPE_PRICE_PREMIUM_YEARLY: "price_bench_yearly",
+    RECONCILE_INTERVAL_SECONDS: "0",
   };
   const services: SubgraphService[] = [];
   const urls: Record<string, string> = {};

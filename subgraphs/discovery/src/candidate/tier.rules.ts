@@ -1,6 +1,6 @@
 /**
- * Membership tier as discovery keeps it on the person's candidate row (`FREE` by default). Billing
- * will feed it through its events; until then tests set it directly.
+ * Membership tier as discovery keeps it on the person's candidate row (`FREE` by default), fed by
+ * billing's `membership.changed` (events/membership-changed.handler.ts).
  */
 export type Tier = "FREE" | "PREMIUM";
 

@@ -19,7 +19,7 @@ export async function applyProfileSnapshot(
   await tx.$executeRaw`
     INSERT INTO discovery.candidate AS c
       (user_id, gender, interested_in, birthdate, latitude, longitude, earth,
-       match_key, min_age, max_age, max_distance_km, genders, completeness, profile_version)
+       match_key, min_age, max_age, max_distance_km, genders, completeness, profile_version, tier)
     SELECT ${userId}::uuid, ${gender}, ${interestedIn}::text[], ${birthdate}::date,
            ${latitude}::float8, ${longitude}::float8,
            ll_to_earth(${latitude}::float8, ${longitude}::float8),
@@ -31,7 +31,11 @@ export async function applyProfileSnapshot(
              maxAge: Prisma.sql`${preferences.maxAge}::int`,
            })},
            ${preferences.minAge}::int, ${preferences.maxAge}::int, ${preferences.maxDistanceKm}::int,
-           ${genders}::text[], ${completeness}::float8, ${version}::int
+           ${genders}::text[], ${completeness}::float8, ${version}::int,
+           -- A membership that arrived before the profile: billing's events are not ordered
+           -- with profiles'.
+           COALESCE((SELECT CASE WHEN m.is_premium THEN 'PREMIUM' ELSE 'FREE' END
+                     FROM discovery.membership m WHERE m.user_id = ${userId}::uuid), 'FREE')
     WHERE NOT EXISTS (SELECT 1 FROM discovery.deleted_user d WHERE d.user_id = ${userId}::uuid)
     ON CONFLICT (user_id) DO UPDATE SET
       gender = EXCLUDED.gender, interested_in = EXCLUDED.interested_in,

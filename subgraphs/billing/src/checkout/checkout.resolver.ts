@@ -1,0 +1,46 @@
+import { requireViewer } from "@pulse/platform/server";
+import { parseInput } from "@pulse/platform/subgraph";
+import { Arg, Ctx, ID, Mutation, Resolver } from "type-graphql";
+import type { BillingContext } from "../context.ts";
+import { competitionIdInput, planIdInput } from "./checkout.input.ts";
+import { BillingPortalSession, CheckoutSession } from "./checkout.type.ts";
+
+@Resolver()
+export class CheckoutResolver {
+  @Mutation(() => CheckoutSession, {
+    description:
+      "Starts a Stripe Checkout session for a premium plan. The membership starts when Stripe's webhook confirms the payment. NOT_FOUND: unknown plan; CONFLICT: already a member of that plan.",
+  })
+  startCheckout(
+    @Arg("planId", () => ID, { description: "The plan to subscribe to." }) planId: string,
+    @Ctx() ctx: BillingContext,
+  ): Promise<CheckoutSession> {
+    return ctx.checkout.startCheckout(
+      requireViewer(ctx).id,
+      parseInput(planIdInput, planId, "planId"),
+    );
+  }
+
+  @Mutation(() => BillingPortalSession, {
+    description:
+      "Opens Stripe's billing portal for the viewer (change or cancel the membership, invoices). BAD_USER_INPUT when they never started a checkout.",
+  })
+  openBillingPortal(@Ctx() ctx: BillingContext): Promise<BillingPortalSession> {
+    return ctx.checkout.openBillingPortal(requireViewer(ctx).id);
+  }
+
+  @Mutation(() => CheckoutSession, {
+    description:
+      "Starts a Stripe Checkout session for a competition's entry fee (the fee competitions set). The entry is paid when Stripe's webhook confirms it. NOT_FOUND: unknown competition; BAD_USER_INPUT: free or finished; CONFLICT: already paid.",
+  })
+  payCompetitionEntry(
+    @Arg("competitionId", () => ID, { description: "The competition to pay the entry of." })
+    competitionId: string,
+    @Ctx() ctx: BillingContext,
+  ): Promise<CheckoutSession> {
+    return ctx.checkout.payCompetitionEntry(
+      requireViewer(ctx).id,
+      parseInput(competitionIdInput, competitionId, "competitionId"),
+    );
+  }
+}
