@@ -90,7 +90,7 @@ export function newViewer(): Viewer {
 
 const HOUR = 60 * 60 * 1000;
 
-/** Creates an ACTIVE competition (started an hour ago, ending in a day) unless told otherwise. */
+/** Creates an ACTIVE competition (started two hours ago, ending in a day) unless told otherwise. */
 export async function newCompetition(
   harness: CompetitionsHarness,
   fields: Record<string, unknown> = {},
@@ -100,7 +100,7 @@ export async function newCompetition(
   return harness.competitions.create(creator, {
     name: `Competition ${randomUUID().slice(0, 8)}`,
     metric: "STEPS",
-    startsAt: new Date(now - HOUR),
+    startsAt: new Date(now - 2 * HOUR),
     endsAt: new Date(now + 24 * HOUR),
     ...fields,
   });
