@@ -40,7 +40,7 @@ local ready = redis.call('EXISTS', KEYS[3])
 if ready == 1 then
   seq = redis.call('INCR', KEYS[4])
   redis.call('PUBLISH', ARGV[4], cjson.encode({
-    kind = 'move', seq = seq, userId = ARGV[1],
+    kind = 'move', seq = string.format('%d', seq), userId = ARGV[1],
     oldScore = old and tonumber(old) or false, newScore = ARGV[3] ~= '' and tonumber(ARGV[3]) or false,
     oldRank = oldRank, newRank = newRank, oldPos = oldPos, newPos = newPos
   }))
@@ -63,11 +63,19 @@ end
 return 1
 `;
 
-/** Marks a rebuilt board ready and tells its subscribers to start over. KEYS: ready, seq. ARGV: channel. */
+/**
+ * Marks a rebuilt board ready and tells its subscribers to start over. Its numbering restarts
+ * from the clock in microseconds, past any number the lost board handed out (fewer than a
+ * million changes a second), so subscribers never mistake new changes for old ones.
+ * KEYS: ready, seq. ARGV: channel.
+ */
 const READY = `
 redis.call('SET', KEYS[1], '1')
-local seq = redis.call('INCR', KEYS[2])
-redis.call('PUBLISH', ARGV[1], cjson.encode({ kind = 'reset', seq = seq }))
+local now = redis.call('TIME')
+local floor = tonumber(now[1]) * 1000000 + tonumber(now[2])
+local seq = math.max(tonumber(redis.call('GET', KEYS[2]) or '0') + 1, floor)
+redis.call('SET', KEYS[2], string.format('%d', seq))
+redis.call('PUBLISH', ARGV[1], cjson.encode({ kind = 'reset', seq = string.format('%d', seq) }))
 return seq
 `;
 

@@ -10,7 +10,8 @@ export function rankChangedTopic(competitionId: string): string {
 export type BoardChange =
   | {
       kind: "move";
-      seq: number;
+      /** Decimal: past 2^31, and JSON numbers from Lua keep only 14 digits. */
+      seq: string;
       userId: string;
       /** Thousandths; false when the person was not on the board before (joined). */
       oldScore: number | false;
@@ -24,4 +25,4 @@ export type BoardChange =
       newPos: number;
     }
   /** The board was rebuilt from Postgres (Redis lost it): subscribers read it afresh. */
-  | { kind: "reset"; seq: number };
+  | { kind: "reset"; seq: string };

@@ -66,12 +66,13 @@ export class RankFeed {
 
     const apply = async (batch: BoardChange[]) => {
       for (const change of batch) {
-        if (change.seq <= state.seq) continue;
-        if (change.kind === "reset" || change.seq !== state.seq + 1) {
+        const number = Number(change.seq);
+        if (number <= state.seq && change.kind !== "reset") continue;
+        if (change.kind === "reset" || number !== state.seq + 1) {
           await snapshot();
           continue;
         }
-        state.seq = change.seq;
+        state.seq = number;
         if (change.userId === me) {
           state.rank = change.newRank || null;
           state.score = change.newScore === false ? null : BigInt(change.newScore);
@@ -148,16 +149,17 @@ export class RankFeed {
 
     const apply = async (batch: BoardChange[]) => {
       for (const change of batch) {
-        if (change.seq <= seq) continue;
+        const number = Number(change.seq);
+        if (number <= seq && change.kind !== "reset") continue;
         if (
           change.kind === "reset" ||
-          change.seq !== seq + 1 ||
+          number !== seq + 1 ||
           (change.oldPos >= 0 && change.oldPos < size) ||
           (change.newPos >= 0 && change.newPos < size)
         ) {
           dirty = true;
         }
-        seq = change.seq;
+        seq = number;
       }
       if (dirty) await read();
     };
