@@ -12,6 +12,7 @@ import {
 import type { Redis } from "ioredis";
 import { ActivityService } from "./activity/activity.service.ts";
 import { CompetitionService } from "./competition/competition.service.ts";
+import { DemoFeed } from "./demo/demo-feed.ts";
 import type { CompetitionsConfig } from "./config.ts";
 import {
   createCompetitionsContext,
@@ -92,11 +93,23 @@ export async function createCompetitionsService(
       .catch((error: unknown) => logger.warn({ err: error }, "rating sweep failed"));
   }, config.RATING_SWEEP_MS);
   sweep.unref();
+  // Development only: a demo activity feed keeps the demo leaderboard moving.
+  const demoFeed = new DemoFeed(services, logger);
+  const demo =
+    config.NODE_ENV === "development" && config.DEMO_ACTIVITY_MS > 0
+      ? setInterval(() => {
+          demoFeed
+            .tick()
+            .catch((error: unknown) => logger.warn({ err: error }, "demo activity failed"));
+        }, config.DEMO_ACTIVITY_MS)
+      : undefined;
+  demo?.unref();
   return {
     subgraph,
     services,
     async close() {
       clearInterval(sweep);
+      clearInterval(demo);
       await subgraph.close();
       await live.close();
       await closeInfrastructure(infra);
