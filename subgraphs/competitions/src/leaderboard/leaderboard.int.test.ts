@@ -109,7 +109,10 @@ describe("leaderboard", () => {
     }
     const expected = await truth(competition.id);
     for (const entry of entries) expect(entry).toMatchObject(expected.get(entry.user.id)!);
+    harness.statements.reset();
     expect((await board(viewer, competition.id, 1)).myStanding).toEqual({ rank: 5, score: 300 });
+    // The competition; its page and the standing come from Redis, users from the gateway.
+    expect(harness.statements.count).toBe(1);
     expect((await board(newViewer(), competition.id, 1)).myStanding).toBeNull();
   });
 

@@ -205,6 +205,30 @@ describe("leaderboardRankChanged", () => {
     await events.return!();
   });
 
+  it("shares one read of the top among a process's watchers of the same board", async () => {
+    const { competition, people } = await competitionWith(3);
+    const top = harness.index.top.bind(harness.index);
+    let reads = 0;
+    harness.index.top = (...args) => {
+      reads += 1;
+      return top(...args);
+    };
+    try {
+      const watchers = await Promise.all(
+        Array.from({ length: 5 }, () => feed(BOARD, newViewer(), { id: competition.id, top: 2 })),
+      );
+      reads = 0;
+      await sync(people[2]!, 700);
+      for (const events of watchers) {
+        expect(await next(events)).toMatchObject({ user: { id: people[2]!.id }, rank: 1 });
+      }
+      expect(reads).toBe(1);
+      await Promise.all(watchers.map((events) => events.return!()));
+    } finally {
+      harness.index.top = top;
+    }
+  });
+
   it("refuses a top outside 1..1000", async () => {
     const { competition } = await competitionWith(1);
     for (const top of [0, 1001]) {

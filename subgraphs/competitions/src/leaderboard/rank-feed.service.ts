@@ -29,7 +29,52 @@ export interface RankEvent extends RankChangeSource {
  * about that person: coalesced, never lost.
  */
 export class RankFeed {
+  /**
+   * The latest top read per (board, size), shared by this process's `leaderboardRankChanged`
+   * subscribers: after a change inside the top, one read serves every subscriber that needs a
+   * top at least as new as that change.
+   */
+  private readonly tops = new Map<
+    string,
+    { users: number; latest?: { entries: BoardEntry[]; seq: number }; reading?: Promise<void> }
+  >();
+
   constructor(private readonly deps: RankFeedDeps) {}
+
+  /** A top of `size` entries whose board number is at least `minSeq` (the one shared if fresh). */
+  private async sharedTop(
+    competitionId: string,
+    size: number,
+    minSeq: number,
+  ): Promise<{ entries: BoardEntry[]; seq: number }> {
+    const key = `${competitionId}:${size}`;
+    const shared = this.tops.get(key);
+    if (!shared) return this.deps.index.top(competitionId, size);
+    // Announcements reach a subscriber after Redis applied them: a read started now is new enough.
+    for (;;) {
+      if (shared.latest && shared.latest.seq >= minSeq) return shared.latest;
+      if (!shared.reading) {
+        shared.reading = this.deps.index
+          .top(competitionId, size)
+          .then((top) => {
+            if (!shared.latest || top.seq >= shared.latest.seq) shared.latest = top;
+          })
+          .finally(() => (shared.reading = undefined));
+      }
+      await shared.reading;
+    }
+  }
+
+  private share(competitionId: string, size: number): () => void {
+    const key = `${competitionId}:${size}`;
+    const shared = this.tops.get(key) ?? { users: 0 };
+    shared.users += 1;
+    this.tops.set(key, shared);
+    return () => {
+      shared.users -= 1;
+      if (shared.users === 0) this.tops.delete(key);
+    };
+  }
 
   /**
    * The viewer's own rank in a competition they joined: an event whenever it changes, whoever
@@ -133,12 +178,16 @@ export class RankFeed {
     /** What this subscriber was last told of each person in its top. */
     const told = new Map<string, { rank: number | null; scoreMilli: bigint | null }>();
     let dirty = false;
-    const read = async () => {
-      const snapshot = await index.top(competitionId, size);
+    const unshare = this.share(competitionId, size);
+    const read = async (force: boolean) => {
+      // A reset (a rebuilt board) restarts the numbering: only a read made now will do.
+      const snapshot = force
+        ? await index.top(competitionId, size)
+        : await this.sharedTop(competitionId, size, seq);
       seq = snapshot.seq;
       view = new Map(snapshot.entries.map((entry) => [entry.userId, entry]));
     };
-    await read();
+    await read(true);
     for (const entry of view.values()) told.set(entry.userId, entry);
     // Resumed at another board position: its top may have changed meanwhile; tell it afresh.
     const resumedSeq = resumeAfter === undefined ? undefined : Number(resumeAfter);
@@ -148,8 +197,10 @@ export class RankFeed {
     }
 
     const apply = async (batch: BoardChange[]) => {
+      let reset = false;
       for (const change of batch) {
         const number = Number(change.seq);
+        if (change.kind === "reset") reset = true;
         if (number <= seq && change.kind !== "reset") continue;
         if (
           change.kind === "reset" ||
@@ -161,7 +212,7 @@ export class RankFeed {
         }
         seq = number;
       }
-      if (dirty) await read();
+      if (dirty) await read(reset);
     };
     const events = async (): Promise<RankEvent[]> => {
       if (!dirty) return [];
@@ -198,7 +249,7 @@ export class RankFeed {
       }
       return out;
     };
-    return coalesce(changes, apply, events, dirty);
+    return coalesce(changes, apply, events, dirty, unshare);
   }
 
   private async subscribe(competitionId: string): Promise<AsyncIterableIterator<BoardChange>> {
@@ -216,6 +267,7 @@ function coalesce(
   apply: (batch: BoardChange[]) => Promise<void>,
   events: () => RankEvent[] | Promise<RankEvent[]>,
   startDirty: boolean,
+  onEnd: () => void = () => {},
 ): AsyncIterableIterator<RankEvent> {
   const queue = changes as EventQueue<BoardChange>;
   const pending: RankEvent[] = [];
@@ -241,6 +293,7 @@ function coalesce(
       return { done: false, value: pending.shift()! };
     },
     async return() {
+      onEnd();
       await changes.return?.();
       return { done: true, value: undefined };
     },
