@@ -25,7 +25,7 @@ export interface RatingEntryRow {
 /** A ladder page's keyset: rating and user id. */
 const cursorSchema = z.tuple([z.number().int(), z.uuid()]);
 
-/** Competitions whose ratings one sweep applies at most. */
+/** Competitions a sweep reads at a time. */
 const SWEEP_BATCH = 20;
 
 /** The rating ladder: finished competitions applied once, and the ladder itself. */
@@ -44,17 +44,20 @@ export class RatingService {
    * @returns the ids of the competitions applied.
    */
   async applyFinished(): Promise<string[]> {
-    const due = await this.deps.prisma.competition.findMany({
-      where: { ratingsAppliedAt: null, endsAt: { lte: this.now() } },
-      select: { id: true },
-      orderBy: { endsAt: "asc" },
-      take: SWEEP_BATCH,
-    });
     const applied: string[] = [];
-    for (const { id } of due) {
-      if (await this.applyFinish(id)) applied.push(id);
+    for (;;) {
+      const due = await this.deps.prisma.competition.findMany({
+        where: { ratingsAppliedAt: null, endsAt: { lte: this.now() } },
+        select: { id: true },
+        orderBy: { endsAt: "asc" },
+        take: SWEEP_BATCH,
+      });
+      for (const { id } of due) {
+        if (await this.applyFinish(id)) applied.push(id);
+      }
+      // A batch at a time, until none is left.
+      if (due.length < SWEEP_BATCH) return applied;
     }
-    return applied;
   }
 
   /** Applies one finished competition's standings unless already applied. */
