@@ -113,6 +113,7 @@ describe("myRankChanged", () => {
     const events = await feed(MY_RANK, alice, { id: competition.id });
     // Carol overtakes Alice: Alice did nothing, her rank changed.
     await sync(carol, 900);
+    harness.statements.reset();
     expect(await next(events)).toEqual({
       competition: { id: competition.id, name: competition.name },
       user: { id: alice.id },
@@ -120,6 +121,8 @@ describe("myRankChanged", () => {
       previousRank: 1,
       score: 500,
     });
+    // The event, competition name included, needed no SQL.
+    expect(harness.statements.count).toBe(0);
     // Bob passes nobody relevant to Alice's rank... then ties her: ties share, no change.
     await sync(bob, 200);
     // Alice climbs back.

@@ -61,13 +61,9 @@ export class RankChangedResolver {
   }
 
   @FieldResolver(() => Competition, { description: "The competition." })
-  async competition(
-    @Root() change: RankChangeSource,
-    @Ctx() ctx: CompetitionsContext,
-  ): Promise<CompetitionRow> {
-    const competition = await ctx.loaders.competition.load(change.competitionId);
-    if (!competition) throw new Error(`rank change without competition ${change.competitionId}`);
-    return competition;
+  competition(@Root() change: RankEvent): CompetitionRow {
+    // Read when the subscription started: no query per event.
+    return change.competition;
   }
 
   @FieldResolver(() => User, { description: "Whose rank changed." })

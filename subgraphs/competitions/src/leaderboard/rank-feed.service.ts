@@ -1,4 +1,5 @@
 import { badUserInput, EventQueue, forbidden, type Viewer } from "@pulse/platform/server";
+import type { Competition as CompetitionRow } from "@pulse/db";
 import type { LivePubSub, PrismaClient } from "@pulse/platform/subgraph";
 import type { CompetitionService } from "../competition/competition.service.ts";
 import type { BoardEntry, LeaderboardIndex } from "./leaderboard-index.ts";
@@ -18,6 +19,11 @@ export const MAX_TOP = 1000;
 /** An event of a rank feed, with the position a resumed subscription continues from. */
 export interface RankEvent extends RankChangeSource {
   position: string;
+  /**
+   * The competition, read once when the subscription started: resolving `competition` per event
+   * needs no query (competitions do not change after creation).
+   */
+  competition: CompetitionRow;
 }
 
 /**
@@ -89,7 +95,7 @@ export class RankFeed {
     competitionId: string,
     resumeAfter: string | undefined,
   ): Promise<AsyncIterableIterator<RankEvent>> {
-    await this.deps.competitions.require(competitionId);
+    const competition = await this.deps.competitions.require(competitionId);
     const joined = await this.deps.prisma.competitionParticipant.findUnique({
       where: { competitionId_userId: { competitionId, userId: viewer.id } },
       select: { userId: true },
@@ -134,6 +140,7 @@ export class RankFeed {
       const previousRank = lastSent;
       lastSent = state.rank;
       return {
+        competition,
         competitionId,
         userId: me,
         rank: state.rank,
@@ -170,7 +177,7 @@ export class RankFeed {
     if (!Number.isInteger(size) || size < 1 || size > MAX_TOP) {
       throw badUserInput("top", `top must be between 1 and ${MAX_TOP}`);
     }
-    await this.deps.competitions.require(competitionId);
+    const competition = await this.deps.competitions.require(competitionId);
     const changes = await this.subscribe(competitionId);
     const { index } = this.deps;
     let seq = 0;
@@ -224,6 +231,7 @@ export class RankFeed {
         if (before && before.rank === entry.rank && before.scoreMilli === entry.scoreMilli)
           continue;
         out.push({
+          competition,
           competitionId,
           userId: entry.userId,
           rank: entry.rank,
@@ -238,6 +246,7 @@ export class RankFeed {
         if (view.has(userId)) continue;
         const { standing } = await index.standing(competitionId, userId);
         out.push({
+          competition,
           competitionId,
           userId,
           rank: standing?.rank ?? null,
