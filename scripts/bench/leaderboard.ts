@@ -195,13 +195,15 @@ async function run() {
       (direct
         ? postDirect(competitionsUrl, secrets.gatewaySecret, person.id, "SyncActivity", variables)
         : post(gatewayUrl, tokens[index]!, "SyncActivity", variables)
-      ).then(({ ms, body }) => {
-        if (body.errors) {
-          syncErrors += 1;
-          if (syncErrors <= 3) console.error("sync error:", JSON.stringify(body.errors));
-        }
-        (direct ? directSyncs : gatewaySyncs).push(ms);
-      }),
+      )
+        .catch((error: unknown) => ({ ms: Number.NaN, body: { errors: [String(error)] } }))
+        .then(({ ms, body }) => {
+          if (body.errors) {
+            syncErrors += 1;
+            if (syncErrors <= 3) console.error("sync error:", JSON.stringify(body.errors));
+          }
+          if (!Number.isNaN(ms)) (direct ? directSyncs : gatewaySyncs).push(ms);
+        }),
     );
     await new Promise((resolve) => setTimeout(resolve, 1000 / RATE));
   }
