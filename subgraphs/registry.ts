@@ -1,6 +1,11 @@
 import { billingConfigSchema, buildBillingSchema, createBillingService } from "@pulse/billing";
 import { buildChatSchema, chatConfigSchema, createChatService } from "@pulse/chat";
 import {
+  buildCompetitionsSchema,
+  competitionsConfigSchema,
+  createCompetitionsService,
+} from "@pulse/competitions";
+import {
   buildDiscoverySchema,
   createDiscoveryService,
   discoveryConfigSchema,
@@ -52,6 +57,13 @@ export const subgraphRegistry: SubgraphEntry[] = [
     defaultPort: 4004,
     buildSchema: buildChatSchema,
     createService: (env, options) => createChatService(chatConfigSchema.parse(env), options),
+  },
+  {
+    name: "competitions",
+    defaultPort: 4005,
+    buildSchema: buildCompetitionsSchema,
+    createService: (env, options) =>
+      createCompetitionsService(competitionsConfigSchema.parse(env), options),
   },
   {
     name: "billing",

@@ -101,3 +101,27 @@ export const demoMatch: { between: [string, string]; messages: DemoMessage[] } =
  * seeding (only with the local Stripe test server; with real Stripe, buy one yourself).
  */
 export const demoPremium = { member: "carol@pulse.dev", planId: "premium-monthly" };
+
+/**
+ * The demo competitions. The seeder creates the active and the upcoming one through the API and
+ * joins the demo accounts to the active one; in development the competitions subgraph's demo
+ * feed (`DEMO_ACTIVITY_MS`) adds a crowd and a finished competition, then keeps the active one
+ * moving. The names are how both find them (subgraphs/competitions/src/demo/demo-feed.ts).
+ */
+export const demoCompetitions = {
+  active: {
+    name: "Pulse demo: December steps",
+    description: "Most steps wins. A demo crowd keeps moving the leaderboard.",
+    metric: "STEPS",
+    /** Every demo account joins, and syncs this many steps. */
+    steps: { Alice: 9_000, Bob: 7_500, Carol: 11_000 } as Record<string, number>,
+  },
+  upcoming: {
+    name: "Pulse demo: January distance (entry fee)",
+    description: "Starts in a week; joining needs a paid entry.",
+    metric: "DISTANCE_METERS",
+    entryFeeCents: 500,
+    currency: "usd",
+    maxParticipants: 100,
+  },
+};

@@ -104,6 +104,8 @@ async function main(): Promise<void> {
         REDIS_URL: redis.url,
         REDIS_PREFIX: "pulse-dev:",
         JWT_PRIVATE_KEY: secrets.jwtPrivateKey,
+        // Competitions' demo activity feed (development only): the demo leaderboard moves.
+        DEMO_ACTIVITY_MS: process.env.DEMO_ACTIVITY_MS ?? "3000",
         ...s3.env,
         ...stripe.env,
       },

@@ -1,6 +1,6 @@
 import type { LocalStripe } from "@pulse/stripe-local";
 import { loadContractOperations } from "../lib/contract-operations.ts";
-import { demoAccounts, demoMatch, demoPremium } from "./demo-data.ts";
+import { demoAccounts, demoCompetitions, demoMatch, demoPremium } from "./demo-data.ts";
 
 interface GraphQLResponse {
   data?: Record<string, unknown> | null;
@@ -59,6 +59,7 @@ export async function seedDemoData(
   }
   await seedMatch(send, succeed, sessions);
   if (localStripe) await seedPremium(send, succeed, sessions, localStripe);
+  await seedCompetitions(send, succeed, sessions);
   return outcomes;
 }
 
@@ -139,6 +140,72 @@ async function seedMatch(
   for (const [index, { from, body }] of demoMatch.messages.entries()) {
     const input = { conversationId, body, clientMessageId: `demo-${index}` };
     succeed(`Message ${index}`, await send("SendMessage", { input }, sessionOf(from).token));
+  }
+}
+
+/**
+ * The demo competitions (see `demoCompetitions`): the active one, which every demo account joins
+ * and syncs steps to, and an upcoming one with an entry fee. Idempotent: a competition found by
+ * name is not created again, joining twice answers CONFLICT, and the synced records are the same
+ * records each time.
+ */
+async function seedCompetitions(
+  send: Send,
+  succeed: Succeed,
+  sessions: Map<string, { token: string; userId: string }>,
+): Promise<void> {
+  const [creator] = [...sessions.values()];
+  if (!creator) return;
+  const day = 24 * 60 * 60 * 1000;
+  const today = new Date(new Date().toISOString().slice(0, 10)).getTime();
+  const find = async (status: string, name: string) => {
+    const data = succeed(
+      "Competitions",
+      await send("Competitions", { status, first: 100 }, creator.token),
+    );
+    const page = data.competitions as { edges: { node: { id: string; name: string } }[] };
+    return page.edges.find((edge) => edge.node.name === name)?.node.id;
+  };
+  const create = async (input: Record<string, unknown>) => {
+    const data = succeed(
+      "Creating a demo competition",
+      await send("CreateCompetition", { input }, creator.token),
+    );
+    return (data.createCompetition as { id: string }).id;
+  };
+  const { active, upcoming } = demoCompetitions;
+  const activeId =
+    (await find("ACTIVE", active.name)) ??
+    (await create({
+      name: active.name,
+      description: active.description,
+      metric: active.metric,
+      startsAt: new Date(today - 2 * day).toISOString(),
+      endsAt: new Date(today + 28 * day).toISOString(),
+    }));
+  for (const account of demoAccounts) {
+    const { token } = sessions.get(account.email)!;
+    const joined = await send("JoinCompetition", { competitionId: activeId }, token);
+    if (joined.errors?.[0]?.extensions?.code !== "CONFLICT") succeed("Joining", joined);
+    const endedAt = today - day + 12 * 60 * 60 * 1000;
+    const record = {
+      externalId: `demo-${account.name}`,
+      metric: "STEPS",
+      value: active.steps[account.name] ?? 5_000,
+      startedAt: new Date(endedAt - 8 * 60 * 60 * 1000).toISOString(),
+      endedAt: new Date(endedAt).toISOString(),
+    };
+    succeed(
+      "Syncing",
+      await send("SyncActivity", { input: { source: "MANUAL", records: [record] } }, token),
+    );
+  }
+  if (!(await find("UPCOMING", upcoming.name))) {
+    await create({
+      ...upcoming,
+      startsAt: new Date(today + 7 * day).toISOString(),
+      endsAt: new Date(today + 21 * day).toISOString(),
+    });
   }
 }
 

@@ -6,7 +6,15 @@ import * as bindings from "@prisma/schema-engine-wasm/schema_engine_bg";
 import type { SchemaEngine } from "@prisma/schema-engine-wasm";
 import { migrationAdapterFactory } from "./adapter.ts";
 
-let loaded: Promise<void> | undefined;
+/**
+ * The module's instantiation, kept on `globalThis`: the bindings module is Node's, one per
+ * process, but this file may be loaded more than once (vitest loads each project's global setup
+ * through its own module graph). A second instantiation would swap the WebAssembly instance under
+ * an engine still running on the first, which panics (`pnpm test` running the int and e2e
+ * projects' setups at once).
+ */
+const LOADED = Symbol.for("@pulse/db schema engine wasm");
+const shared = globalThis as { [LOADED]?: Promise<void> };
 
 /**
  * Instantiates the schema engine's WebAssembly module once per process.
@@ -15,7 +23,7 @@ let loaded: Promise<void> | undefined;
  * module is instantiated here with the generated JS bindings as its import object.
  */
 function loadWasm(): Promise<void> {
-  loaded ??= (async () => {
+  shared[LOADED] ??= (async () => {
     const require = createRequire(import.meta.url);
     const bindingsPath = require.resolve("@prisma/schema-engine-wasm/schema_engine_bg");
     const wasmPath = path.join(path.dirname(bindingsPath), "schema_engine_bg.wasm");
@@ -25,7 +33,7 @@ function loadWasm(): Promise<void> {
     bindings.__wbg_set_wasm(instance.exports);
     (instance.exports.__wbindgen_start as () => void)();
   })();
-  return loaded;
+  return shared[LOADED];
 }
 
 /** The schema files as the engine takes them: `[fileName, content]` pairs. */

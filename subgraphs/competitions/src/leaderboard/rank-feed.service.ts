@@ -1,0 +1,320 @@
+import { badUserInput, EventQueue, forbidden, type Viewer } from "@pulse/platform/server";
+import type { Competition as CompetitionRow } from "@pulse/db";
+import type { LivePubSub, PrismaClient } from "@pulse/platform/subgraph";
+import type { CompetitionService } from "../competition/competition.service.ts";
+import type { BoardEntry, LeaderboardIndex } from "./leaderboard-index.ts";
+import type { RankChangeSource } from "./leaderboard.type.ts";
+import { rankChangedTopic, type BoardChange } from "./rank-changed.topic.ts";
+
+export interface RankFeedDeps {
+  prisma: PrismaClient;
+  live: LivePubSub;
+  index: LeaderboardIndex;
+  competitions: CompetitionService;
+}
+
+export const DEFAULT_TOP = 100;
+export const MAX_TOP = 1000;
+
+/** An event of a rank feed, with the position a resumed subscription continues from. */
+export interface RankEvent extends RankChangeSource {
+  position: string;
+  /**
+   * The competition, read once when the subscription started: resolving `competition` per event
+   * needs no query (competitions do not change after creation).
+   */
+  competition: CompetitionRow;
+}
+
+/**
+ * The live rank feeds. Each board announces every change on its channel, numbered by Redis in
+ * the same atomic step as the change (`seq`), so a subscriber sees them in the board's order and
+ * notices a gap (a missed message, a rebuilt board) by its number; it then reads its standing
+ * afresh. Under a burst, the changes waiting for a subscriber are applied together and it gets
+ * one event per rank that changed, whose `previousRank` is the rank of the previous event it got
+ * about that person: coalesced, never lost.
+ */
+export class RankFeed {
+  /**
+   * The latest top read per (board, size), shared by this process's `leaderboardRankChanged`
+   * subscribers: after a change inside the top, one read serves every subscriber that needs a
+   * top at least as new as that change.
+   */
+  private readonly tops = new Map<
+    string,
+    { users: number; latest?: { entries: BoardEntry[]; seq: number }; reading?: Promise<void> }
+  >();
+
+  constructor(private readonly deps: RankFeedDeps) {}
+
+  /** A top of `size` entries whose board number is at least `minSeq` (the one shared if fresh). */
+  private async sharedTop(
+    competitionId: string,
+    size: number,
+    minSeq: number,
+  ): Promise<{ entries: BoardEntry[]; seq: number }> {
+    const key = `${competitionId}:${size}`;
+    const shared = this.tops.get(key);
+    if (!shared) return this.deps.index.top(competitionId, size);
+    // Announcements reach a subscriber after Redis applied them: a read started now is new enough.
+    for (;;) {
+      if (shared.latest && shared.latest.seq >= minSeq) return shared.latest;
+      if (!shared.reading) {
+        shared.reading = this.deps.index
+          .top(competitionId, size)
+          .then((top) => {
+            if (!shared.latest || top.seq >= shared.latest.seq) shared.latest = top;
+          })
+          .finally(() => (shared.reading = undefined));
+      }
+      await shared.reading;
+    }
+  }
+
+  private share(competitionId: string, size: number): () => void {
+    const key = `${competitionId}:${size}`;
+    const shared = this.tops.get(key) ?? { users: 0 };
+    shared.users += 1;
+    this.tops.set(key, shared);
+    return () => {
+      shared.users -= 1;
+      if (shared.users === 0) this.tops.delete(key);
+    };
+  }
+
+  /**
+   * The viewer's own rank in a competition they joined: an event whenever it changes, whoever
+   * caused it. Work per board change is O(1): whether the mover passed the viewer's score.
+   *
+   * @param resumeAfter the rank the gateway last delivered: if it changed meanwhile, the current
+   * standing comes first.
+   * @throws NOT_FOUND for an unknown competition, FORBIDDEN for a non-participant.
+   */
+  async myRank(
+    viewer: Viewer,
+    competitionId: string,
+    resumeAfter: string | undefined,
+  ): Promise<AsyncIterableIterator<RankEvent>> {
+    const competition = await this.deps.competitions.require(competitionId);
+    const joined = await this.deps.prisma.competitionParticipant.findUnique({
+      where: { competitionId_userId: { competitionId, userId: viewer.id } },
+      select: { userId: true },
+    });
+    if (!joined) throw forbidden("Only participants follow their rank");
+    const changes = await this.subscribe(competitionId);
+    const { index } = this.deps;
+    const me = viewer.id;
+    const state = { seq: 0, rank: null as number | null, score: null as bigint | null };
+    const snapshot = async () => {
+      const { standing, seq } = await index.standing(competitionId, me);
+      state.seq = seq;
+      state.rank = standing?.rank ?? null;
+      state.score = standing?.scoreMilli ?? null;
+    };
+    await snapshot();
+    const resumed = resumeAfter === undefined ? undefined : parseRank(resumeAfter);
+    let lastSent: number | null = resumed === undefined ? state.rank : resumed;
+
+    const apply = async (batch: BoardChange[]) => {
+      for (const change of batch) {
+        const number = Number(change.seq);
+        if (number <= state.seq && change.kind !== "reset") continue;
+        if (change.kind === "reset" || number !== state.seq + 1) {
+          await snapshot();
+          continue;
+        }
+        state.seq = number;
+        if (change.userId === me) {
+          state.rank = change.newRank || null;
+          state.score = change.newScore === false ? null : BigInt(change.newScore);
+        } else if (state.score !== null && state.rank !== null) {
+          const mine = Number(state.score);
+          const before = change.oldScore !== false && change.oldScore > mine;
+          const after = change.newScore !== false && change.newScore > mine;
+          state.rank += Number(after) - Number(before);
+        }
+      }
+    };
+    const event = (): RankEvent | null => {
+      if (state.rank === lastSent) return null;
+      const previousRank = lastSent;
+      lastSent = state.rank;
+      return {
+        competition,
+        competitionId,
+        userId: me,
+        rank: state.rank,
+        previousRank,
+        scoreMilli: state.score,
+        position: String(state.rank ?? 0),
+      };
+    };
+    return coalesce(
+      changes,
+      apply,
+      () => {
+        const next = event();
+        return next ? [next] : [];
+      },
+      resumed !== undefined,
+    );
+  }
+
+  /**
+   * Changes in a competition's top `top`: an entry inside it that changes rank or score, enters
+   * or leaves it. A board change concerns the top only when the mover's place before or after is
+   * inside it; then the top is read again (at most `top` entries, never the whole board) and
+   * compared with what this subscriber was told.
+   *
+   * @throws NOT_FOUND for an unknown competition, BAD_USER_INPUT on `top` outside 1..1000.
+   */
+  async leaderboard(
+    competitionId: string,
+    top: number | null | undefined,
+    resumeAfter: string | undefined,
+  ): Promise<AsyncIterableIterator<RankEvent>> {
+    const size = top ?? DEFAULT_TOP;
+    if (!Number.isInteger(size) || size < 1 || size > MAX_TOP) {
+      throw badUserInput("top", `top must be between 1 and ${MAX_TOP}`);
+    }
+    const competition = await this.deps.competitions.require(competitionId);
+    const changes = await this.subscribe(competitionId);
+    const { index } = this.deps;
+    let seq = 0;
+    let view = new Map<string, BoardEntry>();
+    /** What this subscriber was last told of each person in its top. */
+    const told = new Map<string, { rank: number | null; scoreMilli: bigint | null }>();
+    let dirty = false;
+    const unshare = this.share(competitionId, size);
+    const read = async (force: boolean) => {
+      // A reset (a rebuilt board) restarts the numbering: only a read made now will do.
+      const snapshot = force
+        ? await index.top(competitionId, size)
+        : await this.sharedTop(competitionId, size, seq);
+      seq = snapshot.seq;
+      view = new Map(snapshot.entries.map((entry) => [entry.userId, entry]));
+    };
+    await read(true);
+    for (const entry of view.values()) told.set(entry.userId, entry);
+    // Resumed at another board position: its top may have changed meanwhile; tell it afresh.
+    const resumedSeq = resumeAfter === undefined ? undefined : Number(resumeAfter);
+    if (resumedSeq !== undefined && resumedSeq !== seq) {
+      told.clear();
+      dirty = true;
+    }
+
+    const apply = async (batch: BoardChange[]) => {
+      let reset = false;
+      for (const change of batch) {
+        const number = Number(change.seq);
+        if (change.kind === "reset") reset = true;
+        if (number <= seq && change.kind !== "reset") continue;
+        if (
+          change.kind === "reset" ||
+          number !== seq + 1 ||
+          (change.oldPos >= 0 && change.oldPos < size) ||
+          (change.newPos >= 0 && change.newPos < size)
+        ) {
+          dirty = true;
+        }
+        seq = number;
+      }
+      if (dirty) await read(reset);
+    };
+    const events = async (): Promise<RankEvent[]> => {
+      if (!dirty) return [];
+      dirty = false;
+      const out: RankEvent[] = [];
+      const position = String(seq);
+      for (const entry of view.values()) {
+        const before = told.get(entry.userId);
+        if (before && before.rank === entry.rank && before.scoreMilli === entry.scoreMilli)
+          continue;
+        out.push({
+          competition,
+          competitionId,
+          userId: entry.userId,
+          rank: entry.rank,
+          previousRank: before?.rank ?? null,
+          scoreMilli: entry.scoreMilli,
+          position,
+        });
+        told.set(entry.userId, entry);
+      }
+      // Those who left the top: where they stand now (null: they left the competition).
+      for (const [userId, before] of told) {
+        if (view.has(userId)) continue;
+        const { standing } = await index.standing(competitionId, userId);
+        out.push({
+          competition,
+          competitionId,
+          userId,
+          rank: standing?.rank ?? null,
+          previousRank: before.rank,
+          scoreMilli: standing?.scoreMilli ?? null,
+          position,
+        });
+        told.delete(userId);
+      }
+      return out;
+    };
+    return coalesce(changes, apply, events, dirty, unshare);
+  }
+
+  private async subscribe(competitionId: string): Promise<AsyncIterableIterator<BoardChange>> {
+    return this.deps.live.subscribe<BoardChange>(rankChangedTopic(competitionId));
+  }
+}
+
+/**
+ * Emits the events of a feed: waits for board changes, applies every change already waiting at
+ * once (a burst is coalesced), then emits what changed. With `startDirty`, first emits what
+ * changed before any board change (a resumed subscription's catch-up).
+ */
+function coalesce(
+  changes: AsyncIterableIterator<BoardChange>,
+  apply: (batch: BoardChange[]) => Promise<void>,
+  events: () => RankEvent[] | Promise<RankEvent[]>,
+  startDirty: boolean,
+  onEnd: () => void = () => {},
+): AsyncIterableIterator<RankEvent> {
+  const queue = changes as EventQueue<BoardChange>;
+  const pending: RankEvent[] = [];
+  let started = !startDirty;
+  const iterator: AsyncIterableIterator<RankEvent> = {
+    async next() {
+      if (!started) {
+        started = true;
+        pending.push(...(await events()));
+      }
+      while (pending.length === 0) {
+        const first = await changes.next();
+        if (first.done) return { done: true, value: undefined };
+        const batch = [first.value];
+        while (queue instanceof EventQueue && queue.size > 0) {
+          const more = await queue.next();
+          if (more.done) break;
+          batch.push(more.value);
+        }
+        await apply(batch);
+        pending.push(...(await events()));
+      }
+      return { done: false, value: pending.shift()! };
+    },
+    async return() {
+      onEnd();
+      await changes.return?.();
+      return { done: true, value: undefined };
+    },
+    [Symbol.asyncIterator]() {
+      return iterator;
+    },
+  };
+  return iterator;
+}
+
+function parseRank(position: string): number | null | undefined {
+  const rank = Number(position);
+  if (!Number.isInteger(rank) || rank < 0) return undefined;
+  return rank === 0 ? null : rank;
+}

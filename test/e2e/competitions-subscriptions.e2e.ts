@@ -1,0 +1,205 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { ApiClient } from "@pulse/testkit/api-client";
+import { registerWithProfile, type PersonWithProfile } from "@pulse/testkit/fixtures";
+import { startGateway, startStack, type RunningGateway, type Stack } from "@pulse/testkit/stack";
+import { WsTestClient } from "@pulse/testkit/ws-client";
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(() => stack?.close());
+
+const HOUR = 60 * 60 * 1000;
+/** How long a live change may take to reach a subscriber. */
+const LIVE_TIMEOUT = { timeout: 20_000, interval: 50 };
+const endedAt = Date.now() - 60_000;
+
+async function competitionOf(people: PersonWithProfile[]) {
+  const response = await people[0]!.client.op("CreateCompetition", {
+    input: {
+      name: `Live ${randomUUID().slice(0, 6)}`,
+      metric: "STEPS",
+      startsAt: new Date(Date.now() - HOUR).toISOString(),
+      endsAt: new Date(Date.now() + 24 * HOUR).toISOString(),
+    },
+  });
+  const competition = response.data!.createCompetition as { id: string; name: string };
+  for (const person of people) {
+    const joined = await person.client.op("JoinCompetition", { competitionId: competition.id });
+    expect(joined.errors).toBeUndefined();
+  }
+  return competition;
+}
+
+function sync(client: ApiClient, value: number) {
+  return client.op("SyncActivity", {
+    input: {
+      source: "MANUAL",
+      records: [
+        {
+          externalId: randomUUID(),
+          metric: "STEPS",
+          value,
+          startedAt: new Date(endedAt - 30 * 60_000).toISOString(),
+          endedAt: new Date(endedAt).toISOString(),
+        },
+      ],
+    },
+  });
+}
+
+/** Waits until `count` upstream subscriptions listen to the competition's board. */
+async function listening(competitionId: string, count: number) {
+  const channel = `${stack.redisPrefix}live:rank-changed:${competitionId}`;
+  await vi.waitFor(async () => {
+    const [, subscribers] = (await stack.redis.pubsub("NUMSUB", channel)) as [string, number];
+    expect(subscribers).toBeGreaterThanOrEqual(count);
+  }, LIVE_TIMEOUT);
+}
+
+type Change = { rank: number | null; previousRank: number | null; score: number | null } & Record<
+  string,
+  any
+>;
+const changes = (results: { data?: unknown }[], field: string) =>
+  results.map((result) => (result.data as Record<string, Change>)[field]!);
+
+describe("rank changes through the gateway", () => {
+  it("myRankChanged tells Alice that Bob overtook her; a watcher sees the top with profiles", async () => {
+    const alice = await registerWithProfile(stack, { displayName: "Alice" });
+    const bob = await registerWithProfile(stack, { displayName: "Bob" });
+    const watcher = await registerWithProfile(stack);
+    const competition = await competitionOf([alice, bob]);
+    await sync(alice.client, 500);
+    const aliceSocket = await WsTestClient.connect(stack.gatewayUrl, alice.accessToken);
+    const watcherSocket = await WsTestClient.connect(stack.gatewayUrl, watcher.accessToken);
+    const mine = aliceSocket.subscribe("OnMyRankChanged", { competitionId: competition.id });
+    await listening(competition.id, 1);
+    const top = watcherSocket.subscribe("OnLeaderboardRankChanged", {
+      competitionId: competition.id,
+      top: 10,
+    });
+    // One process shares one Redis subscription per channel: a change inside the top that
+    // leaves Alice's rank alone shows when the watcher is live.
+    let probes = 0;
+    await vi.waitFor(async () => {
+      probes += 1;
+      await sync(bob.client, 100);
+      expect(top.results.length).toBeGreaterThan(0);
+    }, LIVE_TIMEOUT);
+    await sync(bob.client, 900 - 100 * probes);
+    const [mineFirst] = await mine.results$(1);
+    expect(mineFirst).toEqual({
+      data: {
+        myRankChanged: {
+          competition: { id: competition.id, name: competition.name },
+          rank: 2,
+          previousRank: 1,
+          score: 500,
+        },
+      },
+    });
+    await vi.waitFor(() => {
+      expect(changes(top.results, "leaderboardRankChanged")).toEqual(
+        expect.arrayContaining([
+          {
+            competition: { id: competition.id },
+            user: { id: bob.id, profile: { displayName: "Bob" } },
+            rank: 1,
+            previousRank: 2,
+            score: 900,
+          },
+          {
+            competition: { id: competition.id },
+            user: { id: alice.id, profile: { displayName: "Alice" } },
+            rank: 2,
+            previousRank: 1,
+            score: 500,
+          },
+        ]),
+      );
+    }, LIVE_TIMEOUT);
+    // Only participants follow their own rank.
+    const notMine = watcherSocket.subscribe("OnMyRankChanged", { competitionId: competition.id });
+    const [refused] = await notMine.results$(1);
+    expect(refused!.errors?.map((error) => error.extensions?.code)).toEqual(["FORBIDDEN"]);
+    await aliceSocket.close();
+    await watcherSocket.close();
+  });
+
+  it("chains under a burst: every event's previousRank is the rank of the one before", async () => {
+    const people = await Promise.all(Array.from({ length: 8 }, () => registerWithProfile(stack)));
+    const [alice, ...others] = people as [PersonWithProfile, ...PersonWithProfile[]];
+    const competition = await competitionOf(people);
+    await sync(alice.client, 1000);
+    const socket = await WsTestClient.connect(stack.gatewayUrl, alice.accessToken);
+    const mine = socket.subscribe("OnMyRankChanged", { competitionId: competition.id });
+    await listening(competition.id, 1);
+    // Everyone else passes Alice at once, some twice.
+    await Promise.all(
+      others.flatMap((other, i) => [sync(other.client, 600 + i * 10), sync(other.client, 600)]),
+    );
+    // All seven are above her now: she ends at rank 8.
+    await vi.waitFor(() => {
+      const got = changes(mine.results, "myRankChanged");
+      expect(got.at(-1)?.rank).toBe(8);
+    }, LIVE_TIMEOUT);
+    let previous = 1;
+    for (const change of changes(mine.results, "myRankChanged")) {
+      expect(change.previousRank).toBe(previous);
+      previous = change.rank!;
+    }
+    await socket.close();
+  });
+
+  describe("a competitions restart", () => {
+    let secondGateway: RunningGateway;
+    let replica: { url: string; close(): Promise<void> };
+    beforeAll(async () => {
+      replica = await stack.startReplica("competitions");
+      secondGateway = await startGateway(stack, {
+        SUBGRAPH_COMPETITIONS_URL: `${replica.url}/graphql`,
+      });
+    });
+    afterAll(async () => {
+      await secondGateway?.close();
+      await replica?.close();
+    });
+
+    it("resumes the chain: a change made while it was down comes first, with the right previousRank", async () => {
+      const alice = await registerWithProfile(stack);
+      const bob = await registerWithProfile(stack);
+      const competition = await competitionOf([alice, bob]);
+      await sync(alice.client, 500);
+      await sync(bob.client, 100);
+      const socket = await WsTestClient.connect(stack.gatewayUrl, alice.accessToken);
+      const mine = socket.subscribe("OnMyRankChanged", { competitionId: competition.id });
+      await listening(competition.id, 1);
+      await sync(bob.client, 500);
+      await sync(alice.client, 100);
+      // 600 against 600: tied, still rank 1. Bob goes ahead: rank 2.
+      await sync(bob.client, 50);
+      expect(changes(await mine.results$(1), "myRankChanged")[0]).toMatchObject({
+        rank: 2,
+        previousRank: 1,
+      });
+      await stack.stopSubgraph("competitions");
+      try {
+        // Alice climbs back through the other gateway while her subgraph is down.
+        const aliceOnB = new ApiClient(`${secondGateway.url}/graphql`, alice.accessToken);
+        expect((await sync(aliceOnB, 1000)).errors).toBeUndefined();
+      } finally {
+        await stack.startSubgraph("competitions");
+      }
+      const [, resumed] = changes(await mine.results$(2), "myRankChanged");
+      expect(resumed).toMatchObject({ rank: 1, previousRank: 2 });
+      await listening(competition.id, 1);
+      await sync(bob.client, 5000);
+      const [, , last] = changes(await mine.results$(3), "myRankChanged");
+      expect(last).toMatchObject({ rank: 2, previousRank: 1 });
+      await socket.close();
+    });
+  });
+});
