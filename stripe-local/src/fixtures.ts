@@ -325,7 +325,9 @@ export function invoice(params: {
     automatically_finalizes_at: null,
     billing_reason: params.billingReason,
     collection_method: "charge_automatically",
-    created: now,
+    // Stripe makes a subscription's invoice when the period it bills begins: a renewal is
+    // dated at the end of the period before, after the invoice it follows.
+    created: params.periodStart,
     currency: params.currency,
     custom_fields: null,
     customer: params.customer,
