@@ -8,7 +8,6 @@ const repoRoot = path.resolve(import.meta.dirname, "../..");
 const sharedOperationsDir = path.resolve(repoRoot, "../shared/contract/operations");
 const apiSchema = buildSchema(readFileSync(path.join(repoRoot, "schema/schema.graphql"), "utf8"));
 
-
 describe("client contract", () => {
   it.runIf(existsSync(sharedOperationsDir))(
     "the repo's copy of the operations is identical to ../shared/contract",
