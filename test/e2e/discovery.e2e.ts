@@ -116,8 +116,14 @@ describe("Discover", () => {
     };
     await once(5); // the viewer's first discover also marks them active
     const forFive = await statementsFor(5);
+    const forFifty = await statementsFor(50);
     expect(forFive.discovery).toBeLessThanOrEqual(4);
-    expect(await statementsFor(50)).toEqual(forFive);
+    expect(forFifty.discovery).toBe(forFive.discovery);
+    // Profiles answers the cards from its cache or in one batched read, whatever the page size.
+    // Which of the two depends on invalidations still arriving from the people just made, so
+    // the test asks for at most one, not for the same number.
+    expect(forFive.profiles).toBeLessThanOrEqual(1);
+    expect(forFifty.profiles).toBeLessThanOrEqual(1);
   });
 });
 
