@@ -1,6 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { ApiClient, GraphQLResponse } from "@pulse/testkit/api-client";
-import { matchedPair, registerUser, registerWithProfile } from "@pulse/testkit/fixtures";
+import {
+  matchedPair,
+  PASSWORD,
+  registerUser,
+  registerWithProfile,
+  uniqueEmail,
+} from "@pulse/testkit/fixtures";
 import { startStack, type Stack } from "@pulse/testkit/stack";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -18,11 +24,18 @@ beforeAll(async () => {
           "password-reset:address",
           "reset-password:address",
           "verify-email:address",
+          "verification-mail:email",
+          "password-reset:email",
         ]),
       },
       profiles: { RATE_LIMITS: TWO_AN_HOUR(["search-users:person", "photo-upload:person"]) },
-      chat: { RATE_LIMITS: TWO_AN_HOUR(["send-message:person", "send-message:conversation"]) },
+      // A conversation takes three, so a person's third message meets their own limit first.
+      chat: { RATE_LIMITS: "send-message:person=2/3600,send-message:conversation=3/3600" },
       discovery: { RATE_LIMITS: TWO_AN_HOUR(["swipe:person"]) },
+      competitions: { RATE_LIMITS: TWO_AN_HOUR(["sync-activity:person"]) },
+      billing: {
+        RATE_LIMITS: TWO_AN_HOUR(["start-checkout:person", "pay-competition-entry:person"]),
+      },
     },
   );
 });
@@ -85,16 +98,27 @@ describe("rate limits answer RATE_LIMITED with retryAfterSeconds", () => {
     );
   });
 
-  it("sendMessage, per person and per conversation", async () => {
+  it("sendMessage, per person", async () => {
+    const { alice, conversationId } = await matchedPair(stack);
+    await thirdIsRefused(() =>
+      alice.client.op("SendMessage", {
+        input: { conversationId, body: "hi", clientMessageId: randomUUID() },
+      }),
+    );
+  });
+
+  it("sendMessage, per conversation, from both people", async () => {
     const { alice, bob, conversationId } = await matchedPair(stack);
     const send = (client: ApiClient) =>
       client.op("SendMessage", {
         input: { conversationId, body: "hi", clientMessageId: randomUUID() },
       });
-    await send(alice.client);
-    await send(bob.client);
-    // The conversation has had its two; Alice's third would be within her own two.
-    expect(outcome(await send(alice.client)).code).toBe("RATE_LIMITED");
+    const codes = [];
+    for (const client of [alice.client, alice.client, bob.client, bob.client]) {
+      codes.push(outcome(await send(client)).code);
+    }
+    // Bob's second is within his own two, but the conversation's fourth.
+    expect(codes).toEqual(["OK", "OK", "OK", "RATE_LIMITED"]);
   });
 
   it("swipe bursts, per person", async () => {
@@ -102,6 +126,50 @@ describe("rate limits answer RATE_LIMITED with retryAfterSeconds", () => {
     const targets = await Promise.all([1, 2, 3].map(() => registerUser(stack)));
     await thirdIsRefused((index) =>
       swiper.client.op("Swipe", { input: { targetUserId: targets[index]!.id, action: "PASS" } }),
+    );
+  });
+
+  it("verification mail, per target email: sign-up, delete, sign-up again", async () => {
+    const email = uniqueEmail();
+    await thirdIsRefused(async () => {
+      const response = await stack
+        .client()
+        .op("Register", { input: { email, password: PASSWORD } });
+      const token = response.data?.register?.accessToken as string | undefined;
+      if (token) await stack.client(token).op("DeleteAccount", { password: PASSWORD });
+      return response;
+    });
+    expect(await stack.prisma.mailMessage.count({ where: { recipient: email } })).toBe(2);
+  });
+
+  it("password-reset mail, per target email: answers true and mails no more", async () => {
+    const person = await registerUser(stack);
+    const answers = [];
+    // A client each, so the per-address limit stays out of the way.
+    for (let index = 0; index < 3; index += 1) {
+      answers.push((await stack.client().op("RequestPasswordReset", { email: person.email })).data);
+    }
+    expect(answers).toEqual(Array(3).fill({ requestPasswordReset: true }));
+    const resetMails = await stack.prisma.mailMessage.count({
+      where: { recipient: person.email, subject: { contains: "Reset your password" } },
+    });
+    expect(resetMails).toBe(2);
+  });
+
+  it("syncActivity, per person", async () => {
+    const person = await registerWithProfile(stack);
+    await thirdIsRefused(() =>
+      person.client.op("SyncActivity", { input: { source: "GOOGLE_FIT", records: [] } }),
+    );
+  });
+
+  it("startCheckout and payCompetitionEntry, per person", async () => {
+    const person = await registerWithProfile(stack);
+    const plans = await person.client.op("Plans");
+    const planId = plans.data!.plans[0].id as string;
+    await thirdIsRefused(() => person.client.op("StartCheckout", { planId }));
+    await thirdIsRefused(() =>
+      person.client.op("PayCompetitionEntry", { competitionId: randomUUID() }),
     );
   });
 });

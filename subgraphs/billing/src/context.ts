@@ -4,6 +4,7 @@ import type { CheckoutService } from "./checkout/checkout.service.ts";
 import { membershipLoaders } from "./membership/membership.loader.ts";
 import type { PaymentService } from "./payment/payment.service.ts";
 import type { PlanCatalog } from "./plan/plan-catalog.service.ts";
+import type { BillingRateLimits } from "./rate-limits.ts";
 
 /** Billing's long-lived services, shared by every request. */
 export interface BillingServices {
@@ -11,6 +12,8 @@ export interface BillingServices {
   plans: PlanCatalog;
   checkout: CheckoutService;
   payments: PaymentService;
+  /** Attempts per person (`limits.consume(name, key)`). */
+  limits: BillingRateLimits;
 }
 
 /** Makes a context's loaders, each on first use. */

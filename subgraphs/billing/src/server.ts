@@ -1,4 +1,4 @@
-import { type Logger, type Redis } from "@pulse/platform/server";
+import { RateLimits, type Logger, type Redis } from "@pulse/platform/server";
 import {
   closeInfrastructure,
   connectInfrastructure,
@@ -18,6 +18,7 @@ import { MembershipService } from "./membership/membership.service.ts";
 import { PaymentService } from "./payment/payment.service.ts";
 import { PlanCatalog } from "./plan/plan-catalog.service.ts";
 import { Reconciler } from "./reconcile/reconcile.service.ts";
+import { BILLING_RATE_LIMITS } from "./rate-limits.ts";
 import { buildBillingSchema } from "./schema.ts";
 import { createStripeClient } from "./stripe/stripe-client.adapter.ts";
 import { stripeWebhookRoute } from "./stripe/webhook-route.adapter.ts";
@@ -68,7 +69,8 @@ export function createBillingParts(deps: {
     logger,
   });
   const reconciler = new Reconciler({ prisma, memberships, payments, logger, redis, redisPrefix });
-  return { prisma, stripe, plans, checkout, payments, memberships, webhooks, reconciler };
+  const limits = new RateLimits(redis, redisPrefix, BILLING_RATE_LIMITS, config.RATE_LIMITS);
+  return { prisma, stripe, plans, checkout, payments, memberships, webhooks, reconciler, limits };
 }
 
 /**

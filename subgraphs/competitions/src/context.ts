@@ -11,6 +11,7 @@ import { competitionLoaders } from "./competition/competition.loader.ts";
 import type { CompetitionService } from "./competition/competition.service.ts";
 import type { LeaderboardIndex } from "./leaderboard/leaderboard-index.ts";
 import type { LeaderboardService } from "./leaderboard/leaderboard.service.ts";
+import type { CompetitionsRateLimits } from "./rate-limits.ts";
 import type { RankFeed } from "./leaderboard/rank-feed.service.ts";
 import type { RatingService } from "./rating/rating.service.ts";
 
@@ -26,6 +27,8 @@ export interface CompetitionsServices {
   ratings: RatingService;
   /** `leaderboardRankChanged` and `myRankChanged`, over the boards' live channels. */
   rankFeed: RankFeed;
+  /** Attempts per person (`limits.consume(name, key)`). */
+  limits: CompetitionsRateLimits;
 }
 
 /** Makes a context's loaders, each on first use. */

@@ -1,4 +1,4 @@
-import { type Logger } from "@pulse/platform/server";
+import { RateLimits, type Logger, type RateLimitTable } from "@pulse/platform/server";
 import {
   closeInfrastructure,
   connectInfrastructure,
@@ -23,6 +23,7 @@ import { competitionsEventHandlers } from "./events/event-handlers.ts";
 import { LeaderboardIndex } from "./leaderboard/leaderboard-index.ts";
 import { LeaderboardService } from "./leaderboard/leaderboard.service.ts";
 import { RankFeed } from "./leaderboard/rank-feed.service.ts";
+import { COMPETITIONS_RATE_LIMITS } from "./rate-limits.ts";
 import { RatingService } from "./rating/rating.service.ts";
 import { buildCompetitionsSchema } from "./schema.ts";
 
@@ -40,11 +41,13 @@ export interface CompetitionsServicesDeps {
   outbox: Outbox;
   /** The clock; tests move it. */
   now?: () => Date;
+  /** Changes to the rate limits (`RATE_LIMITS`). */
+  rateLimits?: RateLimitTable;
 }
 
 /** Competitions' services over one database pool, one Redis connection and one live pub/sub. */
 export function createCompetitionsServices(deps: CompetitionsServicesDeps): CompetitionsServices {
-  const { prisma, redis, redisPrefix, live, logger, outbox, now } = deps;
+  const { prisma, redis, redisPrefix, live, logger, outbox, now, rateLimits } = deps;
   const clock = now ? { now } : {};
   const index = new LeaderboardIndex({
     prisma,
@@ -64,6 +67,7 @@ export function createCompetitionsServices(deps: CompetitionsServicesDeps): Comp
     leaderboards: new LeaderboardService(index),
     ratings: new RatingService({ prisma, logger, ...clock }),
     rankFeed: new RankFeed({ prisma, live, index, competitions }),
+    limits: new RateLimits(redis, redisPrefix, COMPETITIONS_RATE_LIMITS, rateLimits),
   };
 }
 
@@ -78,7 +82,15 @@ export async function createCompetitionsService(
   const infra = connectInfrastructure("competitions", config, options);
   const { prisma, redis, redisPrefix, logger, outbox } = infra;
   const live = new LivePubSub(config.REDIS_URL, redisPrefix, logger);
-  const services = createCompetitionsServices({ prisma, redis, redisPrefix, live, logger, outbox });
+  const services = createCompetitionsServices({
+    prisma,
+    redis,
+    redisPrefix,
+    live,
+    logger,
+    outbox,
+    rateLimits: config.RATE_LIMITS,
+  });
 
   const subgraph = new Subgraph<CompetitionsContext>({
     infra,

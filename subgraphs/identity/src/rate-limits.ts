@@ -10,6 +10,11 @@ export const IDENTITY_RATE_LIMITS = {
   "login:address": { points: 10, durationSeconds: 60 },
   /** Sign-ups (each mails a confirmation link) from one address. */
   "register:address": { points: 5, durationSeconds: 3600 },
+  /**
+   * Confirmation mails to one inbox: only sign-ups mail one, and an email has one account at a
+   * time, but sign-up, delete, sign-up again from many addresses would flood it.
+   */
+  "verification-mail:email": { points: 3, durationSeconds: 3600 },
   /** Reset requests from one address, whether or not the email has an account. */
   "password-reset:address": { points: 10, durationSeconds: 3600 },
   /** Reset mails to one inbox; past it, requests still answer true and send nothing. */

@@ -11,14 +11,13 @@ export class CheckoutResolver {
     description:
       "Starts a Stripe Checkout session for a premium plan. The membership starts when Stripe's webhook confirms the payment. NOT_FOUND: unknown plan; CONFLICT: already a member of that plan.",
   })
-  startCheckout(
+  async startCheckout(
     @Arg("planId", () => ID, { description: "The plan to subscribe to." }) planId: string,
     @Ctx() ctx: BillingContext,
   ): Promise<CheckoutSession> {
-    return ctx.checkout.startCheckout(
-      requireViewer(ctx).id,
-      parseInput(planIdInput, planId, "planId"),
-    );
+    const viewer = requireViewer(ctx);
+    await ctx.limits.consume("start-checkout:person", viewer.id);
+    return ctx.checkout.startCheckout(viewer.id, parseInput(planIdInput, planId, "planId"));
   }
 
   @Mutation(() => BillingPortalSession, {
@@ -33,13 +32,15 @@ export class CheckoutResolver {
     description:
       "Starts a Stripe Checkout session for a competition's entry fee (the fee competitions set). The entry is paid when Stripe's webhook confirms it. NOT_FOUND: unknown competition; BAD_USER_INPUT: free or finished; CONFLICT: already paid.",
   })
-  payCompetitionEntry(
+  async payCompetitionEntry(
     @Arg("competitionId", () => ID, { description: "The competition to pay the entry of." })
     competitionId: string,
     @Ctx() ctx: BillingContext,
   ): Promise<CheckoutSession> {
+    const viewer = requireViewer(ctx);
+    await ctx.limits.consume("pay-competition-entry:person", viewer.id);
     return ctx.checkout.payCompetitionEntry(
-      requireViewer(ctx).id,
+      viewer.id,
       parseInput(competitionIdInput, competitionId, "competitionId"),
     );
   }

@@ -11,11 +11,13 @@ export class ActivityResolver {
     description:
       "Stores activity records (at most 500) in one transaction: each counts toward every joined ACTIVE competition with its metric whose window contains it. Sending a record again is a duplicate; with another value it replaces the earlier one.",
   })
-  syncActivity(
+  async syncActivity(
     @Arg("input", () => SyncActivityInput, { description: "The records." })
     input: SyncActivityInput,
     @Ctx() ctx: CompetitionsContext,
   ): Promise<SyncResult> {
-    return ctx.activity.sync(requireViewer(ctx), input);
+    const viewer = requireViewer(ctx);
+    await ctx.limits.consume("sync-activity:person", viewer.id);
+    return ctx.activity.sync(viewer, input);
   }
 }

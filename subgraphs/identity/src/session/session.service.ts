@@ -53,6 +53,7 @@ export class SessionService {
   async register(rawEmail: string, password: string, requestId: string): Promise<SessionPayload> {
     const email = normalizeEmail(rawEmail, "input.email");
     assertPasswordPolicy(password, "input.password");
+    await this.deps.limits.consume("verification-mail:email", email);
     const passwordHash = await hashPassword(password);
     try {
       const { account, refreshToken, verificationToken } = await this.deps.prisma.$transaction(
