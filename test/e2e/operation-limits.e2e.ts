@@ -50,6 +50,7 @@ describe("client mistakes are answered 400 with BAD_USER_INPUT, never 500", () =
       { query: aliases(300, `searchUsers(query: "a", first: 100) { id }`) },
     ],
     ["500 aliases of a person's photos", { query: aliases(500, `user(id: "x") { id }`) }],
+    ["a subscription over HTTP", { query: "subscription { matchCreated { id } }" }],
   ])("%s", async (_case, body) => {
     const response = await post(body);
     expect(response.status).toBe(400);
@@ -83,6 +84,26 @@ describe("client mistakes are answered 400 with BAD_USER_INPUT, never 500", () =
       code: "BAD_USER_INPUT",
       field: "input.displayName",
     });
+  });
+});
+
+describe("a body over 1 MiB", () => {
+  it("is answered 413 each time on one keep-alive connection, never a reset socket", async () => {
+    const body = JSON.stringify({
+      query: "{ me { id } }",
+      variables: { x: "x".repeat(1_300_000) },
+    });
+    const statuses = [];
+    for (let attempt = 0; attempt < 4; attempt += 1) {
+      const response = await fetch(`${stack.gatewayUrl}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body,
+      });
+      statuses.push(response.status);
+      await response.arrayBuffer();
+    }
+    expect(statuses).toEqual([413, 413, 413, 413]);
   });
 });
 

@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin } from "@apollo/server";
-import { GraphQLError } from "graphql";
+import { ErrorCode } from "@pulse/platform/server";
+import { GraphQLError, OperationTypeNode } from "graphql";
 import { checkRequest, selectOperation, type OperationLimits } from "./operation-limits.ts";
 import type { TrustedDocuments } from "./trusted-documents.ts";
 
@@ -13,7 +14,8 @@ function asBadRequest(error: GraphQLError): GraphQLError {
 /**
  * Refuses documents outside the trusted documents (when enforced), then checks what can only be
  * checked once a request's operation and variables are known: that the
- * document names one operation it has (Apollo would hand the gateway none: a 500), the
+ * document names one operation it has (Apollo would hand the gateway none: a 500), that it is
+ * no subscription (served over graphql-ws only; the gateway's executor would fail: a 500), the
  * operation's cost, and NUL characters. Fails the request with BAD_USER_INPUT and HTTP 400
  * before any subgraph is called.
  */
@@ -31,6 +33,13 @@ export function operationLimitsPlugin<Context extends object>(
           if (untrusted) throw untrusted;
           const operation = selectOperation(document, request.operationName);
           if (operation instanceof Error) throw asBadRequest(operation);
+          if (operation.operation === OperationTypeNode.SUBSCRIPTION) {
+            throw asBadRequest(
+              new GraphQLError("Subscriptions are served over graphql-ws on this same path", {
+                extensions: { code: ErrorCode.BAD_USER_INPUT },
+              }),
+            );
+          }
           const error = checkRequest(schema, document, operation, request.variables, limits);
           if (error) throw asBadRequest(error);
         },

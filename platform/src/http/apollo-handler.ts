@@ -30,7 +30,7 @@ export function apolloRequestHandler<Context extends BaseContext>(
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const body = await readJsonBody(req);
     if (body === tooLarge) {
-      res.writeHead(413, { "content-type": "application/json" });
+      res.writeHead(413, { "content-type": "application/json", connection: "close" });
       res.end(
         JSON.stringify({
           errors: [{ message: "Request body too large", extensions: { code: "BAD_USER_INPUT" } }],
@@ -62,14 +62,9 @@ const tooLarge = Symbol("tooLarge");
 
 async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   if (req.method !== "POST") return undefined;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) return tooLarge;
-    chunks.push(chunk);
-  }
-  const text = Buffer.concat(chunks).toString("utf8");
+  const bytes = await readBody(req);
+  if (bytes === tooLarge) return tooLarge;
+  const text = bytes.toString("utf8");
   if (!(req.headers["content-type"] ?? "").includes("application/json")) return text;
   try {
     return text ? JSON.parse(text) : undefined;
@@ -77,4 +72,29 @@ async function readJsonBody(req: IncomingMessage): Promise<unknown> {
     // Apollo answers an unparsable body with a 400 of its own.
     return text;
   }
+}
+
+/**
+ * The body, or `tooLarge` past MAX_BODY_BYTES. Past the limit the rest is read and dropped
+ * rather than the stream destroyed: destroying it resets the socket, and the client would get
+ * ECONNRESET instead of the 413 (the 413 closes the connection).
+ */
+function readBody(req: IncomingMessage): Promise<Buffer | typeof tooLarge> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) {
+        chunks.push(chunk);
+        return;
+      }
+      req.off("data", onData);
+      req.resume();
+      resolve(tooLarge);
+    };
+    req.on("data", onData);
+    req.once("end", () => resolve(Buffer.concat(chunks)));
+    req.once("error", reject);
+  });
 }
