@@ -14,6 +14,7 @@ import {
   registerUser,
   registerWithProfile,
   uniqueUsername,
+  uploadPhoto,
   type RegisteredUser,
 } from "@pulse/testkit/fixtures";
 import { startStack, type Stack } from "@pulse/testkit/stack";
@@ -60,38 +61,9 @@ function jpegWithGps(width = 1600, height = 1200): Promise<Buffer> {
     .toBuffer();
 }
 
-interface Upload {
-  photoId: string;
-  uploadUrl: string;
-  uploadMethod: string;
-  uploadFields: { name: string; value: string }[];
-  expiresAt: string;
-}
-
-/** Requests an upload and sends `bytes` to it as the apps do (multipart POST, file last). */
-async function upload(
-  user: RegisteredUser,
-  bytes: Buffer,
-  declared: { contentType?: string; byteSize?: number } = {},
-): Promise<Upload> {
-  const contentType = declared.contentType ?? "image/jpeg";
-  const response = await user.client.op("RequestPhotoUpload", {
-    input: { contentType, byteSize: declared.byteSize ?? bytes.length },
-  });
-  expect(response.errors).toBeUndefined();
-  const grant = response.data!.requestPhotoUpload as Upload;
-  expect(grant.uploadMethod).toBe("POST");
-  const form = new FormData();
-  for (const { name, value } of grant.uploadFields) form.append(name, value);
-  form.append("file", new Blob([new Uint8Array(bytes)], { type: contentType }));
-  const sent = await fetch(grant.uploadUrl, { method: "POST", body: form });
-  expect(sent.status, await sent.text()).toBeLessThan(300);
-  return grant;
-}
-
 /** Uploads and confirms a photo; returns it as `ConfirmPhotoUpload` answered. */
 async function addPhoto(user: RegisteredUser): Promise<Record<string, any>> {
-  const { photoId } = await upload(user, await jpegWithGps(400, 300));
+  const { photoId } = await uploadPhoto(user, await jpegWithGps(400, 300));
   const confirmed = await user.client.op("ConfirmPhotoUpload", { photoId });
   expect(confirmed.errors).toBeUndefined();
   return confirmed.data!.confirmPhotoUpload;
@@ -479,7 +451,7 @@ describe("photos", () => {
     const user = await registerWithProfile(stack);
     const original = await jpegWithGps();
     expect((await sharp(original).metadata()).exif).toBeDefined();
-    const grant = await upload(user, original);
+    const grant = await uploadPhoto(user, original);
     expect(Date.parse(grant.expiresAt)).toBeGreaterThan(Date.now());
     expect(grant.uploadFields.map((field) => field.name)).toContain("Policy");
 
@@ -525,7 +497,7 @@ describe("photos", () => {
 
   it("rejects a non-image sent as image/jpeg and shows nothing", async () => {
     const user = await registerWithProfile(stack);
-    const grant = await upload(user, Buffer.from("#!/bin/sh\necho not a photo\n".repeat(20)));
+    const grant = await uploadPhoto(user, Buffer.from("#!/bin/sh\necho not a photo\n".repeat(20)));
     const response = await user.client.op("ConfirmPhotoUpload", { photoId: grant.photoId });
     expect(errorOf(response)).toMatchObject({ code: "BAD_USER_INPUT", field: "photoId" });
     expect((await user.client.op("MyProfile")).data!.me.profile.photos).toEqual([]);
@@ -536,7 +508,7 @@ describe("photos", () => {
   it("rejects a truncated JPEG whose header looks fine", async () => {
     const user = await registerWithProfile(stack);
     const whole = await jpegWithGps(300, 300);
-    const grant = await upload(user, whole.subarray(0, Math.floor(whole.length / 3)));
+    const grant = await uploadPhoto(user, whole.subarray(0, Math.floor(whole.length / 3)));
     const response = await user.client.op("ConfirmPhotoUpload", { photoId: grant.photoId });
     expect(errorOf(response)).toMatchObject({ code: "BAD_USER_INPUT", field: "photoId" });
     expect(await stack.prisma.photo.count({ where: { userId: user.id } })).toBe(0);
@@ -546,7 +518,7 @@ describe("photos", () => {
     const user = await registerWithProfile(stack);
     const bytes = await jpegWithGps(200, 200);
     // s3rver ignores the policy's content-length-range, as some S3s do: confirm checks itself.
-    const grant = await upload(user, bytes, { byteSize: 100 });
+    const grant = await uploadPhoto(user, bytes, { byteSize: 100 });
     const response = await user.client.op("ConfirmPhotoUpload", { photoId: grant.photoId });
     expect(errorOf(response)).toMatchObject({ code: "BAD_USER_INPUT", field: "photoId" });
     expect((await user.client.op("MyProfile")).data!.me.profile.photos).toEqual([]);

@@ -44,6 +44,36 @@ export async function registerUser(
   };
 }
 
+/** A photo upload as `RequestPhotoUpload` grants it. */
+export interface PhotoUpload {
+  photoId: string;
+  uploadUrl: string;
+  uploadMethod: string;
+  uploadFields: { name: string; value: string }[];
+  expiresAt: string;
+}
+
+/** Requests an upload and sends `bytes` to it as the apps do (multipart POST, file last). */
+export async function uploadPhoto(
+  user: Pick<RegisteredUser, "client">,
+  bytes: Buffer,
+  declared: { contentType?: string; byteSize?: number } = {},
+): Promise<PhotoUpload> {
+  const contentType = declared.contentType ?? "image/jpeg";
+  const response = await user.client.op("RequestPhotoUpload", {
+    input: { contentType, byteSize: declared.byteSize ?? bytes.length },
+  });
+  expect(response.errors).toBeUndefined();
+  const grant = response.data!.requestPhotoUpload as PhotoUpload;
+  expect(grant.uploadMethod).toBe("POST");
+  const form = new FormData();
+  for (const { name, value } of grant.uploadFields) form.append(name, value);
+  form.append("file", new Blob([new Uint8Array(bytes)], { type: contentType }));
+  const sent = await fetch(grant.uploadUrl, { method: "POST", body: form });
+  expect(sent.status, await sent.text()).toBeLessThan(300);
+  return grant;
+}
+
 /** The token in the newest email to `email` whose subject contains `subject`. */
 export async function mailedToken(stack: Stack, email: string, subject: string): Promise<string> {
   const message = await stack.prisma.mailMessage.findFirstOrThrow({
