@@ -127,6 +127,22 @@ describe("graphql-ws subscribe frames pass the same limits", () => {
     expect(fine.results).toEqual([]);
   });
 
+  it("answers variables of the wrong type with BAD_USER_INPUT, before any subgraph", async () => {
+    const user = await registerUser(stack);
+    const socket = await WsTestClient.connect(stack.gatewayUrl, user.accessToken);
+    const refused = socket.subscribe("OnLeaderboardRankChanged", {
+      competitionId: null,
+      top: 1e21,
+    });
+    expect(await refused.end()).toMatchObject({
+      errors: [
+        { extensions: { code: "BAD_USER_INPUT" } },
+        { extensions: { code: "BAD_USER_INPUT" } },
+      ],
+    });
+    await socket.close();
+  });
+
   it("closes a socket whose frame is larger than an HTTP body may be (1009)", async () => {
     const user = await registerUser(stack);
     const socket = await WsTestClient.connect(stack.gatewayUrl, user.accessToken);

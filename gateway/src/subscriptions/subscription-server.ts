@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, Server } from "node:http";
 import {
+  getVariableValues,
   type GraphQLError,
   type FormattedExecutionResult,
   type GraphQLFormattedError,
@@ -27,7 +28,7 @@ import { EventExecutor, type SubgraphServiceFactory } from "./event-executor.ts"
 import type { SharedFetches } from "./shared-fetches.ts";
 import { FederatedSubscription } from "./federated-subscription.ts";
 import type { SocketQuota } from "./socket-quota.ts";
-import { SupergraphPlans, type SubscriptionPlan } from "./supergraph-plans.ts";
+import { asBadInput, SupergraphPlans, type SubscriptionPlan } from "./supergraph-plans.ts";
 import { UpstreamConnections } from "./upstream.ts";
 
 /** Close codes the gateway's sockets end with, besides graphql-ws's own. */
@@ -205,6 +206,14 @@ export class SubscriptionServer {
             payload.variables ?? undefined,
           );
           if (refused) return [refused];
+          // Apollo coerces an HTTP request's variables; nothing would coerce a subscription's
+          // before its subgraph, which would fail on a wrong type: the client's mistake.
+          const coerced = getVariableValues(
+            plans.apiSchema,
+            plan.operationContext.operation.variableDefinitions ?? [],
+            payload.variables ?? {},
+          );
+          if (coerced.errors) return coerced.errors.map(asBadInput);
           state.starting += 1;
           const context: PlannedSubscription = {
             state,

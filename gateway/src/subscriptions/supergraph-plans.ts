@@ -115,8 +115,8 @@ export class SupergraphPlans {
   }
 }
 
-/** A syntax or validation error, with the contract's code for a malformed request. */
-function asBadInput(error: GraphQLError): GraphQLError {
+/** A syntax, validation or variable error, with the contract's code for a malformed request. */
+export function asBadInput(error: GraphQLError): GraphQLError {
   return new GraphQLError(error.message, {
     ...(error.nodes ? { nodes: error.nodes } : {}),
     extensions: { code: ErrorCode.BAD_USER_INPUT },
