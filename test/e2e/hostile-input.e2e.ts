@@ -2,8 +2,11 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import fc from "fast-check";
 import { buildSchema, Kind, parse, type OperationDefinitionNode } from "graphql";
+import { eventually } from "@pulse/testkit/eventually";
 import { registerWithProfile } from "@pulse/testkit/fixtures";
+import { untilListening } from "@pulse/testkit/live";
 import { startStack, type Stack } from "@pulse/testkit/stack";
+import { WsTestClient } from "@pulse/testkit/ws-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadContractOperations } from "../../scripts/lib/contract-operations.ts";
 import { hostileJson, hostileVariables } from "../fuzz/hostile-variables.ts";
@@ -51,8 +54,15 @@ function errorLogs() {
   );
 }
 
-describe.each(["anonymous", "signed in"])("hostile variables, %s", (viewer) => {
-  it.each(operations.map((operation) => [operation.name, operation] as const))(
+const overHttp = operations.filter(
+  (operation) => operation.definition.operation !== "subscription",
+);
+const overWebSocket = operations.filter(
+  (operation) => operation.definition.operation === "subscription",
+);
+
+describe.each(["anonymous", "signed in"])("hostile variables over HTTP, %s", (viewer) => {
+  it.each(overHttp.map((operation) => [operation.name, operation] as const))(
     "%s answers a client error, never a server error",
     async (_name, operation) => {
       // A person of their own per operation: LogoutEverywhere must not sign out the others.
@@ -66,6 +76,91 @@ describe.each(["anonymous", "signed in"])("hostile variables, %s", (viewer) => {
         }),
         { seed: SEED, numRuns: RUNS_PER_OPERATION, endOnFailure: true },
       );
+      expect(errorLogs()).toEqual([]);
+    },
+  );
+});
+
+/**
+ * The live channel an accepted subscription listens on: its person's, or its competition's. A
+ * subscription that neither ends nor listens within the test kit's patience fails the test.
+ */
+function liveChannel(name: string, personId: string, variables: Record<string, unknown>) {
+  if (name === "OnMessageAdded") return ["message-added", personId] as const;
+  if (name === "OnMatchCreated") return ["match-created", personId] as const;
+  return ["rank-changed", String(variables.competitionId)] as const;
+}
+
+async function listeners(topic: string, key: string): Promise<number> {
+  const channel = `${stack.redisPrefix}live:${topic}:${key}`;
+  const [, count] = (await stack.redis.pubsub("NUMSUB", channel)) as [string, number];
+  return count;
+}
+
+/** A graphql-ws socket, opened again whenever the gateway closed the last one. */
+function reopeningSocket(token: string | undefined) {
+  let current: { socket: WsTestClient; closed: Promise<number> } | undefined;
+  let isClosed = false;
+  return {
+    async get() {
+      if (!current || isClosed) {
+        const socket = await WsTestClient.connect(stack.gatewayUrl, token);
+        isClosed = false;
+        current = {
+          socket,
+          closed: socket.closed.then(({ code }) => {
+            isClosed = true;
+            return code;
+          }),
+        };
+      }
+      return current;
+    },
+    close: () => current?.socket.close(),
+  };
+}
+
+describe.each(["anonymous", "signed in"])("hostile variables over graphql-ws, %s", (viewer) => {
+  it.each(overWebSocket.map((operation) => [operation.name, operation] as const))(
+    "%s ends with a client error, or runs",
+    async (_name, operation) => {
+      const person = viewer === "signed in" ? await registerWithProfile(stack) : undefined;
+      const sockets = reopeningSocket(person?.accessToken);
+      try {
+        await fc.assert(
+          fc.asyncProperty(hostileVariables(schema, operation.definition), async (variables) => {
+            const { socket, closed } = await sockets.get();
+            const subscription = socket.subscribeWithPayload(
+              hostileJson({ query: operation.text, operationName: operation.name, variables }),
+            );
+            const [topic, key] = liveChannel(operation.name, person?.id ?? "", variables);
+            const outcome = await Promise.race([
+              subscription.end(),
+              untilListening(stack, topic, key).then(() => "listening" as const),
+              closed,
+            ]);
+            if (outcome === "listening") {
+              // Accepted: end it, and wait until its channel is quiet again for the next case.
+              subscription.unsubscribe();
+              await eventually(async () => expect(await listeners(topic, key)).toBe(0));
+              return;
+            }
+            // An anonymous socket asking what needs a signed-in person is closed (contract).
+            if (typeof outcome === "number") {
+              expect(outcome).toBe(4401);
+              return;
+            }
+            const errors = outcome.errors ?? subscription.results[0]?.errors ?? [];
+            expect(
+              errors.map((error) => error.extensions?.code),
+              JSON.stringify(errors),
+            ).not.toContain("INTERNAL_SERVER_ERROR");
+          }),
+          { seed: SEED, numRuns: RUNS_PER_OPERATION, endOnFailure: true },
+        );
+      } finally {
+        await sockets.close();
+      }
       expect(errorLogs()).toEqual([]);
     },
   );

@@ -88,27 +88,30 @@ export class WsTestClient {
   ): TestSubscription {
     const text = query ?? operations.get(name);
     if (!text) throw new Error(`no contract operation named ${name}`);
+    return this.subscribeWithPayload(
+      JSON.stringify({
+        query: text,
+        variables,
+        ...(query ? {} : { operationName: name }),
+        ...(extensions ? { extensions } : {}),
+      }),
+    );
+  }
+
+  /**
+   * Subscribes with a `subscribe` payload written by the caller as JSON text, for what
+   * JSON.stringify cannot write (a number such as `1e400`).
+   */
+  subscribeWithPayload(payload: string): TestSubscription {
     const id = String(++this.nextId);
     const subscription = new TestSubscription(() =>
       this.socket.send(JSON.stringify({ id, type: "complete" })),
     );
     this.subscriptions.set(id, subscription);
-    this.socket.send(
-      JSON.stringify({
-        id,
-        type: "subscribe",
-        payload: {
-          query: text,
-          variables,
-          ...(query ? {} : { operationName: name }),
-          ...(extensions ? { extensions } : {}),
-        },
-      }),
-    );
+    this.socket.send(`{"id":${JSON.stringify(id)},"type":"subscribe","payload":${payload}}`);
     return subscription;
   }
 
-  /** Stops reading from the socket, like a client on a stalled network. */
   pause(): void {
     this.socket.pause();
   }
