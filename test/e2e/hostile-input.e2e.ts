@@ -3,7 +3,7 @@ import path from "node:path";
 import fc from "fast-check";
 import { buildSchema, Kind, parse, type OperationDefinitionNode } from "graphql";
 import { eventually } from "@pulse/testkit/eventually";
-import { registerWithProfile } from "@pulse/testkit/fixtures";
+import { matchedPair, registerWithProfile } from "@pulse/testkit/fixtures";
 import { untilListening } from "@pulse/testkit/live";
 import { startStack, type Stack } from "@pulse/testkit/stack";
 import { WsTestClient } from "@pulse/testkit/ws-client";
@@ -28,8 +28,32 @@ const operations = [...loadContractOperations()].map(([name, text]) => {
 });
 
 let stack: Stack;
+/** Ids of real things (people, a match, its conversation, a competition, a photo, plans). */
+let knownIds: string[];
 beforeAll(async () => {
   stack = await startStack();
+  const { alice, bob, matchId, conversationId } = await matchedPair(stack);
+  const competition = await alice.client.op("CreateCompetition", {
+    input: {
+      name: "Fuzzed steps",
+      metric: "STEPS",
+      startsAt: new Date(Date.now() - 60_000).toISOString(),
+      endsAt: new Date(Date.now() + 86_400_000).toISOString(),
+    },
+  });
+  const photo = await alice.client.op("RequestPhotoUpload", {
+    input: { contentType: "image/jpeg", byteSize: 1000 },
+  });
+  const plans = await alice.client.op("Plans");
+  knownIds = [
+    alice.id,
+    bob.id,
+    matchId,
+    conversationId,
+    competition.data!.createCompetition.id as string,
+    photo.data!.requestPhotoUpload.photoId as string,
+    ...plans.data!.plans.map((plan: { id: string }) => plan.id),
+  ];
 });
 afterAll(() => stack?.close());
 
@@ -69,11 +93,14 @@ describe.each(["anonymous", "signed in"])("hostile variables over HTTP, %s", (vi
       const token =
         viewer === "signed in" ? (await registerWithProfile(stack)).accessToken : undefined;
       await fc.assert(
-        fc.asyncProperty(hostileVariables(schema, operation.definition), async (variables) => {
-          const { status, codes } = await post(operation.text, operation.name, variables, token);
-          expect(status).toBeLessThan(500);
-          expect(codes).not.toContain("INTERNAL_SERVER_ERROR");
-        }),
+        fc.asyncProperty(
+          hostileVariables(schema, operation.definition, knownIds),
+          async (variables) => {
+            const { status, codes } = await post(operation.text, operation.name, variables, token);
+            expect(status).toBeLessThan(500);
+            expect(codes).not.toContain("INTERNAL_SERVER_ERROR");
+          },
+        ),
         { seed: SEED, numRuns: RUNS_PER_OPERATION, endOnFailure: true },
       );
       expect(errorLogs()).toEqual([]);
@@ -128,34 +155,37 @@ describe.each(["anonymous", "signed in"])("hostile variables over graphql-ws, %s
       const sockets = reopeningSocket(person?.accessToken);
       try {
         await fc.assert(
-          fc.asyncProperty(hostileVariables(schema, operation.definition), async (variables) => {
-            const { socket, closed } = await sockets.get();
-            const subscription = socket.subscribeWithPayload(
-              hostileJson({ query: operation.text, operationName: operation.name, variables }),
-            );
-            const [topic, key] = liveChannel(operation.name, person?.id ?? "", variables);
-            const outcome = await Promise.race([
-              subscription.end(),
-              untilListening(stack, topic, key).then(() => "listening" as const),
-              closed,
-            ]);
-            if (outcome === "listening") {
-              // Accepted: end it, and wait until its channel is quiet again for the next case.
-              subscription.unsubscribe();
-              await eventually(async () => expect(await listeners(topic, key)).toBe(0));
-              return;
-            }
-            // An anonymous socket asking what needs a signed-in person is closed (contract).
-            if (typeof outcome === "number") {
-              expect(outcome).toBe(4401);
-              return;
-            }
-            const errors = outcome.errors ?? subscription.results[0]?.errors ?? [];
-            expect(
-              errors.map((error) => error.extensions?.code),
-              JSON.stringify(errors),
-            ).not.toContain("INTERNAL_SERVER_ERROR");
-          }),
+          fc.asyncProperty(
+            hostileVariables(schema, operation.definition, knownIds),
+            async (variables) => {
+              const { socket, closed } = await sockets.get();
+              const subscription = socket.subscribeWithPayload(
+                hostileJson({ query: operation.text, operationName: operation.name, variables }),
+              );
+              const [topic, key] = liveChannel(operation.name, person?.id ?? "", variables);
+              const outcome = await Promise.race([
+                subscription.end(),
+                untilListening(stack, topic, key).then(() => "listening" as const),
+                closed,
+              ]);
+              if (outcome === "listening") {
+                // Accepted: end it, and wait until its channel is quiet again for the next case.
+                subscription.unsubscribe();
+                await eventually(async () => expect(await listeners(topic, key)).toBe(0));
+                return;
+              }
+              // An anonymous socket asking what needs a signed-in person is closed (contract).
+              if (typeof outcome === "number") {
+                expect(outcome).toBe(4401);
+                return;
+              }
+              const errors = outcome.errors ?? subscription.results[0]?.errors ?? [];
+              expect(
+                errors.map((error) => error.extensions?.code),
+                JSON.stringify(errors),
+              ).not.toContain("INTERNAL_SERVER_ERROR");
+            },
+          ),
           { seed: SEED, numRuns: RUNS_PER_OPERATION, endOnFailure: true },
         );
       } finally {

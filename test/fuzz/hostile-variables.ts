@@ -105,10 +105,16 @@ const garbage: fc.Arbitrary<unknown> = fc.oneof(
 );
 
 /** A value for a scalar: mostly of its type (to get past coercion and reach the resolvers), some garbage. */
-function scalarValue(name: string): fc.Arbitrary<unknown> {
+function scalarValue(name: string, knownIds: readonly string[]): fc.Arbitrary<unknown> {
+  const ids = fc.oneof(fc.uuid(), strings, fc.integer());
   const typed: Record<string, fc.Arbitrary<unknown>> = {
     String: strings,
-    ID: fc.oneof(fc.uuid(), strings, fc.integer()),
+    ID: knownIds.length
+      ? fc.oneof(
+          { weight: 2, arbitrary: fc.constantFrom(...knownIds) },
+          { weight: 1, arbitrary: ids },
+        )
+      : ids,
     Int: numbers,
     Float: numbers,
     Boolean: fc.boolean(),
@@ -125,15 +131,19 @@ function scalarValue(name: string): fc.Arbitrary<unknown> {
  * Hostile values of a GraphQL input type: of the right shape with wrong contents, of the wrong
  * shape, null where null is refused, fields missing or unknown, lists empty, single or huge.
  */
-export function hostileValue(type: GraphQLInputType, depth = 0): fc.Arbitrary<unknown> {
+export function hostileValue(
+  type: GraphQLInputType,
+  knownIds: readonly string[] = [],
+  depth = 0,
+): fc.Arbitrary<unknown> {
   if (isNonNullType(type)) {
     return fc.oneof(
-      { weight: 9, arbitrary: hostileValue(type.ofType, depth) },
+      { weight: 9, arbitrary: hostileValue(type.ofType, knownIds, depth) },
       { weight: 1, arbitrary: fc.constant(null) },
     );
   }
   if (isListType(type)) {
-    const item = hostileValue(type.ofType, depth + 1);
+    const item = hostileValue(type.ofType, knownIds, depth + 1);
     return fc.oneof(
       { weight: 6, arbitrary: fc.array(item, { maxLength: 5 }) },
       { weight: 1, arbitrary: item },
@@ -151,7 +161,7 @@ export function hostileValue(type: GraphQLInputType, depth = 0): fc.Arbitrary<un
   }
   if (isScalarType(type))
     return fc.oneof(
-      { weight: 9, arbitrary: scalarValue(type.name) },
+      { weight: 9, arbitrary: scalarValue(type.name, knownIds) },
       { weight: 1, arbitrary: fc.constant(null) },
     );
   if (isInputObjectType(type)) {
@@ -159,7 +169,7 @@ export function hostileValue(type: GraphQLInputType, depth = 0): fc.Arbitrary<un
     const fields = Object.fromEntries(
       Object.values(type.getFields()).map((field) => [
         field.name,
-        hostileValue(field.type, depth + 1),
+        hostileValue(field.type, knownIds, depth + 1),
       ]),
     );
     const record = fc.record(fields, { requiredKeys: [] });
@@ -177,16 +187,21 @@ export function hostileValue(type: GraphQLInputType, depth = 0): fc.Arbitrary<un
   return garbage;
 }
 
-/** Hostile variables of an operation: each variable hostile, any of them missing. */
+/**
+ * Hostile variables of an operation: each variable hostile, any of them missing. IDs are drawn
+ * from `knownIds` (real people, conversations, competitions) two times in three, so cases reach
+ * past "not found" into the checks of whose a thing is.
+ */
 export function hostileVariables(
   schema: GraphQLSchema,
   operation: OperationDefinitionNode,
+  knownIds: readonly string[] = [],
 ): fc.Arbitrary<Record<string, unknown>> {
   const variables = Object.fromEntries(
     (operation.variableDefinitions ?? []).map((definition) => {
       const type = typeFromAST(schema, definition.type) as GraphQLInputType | undefined;
       if (!type) throw new Error(`unknown type of $${definition.variable.name.value}`);
-      return [definition.variable.name.value, hostileValue(type)];
+      return [definition.variable.name.value, hostileValue(type, knownIds)];
     }),
   );
   return fc.record(variables, { requiredKeys: [] });
