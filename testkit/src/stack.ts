@@ -41,6 +41,8 @@ export interface Stack {
   statements: Record<string, StatementCounter>;
   /** Each subgraph's log lines (info and above), parsed, by name. */
   logs: Record<string, Record<string, unknown>[]>;
+  /** The gateway's log lines (info and above), parsed. */
+  gatewayLogs: Record<string, unknown>[];
   /** For assertions on stored state, in any subgraph's tables. */
   prisma: PrismaClient;
   redis: Redis;
@@ -182,6 +184,7 @@ export async function startStack(
     urls,
     statements,
     logs,
+    gatewayLogs: gateway.logs,
     prisma,
     redis,
     redisPrefix,
