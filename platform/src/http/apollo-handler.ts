@@ -74,10 +74,13 @@ async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   }
 }
 
+/** Past the body limit, how much more is read and dropped before the socket is cut. */
+const MAX_DROPPED_BYTES = 8 * MAX_BODY_BYTES;
+
 /**
  * The body, or `tooLarge` past MAX_BODY_BYTES. Past the limit the rest is read and dropped
- * rather than the stream destroyed: destroying it resets the socket, and the client would get
- * ECONNRESET instead of the 413 (the 413 closes the connection).
+ * (up to MAX_DROPPED_BYTES) rather than the stream destroyed: destroying it resets the socket,
+ * and the client would get ECONNRESET instead of the 413 (the 413 closes the connection).
  */
 function readBody(req: IncomingMessage): Promise<Buffer | typeof tooLarge> {
   return new Promise((resolve, reject) => {
@@ -90,7 +93,11 @@ function readBody(req: IncomingMessage): Promise<Buffer | typeof tooLarge> {
         return;
       }
       req.off("data", onData);
-      req.resume();
+      let dropped = 0;
+      req.on("data", (rest: Buffer) => {
+        dropped += rest.length;
+        if (dropped > MAX_DROPPED_BYTES) req.destroy();
+      });
       resolve(tooLarge);
     };
     req.on("data", onData);
