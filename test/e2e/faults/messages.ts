@@ -1,0 +1,49 @@
+import { randomUUID } from "node:crypto";
+import type { MatchedPair } from "@pulse/testkit/fixtures";
+import type { TestSubscription } from "@pulse/testkit/ws-client";
+import type { Operation } from "./load.ts";
+import { endingOf } from "./load.ts";
+
+/**
+ * Bob's messages to Alice under load, as a careful client sends them: each with a key of its own,
+ * retried with the same key until it is stored, so a message is stored once whatever failed.
+ * Keeps which messages the API acknowledged, to compare with what a subscriber received.
+ */
+export class MessageLedger {
+  /** Message ids the API answered with, in order. */
+  readonly acknowledged: string[] = [];
+  private pendingKey = randomUUID();
+  private sent = 0;
+
+  constructor(private readonly pair: Pick<MatchedPair, "bob" | "conversationId">) {}
+
+  /** Sends the pending message (again, if the last attempt failed). */
+  readonly send: Operation = async () => {
+    const response = await this.pair.bob.client.op("SendMessage", {
+      input: {
+        conversationId: this.pair.conversationId,
+        body: `message ${this.sent}`,
+        clientMessageId: this.pendingKey,
+      },
+    });
+    if (endingOf(response) === "ok") {
+      this.acknowledged.push((response.data as { sendMessage: { id: string } }).sendMessage.id);
+      this.sent += 1;
+      this.pendingKey = randomUUID();
+    }
+    return response;
+  };
+
+  /** What `subscription` got against what was acknowledged: lost and duplicated messages. */
+  compare(subscription: TestSubscription): { received: number; lost: number; duplicated: number } {
+    const received = subscription.results.map(
+      (result) => (result.data as { messageAdded: { id: string } }).messageAdded.id,
+    );
+    const distinct = new Set(received);
+    return {
+      received: received.length,
+      lost: this.acknowledged.filter((id) => !distinct.has(id)).length,
+      duplicated: received.length - distinct.size,
+    };
+  }
+}
