@@ -74,6 +74,11 @@ describe("error formatting", () => {
       }),
     });
     expect(format({ message: refused.message, path: ["login"] }, refused)).toEqual(unavailable);
+    const unreachable = Object.assign(new Error("Raw query failed"), {
+      code: "P2010",
+      meta: { driverAdapterError: { cause: { kind: "DatabaseNotReachable" } } },
+    });
+    expect(format({ message: "x", path: ["login"] }, unreachable)).toEqual(unavailable);
     // As the gateway sees a subgraph's answer: the subgraph's extensions, its own error.
     const relayed = new GraphQLError(unavailable.message, { extensions: unavailable.extensions });
     expect(format({ ...unavailable, extensions: relayed.extensions }, relayed)).toEqual(

@@ -33,6 +33,14 @@ const connectionCodes = new Set([
   "53300",
 ]);
 
+/** Prisma's driver adapter's kinds of error for a database that cannot be reached. */
+const adapterKinds = new Set([
+  "DatabaseNotReachable",
+  "ConnectionClosed",
+  "SocketTimeout",
+  "TooManyConnections",
+]);
+
 /** What ioredis and the pg driver say when their connection is gone. */
 const connectionMessages = [
   /Connection is closed/i,
@@ -40,6 +48,7 @@ const connectionMessages = [
   /Reached the max retries per request limit/i,
   /Command timed out/i,
   /Connection terminated/i,
+  /Can't reach database server/i,
   /connect ECONNREFUSED/i,
   /Client has encountered a connection error/i,
   /timeout exceeded when trying to connect/i,
@@ -47,8 +56,8 @@ const connectionMessages = [
 ];
 
 /**
- * Whether `error`, or any error it wraps (`originalError`, `cause`, a driver adapter's own
- * `cause`), says a dependency could not be reached.
+ * Whether `error`, or any error it wraps (`originalError`, `cause`, a Prisma error's driver
+ * adapter error), says a dependency could not be reached.
  */
 export function isUnavailableError(error: unknown): boolean {
   const seen = new Set<unknown>();
@@ -62,10 +71,12 @@ export function isUnavailableError(error: unknown): boolean {
       originalError?: unknown;
       cause?: unknown;
       extensions?: { reason?: unknown };
+      meta?: { driverAdapterError?: { cause?: { kind?: unknown } } };
     };
     if (candidate.extensions?.reason === UNAVAILABLE_REASON) return true;
     if (typeof candidate.code === "string" && connectionCodes.has(candidate.code)) return true;
     if (candidate.name === "MaxRetriesPerRequestError") return true;
+    if (adapterKinds.has(candidate.meta?.driverAdapterError?.cause?.kind as string)) return true;
     const message = typeof candidate.message === "string" ? candidate.message : "";
     if (connectionMessages.some((pattern) => pattern.test(message))) return true;
     current =
