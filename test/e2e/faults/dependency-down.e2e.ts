@@ -68,7 +68,7 @@ describe.each(dependencies)(
         });
         await untilListening(stack, "message-added", pair.alice.id);
 
-        const ledger = new MessageLedger(pair);
+        const ledger = new MessageLedger(pair.bob.client, pair.conversationId);
         let bio = 0;
         const load = new MixedLoad({
           Viewer: () => pair.bob.client.op("Viewer"),

@@ -30,6 +30,10 @@ export interface FaultFigures {
   hangs: number;
   /** Distinct `operation ending` of answers a client must never get: 5xx, internal errors. */
   serverErrors: string[];
+  /** Requests sent before the fault began that ended after it: in flight when it struck. */
+  inFlight: number;
+  /** Of those, the ones that did not succeed. */
+  inFlightFailed: number;
   /** The slowest failed request, in ms: failing fast means this stays small. */
   slowestFailureMs: number;
   /** From the fault's end until every operation had succeeded again, in ms. */
@@ -72,6 +76,9 @@ export async function hold(
     await load.untilEachSucceeded(recoveredAt, RECOVERY_TIMEOUT_MS);
     const during = load.between(faultAt, recoveredAt);
     const failures = during.filter((outcome) => outcome.ending !== "ok");
+    const inFlight = load.outcomes.filter(
+      (outcome) => outcome.sentAt < faultAt && outcome.sentAt + outcome.ms > faultAt,
+    );
     return {
       requests: during.length,
       failed: failures.length,
@@ -83,6 +90,8 @@ export async function hold(
             .map((outcome) => `${outcome.operation} ${outcome.ending} (${outcome.status})`),
         ),
       ],
+      inFlight: inFlight.length,
+      inFlightFailed: inFlight.filter((outcome) => outcome.ending !== "ok").length,
       slowestFailureMs: Math.round(Math.max(0, ...failures.map((outcome) => outcome.ms))),
       recoveryMs: Math.round(recoveredAt - endedAt),
       table: tabulate(during),

@@ -24,6 +24,11 @@ export interface Outcome {
 
 export type Operation = () => Promise<GraphQLResponse>;
 
+/** What the load sends requests with: an `ApiClient`, or one that picks a gateway per request. */
+export interface Client {
+  op(name: string, variables?: Record<string, unknown>): Promise<GraphQLResponse>;
+}
+
 /** How a response ended, for the tables. */
 export function endingOf(response: GraphQLResponse): Ending {
   const extensions = response.errors?.[0]?.extensions;

@@ -1,11 +1,9 @@
 import { randomUUID } from "node:crypto";
-import type { MatchedPair } from "@pulse/testkit/fixtures";
 import type { TestSubscription } from "@pulse/testkit/ws-client";
-import type { Operation } from "./load.ts";
-import { endingOf } from "./load.ts";
+import { endingOf, type Client, type Operation } from "./load.ts";
 
 /**
- * Bob's messages to Alice under load, as a careful client sends them: each with a key of its own,
+ * One person's messages in a conversation under load, as a careful client sends them: each with a key of its own,
  * retried with the same key until it is stored, so a message is stored once whatever failed.
  * Keeps which messages the API acknowledged, to compare with what a subscriber received.
  */
@@ -15,13 +13,16 @@ export class MessageLedger {
   private pendingKey = randomUUID();
   private sent = 0;
 
-  constructor(private readonly pair: Pick<MatchedPair, "bob" | "conversationId">) {}
+  constructor(
+    private readonly sender: Client,
+    private readonly conversationId: string,
+  ) {}
 
   /** Sends the pending message (again, if the last attempt failed). */
   readonly send: Operation = async () => {
-    const response = await this.pair.bob.client.op("SendMessage", {
+    const response = await this.sender.op("SendMessage", {
       input: {
-        conversationId: this.pair.conversationId,
+        conversationId: this.conversationId,
         body: `message ${this.sent}`,
         clientMessageId: this.pendingKey,
       },

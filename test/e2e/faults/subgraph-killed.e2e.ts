@@ -37,10 +37,7 @@ describe("chat killed and restarted under load", () => {
       const messages = socket.subscribe("OnMessageAdded", { conversationId: pair.conversationId });
       await untilListening(stack, "message-added", pair.alice.id);
 
-      const ledger = new MessageLedger({
-        ...pair,
-        bob: { ...pair.bob, client: asPerson(pair.bob) },
-      });
+      const ledger = new MessageLedger(asPerson(pair.bob), pair.conversationId);
       const alice = asPerson(pair.alice);
       const load = new MixedLoad({
         SendMessage: ledger.send,
