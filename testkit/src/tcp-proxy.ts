@@ -38,27 +38,26 @@ export async function startTcpProxy(target: string): Promise<TcpProxy> {
   await listen(server, 0);
   const port = (server.address() as net.AddressInfo).port;
   let up = true;
+  const cut = async () => {
+    if (!up) return;
+    up = false;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const socket of sockets) socket.destroy();
+    await closed;
+  };
 
   return {
     address: `127.0.0.1:${port}`,
     get up() {
       return up;
     },
-    async cut() {
-      if (!up) return;
-      up = false;
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const socket of sockets) socket.destroy();
-      await closed;
-    },
+    cut,
     async restore() {
       if (up) return;
       await listen(server, port);
       up = true;
     },
-    close() {
-      return this.cut();
-    },
+    close: cut,
   };
 }
 

@@ -16,11 +16,11 @@ import { WsTestClient } from "@pulse/testkit/ws-client";
 import {
   FAULT_SECONDS,
   FAULT_TEST_TIMEOUT_MS,
-  UNLIMITED,
   hold,
   report,
   type FaultFigures,
 } from "./fault-run.ts";
+import { UNLIMITED_RATE_LIMITS } from "../../../scripts/lib/unlimited-rate-limits.ts";
 import { MixedLoad } from "./load.ts";
 import { MessageLedger } from "./messages.ts";
 
@@ -40,7 +40,7 @@ describe.each(dependencies)(
     let proxy: TcpProxy;
     beforeAll(async () => {
       proxy = await startTcpProxy(addressOf(url()));
-      stack = await startStack({ [variable]: throughProxy(url(), proxy) }, UNLIMITED);
+      stack = await startStack({ [variable]: throughProxy(url(), proxy) }, UNLIMITED_RATE_LIMITS);
     });
     afterAll(async () => {
       await proxy?.restore();

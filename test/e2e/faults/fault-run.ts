@@ -13,15 +13,6 @@ const RECOVERY_TIMEOUT_MS = 60_000;
 /** For the tests' own timeouts: warm-up, the fault, recovery and the checks after it. */
 export const FAULT_TEST_TIMEOUT_MS = FAULT_SECONDS * 1000 + 2 * RECOVERY_TIMEOUT_MS;
 
-/** Rate limits high enough that the load's loops never meet them. */
-export const UNLIMITED: Record<string, Record<string, string>> = {
-  identity: { RATE_LIMITS: "login:email=1000000/60,login:address=1000000/60" },
-  chat: {
-    RATE_LIMITS: "send-message:person=1000000/60,send-message:conversation=1000000/60",
-  },
-  discovery: { RATE_LIMITS: "swipe:person=1000000/60" },
-};
-
 export interface FaultFigures {
   /** Requests sent from the fault's start until everything succeeded again. */
   requests: number;

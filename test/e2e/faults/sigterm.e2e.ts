@@ -6,7 +6,8 @@ import { untilListening } from "@pulse/testkit/live";
 import { startGateway, startStack, type Stack } from "@pulse/testkit/stack";
 import { WsTestClient, type TestSubscription } from "@pulse/testkit/ws-client";
 import { subgraphRegistry } from "../../../subgraphs/registry.ts";
-import { FAULT_TEST_TIMEOUT_MS, UNLIMITED, hold, report, type FaultFigures } from "./fault-run.ts";
+import { FAULT_TEST_TIMEOUT_MS, hold, report, type FaultFigures } from "./fault-run.ts";
+import { UNLIMITED_RATE_LIMITS } from "../../../scripts/lib/unlimited-rate-limits.ts";
 import { MixedLoad, type Client } from "./load.ts";
 import { MessageLedger } from "./messages.ts";
 
@@ -16,7 +17,7 @@ import { MessageLedger } from "./messages.ts";
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack({}, UNLIMITED);
+  stack = await startStack({}, UNLIMITED_RATE_LIMITS);
 });
 afterAll(() => stack?.close());
 

@@ -6,7 +6,8 @@ import { untilListening } from "@pulse/testkit/live";
 import { startGateway, startStack, type RunningGateway, type Stack } from "@pulse/testkit/stack";
 import { addressOf, startTcpProxy, type TcpProxy } from "@pulse/testkit/tcp-proxy";
 import { WsTestClient } from "@pulse/testkit/ws-client";
-import { FAULT_SECONDS, FAULT_TEST_TIMEOUT_MS, UNLIMITED, hold, report } from "./fault-run.ts";
+import { FAULT_SECONDS, FAULT_TEST_TIMEOUT_MS, hold, report } from "./fault-run.ts";
+import { UNLIMITED_RATE_LIMITS } from "../../../scripts/lib/unlimited-rate-limits.ts";
 import { MixedLoad } from "./load.ts";
 import { MessageLedger } from "./messages.ts";
 
@@ -15,7 +16,7 @@ let stack: Stack;
 let chatLink: TcpProxy;
 let gateway: RunningGateway;
 beforeAll(async () => {
-  stack = await startStack({}, UNLIMITED);
+  stack = await startStack({}, UNLIMITED_RATE_LIMITS);
   chatLink = await startTcpProxy(addressOf(stack.urls.chat!));
   gateway = await startGateway(stack, { SUBGRAPH_CHAT_URL: `http://${chatLink.address}/graphql` });
 });
