@@ -37,6 +37,8 @@ const requestIds = new WeakMap<IncomingMessage, string>();
 
 /** Servers {@link closeServer} is closing: their responses end their connections. */
 const closing = new WeakSet<Server>();
+/** Each server's responses not yet finished, for {@link closeServer} to end their connections. */
+const unfinished = new WeakMap<Server, Set<ServerResponse>>();
 
 /** The id of a request the service server accepted (the caller's, or one it made up). */
 export function requestIdOf(req: IncomingMessage): string {
@@ -58,9 +60,12 @@ export function createServiceServer(options: ServiceServerOptions): Server {
     ...options.routes,
   };
   const headers = Object.entries(options.headers ?? {});
+  const responses = new Set<ServerResponse>();
   const server = createServer((req, res) => {
     for (const [name, value] of headers) res.setHeader(name, value);
     if (closing.has(server)) res.setHeader("connection", "close");
+    responses.add(res);
+    res.once("close", () => responses.delete(res));
     const incoming = req.headers[REQUEST_ID_HEADER];
     const requestId =
       typeof incoming === "string" && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
@@ -79,6 +84,7 @@ export function createServiceServer(options: ServiceServerOptions): Server {
       }
     })();
   });
+  unfinished.set(server, responses);
   return server;
 }
 
@@ -147,12 +153,16 @@ export async function listen(server: Server, port: number, host = "127.0.0.1"): 
 
 /**
  * Stops accepting connections and waits for in-flight requests, closing idle keep-alives. A
- * keep-alive connection busy at that moment is ended by its response (`Connection: close`):
+ * keep-alive connection busy at that moment is ended by its response (`Connection: close`, on
+ * responses not yet begun and on any later request's):
  * otherwise a client with steady traffic (the gateway) keeps sending on it and the server never
  * finishes closing (seen in the SIGTERM fault test).
  */
 export async function closeServer(server: Server): Promise<void> {
   closing.add(server);
+  for (const res of unfinished.get(server) ?? []) {
+    if (!res.headersSent) res.setHeader("connection", "close");
+  }
   await new Promise<void>((resolve) => {
     server.close(() => resolve());
     server.closeIdleConnections();
