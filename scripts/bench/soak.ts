@@ -3,10 +3,12 @@
 // that come rarely, latency that drifts. Each subgraph and the gateway is a process of its own (the
 // subscription benchmark's, scripts/bench/subscriptions). Traffic: sign-ins, discovery, swipes,
 // chat with every person subscribed to their messages, competitions' syncActivity and
-// leaderboard, billing's plans. It reports each process's RSS (after a full collection) after the
-// warm-up and at the end, every error, every message not delivered, and p50/p99 per operation;
-// it exits with 1 if anything failed or any process grew by 10 % or more.
+// leaderboard, billing's plans. It prints each process's RSS every minute, and reports its RSS and
+// heap (after a full collection) after the warm-up and at the end, every error, every message not
+// delivered, and p50/p99 per operation; it exits with 1 if anything failed or any process's RSS
+// grew by 10 % or more.
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -206,6 +208,14 @@ async function createCompetition(pairs: Pair[]): Promise<string> {
   return competitionId;
 }
 
+const mib = (bytes: number) => +(bytes / 2 ** 20).toFixed(1);
+
+/** `pid`'s resident set size in bytes, from /proc. */
+function residentBytes(pid: number): number {
+  const kib = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
+  return Number(kib ?? Number.NaN) * 1024;
+}
+
 const pick = <T>(items: T[]): T => items[Math.floor(Math.random() * items.length)]!;
 
 const environment = await provisionEnvironment();
@@ -353,9 +363,12 @@ try {
   const memoryStart = await memoryAt();
   // Warm-up latencies are not the soak's.
   tally.latencies.clear();
+  // Each minute, each process's RSS as it is (no forced collection, which would land in the
+  // latencies): whether a growth levels off or goes on.
   const progress = setInterval(() => {
+    const rss = children.map((child) => `${child.name} ${mib(residentBytes(child.pid))}`);
     console.log(
-      `  ${Math.round((Date.now() - warmupEnd) / 60_000)} min: ${tally.errorCount} errors, ${sent.length} messages`,
+      `  ${Math.round((Date.now() - warmupEnd) / 60_000)} min: ${tally.errorCount} errors, ${sent.length} messages; RSS MiB: ${rss.join(", ")}`,
     );
   }, 60_000);
   await Promise.all(loops);
@@ -383,7 +396,6 @@ try {
   const missing = undelivered().length;
 
   console.log("\nMemory after a full collection, MiB (start: after the warm-up)");
-  const mib = (bytes: number) => +(bytes / 2 ** 20).toFixed(1);
   const memory = children.map((child) => {
     const [from, to] = [memoryStart.get(child.name)!, memoryEnd.get(child.name)!];
     const growth = (to.rss - from.rss) / from.rss;

@@ -35,11 +35,16 @@ export class MessageLedger {
     return response;
   };
 
-  /** What `subscription` got against what was acknowledged: lost and duplicated messages. */
-  compare(subscription: TestSubscription): { received: number; lost: number; duplicated: number } {
-    const received = subscription.results.map(
-      (result) => (result.data as { messageAdded: { id: string } }).messageAdded.id,
-    );
+  /**
+   * What `subscriptions` got, one after the other (a subscriber's before and after it resumed),
+   * against what was acknowledged: lost and duplicated messages.
+   */
+  compare(...subscriptions: TestSubscription[]): {
+    received: number;
+    lost: number;
+    duplicated: number;
+  } {
+    const received = receivedIds(...subscriptions);
     const distinct = new Set(received);
     return {
       received: received.length,
@@ -47,4 +52,13 @@ export class MessageLedger {
       duplicated: received.length - distinct.size,
     };
   }
+}
+
+/** The ids of the messages `subscriptions` received, in order. */
+export function receivedIds(...subscriptions: TestSubscription[]): string[] {
+  return subscriptions.flatMap((subscription) =>
+    subscription.results.map(
+      (result) => (result.data as { messageAdded: { id: string } }).messageAdded.id,
+    ),
+  );
 }

@@ -4,12 +4,12 @@ import { eventually } from "@pulse/testkit/eventually";
 import { matchedPair, type MatchedPair } from "@pulse/testkit/fixtures";
 import { untilListening } from "@pulse/testkit/live";
 import { startGateway, startStack, type Stack } from "@pulse/testkit/stack";
-import { WsTestClient, type TestSubscription } from "@pulse/testkit/ws-client";
+import { WsTestClient } from "@pulse/testkit/ws-client";
 import { subgraphRegistry } from "../../../subgraphs/registry.ts";
 import { FAULT_TEST_TIMEOUT_MS, hold, report, type FaultFigures } from "./fault-run.ts";
 import { UNLIMITED_RATE_LIMITS } from "../../../scripts/lib/unlimited-rate-limits.ts";
 import { MixedLoad, type Client } from "./load.ts";
-import { MessageLedger } from "./messages.ts";
+import { MessageLedger, receivedIds } from "./messages.ts";
 
 // SIGTERM runs a process's `close()` (`runUntilSignal`); the stack's `stopSubgraph` and a
 // gateway's `close` run exactly that, in this process. Each process is stopped under load and
@@ -133,17 +133,13 @@ describe("SIGTERM to a gateway under load", () => {
       // Closed with 1001 after writing what it had: the client resumes elsewhere after the last.
       expect((await socket.closed).code).toBe(1001);
       const before = routed.acknowledged.slice(0, acknowledgedBeforeStop);
-      expect(before.every((id) => received(subscription).includes(id))).toBe(true);
-      const last = received(subscription).at(-1)!;
+      expect(before.every((id) => receivedIds(subscription).includes(id))).toBe(true);
+      const last = receivedIds(subscription).at(-1)!;
       const resumed = await subscribed(stack.gatewayUrl, pair, await cursorOf(pair, last));
       await eventually(() =>
-        expect(received(subscription, resumed.subscription)).toEqual(routed.acknowledged),
+        expect(receivedIds(subscription, resumed.subscription)).toEqual(routed.acknowledged),
       );
-      const all = received(subscription, resumed.subscription);
-      const events = {
-        lost: routed.acknowledged.filter((id) => !all.includes(id)).length,
-        duplicated: all.length - new Set(all).size,
-      };
+      const events = routed.compare(subscription, resumed.subscription);
       report("SIGTERM to the gateway", {
         ...figures,
         eventsLost: events.lost,
@@ -155,15 +151,6 @@ describe("SIGTERM to a gateway under load", () => {
     },
   );
 });
-
-/** The message ids `subscriptions` received, in order. */
-function received(...subscriptions: TestSubscription[]): string[] {
-  return subscriptions.flatMap((subscription) =>
-    subscription.results.map(
-      (result) => (result.data as { messageAdded: { id: string } }).messageAdded.id,
-    ),
-  );
-}
 
 /** The cursor of message `id` of the pair's conversation, as Alice pages through it. */
 async function cursorOf(pair: MatchedPair, id: string): Promise<string> {
