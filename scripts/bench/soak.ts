@@ -111,7 +111,7 @@ async function until(what: string, check: () => Promise<boolean> | boolean, time
 }
 
 /** `response`'s data, or throws its errors: for the set-up, which must not fail. */
-function dataOf(response: GraphQLResponse<Record<string, any>>, what: string): Record<string, any> {
+function dataOf<Data>(response: GraphQLResponse<Data>, what: string): Data {
   if (response.errors?.length || !response.data) {
     throw new Error(`${what} failed: ${JSON.stringify(response.errors)}`);
   }
