@@ -29,11 +29,21 @@ export interface Client {
   op(name: string, variables?: Record<string, unknown>): Promise<GraphQLResponse>;
 }
 
-/** How a response ended, for the tables. */
+/** How a response ended, for the tables: a bare internal error among its errors wins. */
 export function endingOf(response: GraphQLResponse): Ending {
-  const extensions = response.errors?.[0]?.extensions;
-  // An internal error that says a dependency did not answer: the clear error a fault may cause.
-  if (extensions?.reason === "UNAVAILABLE") return "UNAVAILABLE";
+  const errors = response.errors ?? [];
+  // An internal error that says a dependency did not answer is the clear error a fault may cause.
+  const unavailable = (error: (typeof errors)[number]) =>
+    error.extensions?.reason === "UNAVAILABLE";
+  if (
+    errors.some(
+      (error) => error.extensions?.code === "INTERNAL_SERVER_ERROR" && !unavailable(error),
+    )
+  ) {
+    return "INTERNAL_SERVER_ERROR";
+  }
+  const extensions = errors[0]?.extensions;
+  if (errors[0] && unavailable(errors[0])) return "UNAVAILABLE";
   const code = extensions?.code;
   if (typeof code === "string") return code;
   if (response.errors?.length) return "ERROR WITHOUT CODE";
@@ -96,7 +106,7 @@ export class MixedLoad {
         ending,
         status,
       });
-      // A failed request is retried at once in a real client's backoff's place: a short pause.
+      // A client backs off a little before trying again.
       if (ending !== "ok") await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
