@@ -175,7 +175,11 @@ export async function startStack(
     urls[name] = await service.subgraph.listen(0, "127.0.0.1");
   }
 
-  const gateway = await startGateway({ gatewaySecret, urls, redisPrefix });
+  // The subgraphs' Redis, which a fault test may put behind a proxy of its own.
+  const gateway = await startGateway(
+    { gatewaySecret, urls, redisPrefix },
+    { REDIS_URL: env.REDIS_URL },
+  );
   testStripe.stripe.addWebhookEndpoint(`${gateway.url}/webhooks/stripe`, testStripe.webhookSecret);
   const prisma = createPrismaClient(databaseUrl, { maxConnections: 2 });
   const redis = new Redis(redisUrl);

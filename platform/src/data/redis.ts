@@ -3,6 +3,9 @@ import type { Logger } from "../logging/logger.ts";
 
 export { Redis } from "ioredis";
 
+/** The longest wait between two attempts to reconnect to Redis. */
+const MAX_RECONNECT_DELAY_MS = 250;
+
 /**
  * A Redis connection. Keys are not prefixed by the client (ioredis' `keyPrefix` misses stream
  * and pattern arguments); callers build keys with `redisKeys(prefix)`.
@@ -13,7 +16,14 @@ export function createRedis(
   logger: Logger,
   options: RedisOptions = {},
 ): Redis {
-  const redis = new Redis(url, { connectionName: name, maxRetriesPerRequest: 3, ...options });
+  const redis = new Redis(url, {
+    connectionName: name,
+    maxRetriesPerRequest: 3,
+    // ioredis waits up to 2 s between attempts by default; a request waits for three of them
+    // before failing, and the first attempt after Redis is back may come 2 s late.
+    retryStrategy: (attempt) => Math.min(attempt * 50, MAX_RECONNECT_DELAY_MS),
+    ...options,
+  });
   // ioredis reconnects by itself; without a listener it would print each failure unstructured.
   redis.on("error", (error: Error) => logger.warn({ err: error, redis: name }, "redis error"));
   return redis;

@@ -56,6 +56,36 @@ describe("error formatting", () => {
     });
   });
 
+  it("says when a dependency did not answer, and when a subgraph said so", () => {
+    const unavailable = {
+      message: "A service this request needs is unavailable, try again shortly",
+      path: ["login"],
+      extensions: { code: "INTERNAL_SERVER_ERROR", reason: "UNAVAILABLE", retryAfterSeconds: 1 },
+    };
+    const lost = new GraphQLError("Reached the max retries per request limit (which is 3).", {
+      originalError: Object.assign(new Error("Reached the max retries per request limit"), {
+        name: "MaxRetriesPerRequestError",
+      }),
+    });
+    expect(format({ message: lost.message, path: ["login"] }, lost)).toEqual(unavailable);
+    const refused = new Error("fetch failed", {
+      cause: Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:4004"), {
+        code: "ECONNREFUSED",
+      }),
+    });
+    expect(format({ message: refused.message, path: ["login"] }, refused)).toEqual(unavailable);
+    const unreachable = Object.assign(new Error("Raw query failed"), {
+      code: "P2010",
+      meta: { driverAdapterError: { cause: { kind: "DatabaseNotReachable" } } },
+    });
+    expect(format({ message: "x", path: ["login"] }, unreachable)).toEqual(unavailable);
+    // As the gateway sees a subgraph's answer: the subgraph's extensions, its own error.
+    const relayed = new GraphQLError(unavailable.message, { extensions: unavailable.extensions });
+    expect(format({ ...unavailable, extensions: relayed.extensions }, relayed)).toEqual(
+      unavailable,
+    );
+  });
+
   it("calls malformed requests bad input", () => {
     const error = new GraphQLError('Cannot query field "nope" on type "Query".', {
       extensions: { code: "GRAPHQL_VALIDATION_FAILED" },

@@ -2,6 +2,11 @@ import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import type { ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerErrorCode, unwrapResolverError } from "@apollo/server/errors";
 import { ErrorCode, isContractCode } from "./errors.ts";
+import {
+  isUnavailableError,
+  UNAVAILABLE_REASON,
+  UNAVAILABLE_RETRY_AFTER_SECONDS,
+} from "./unavailable.ts";
 import type { Logger } from "../logging/logger.ts";
 
 /** Apollo's own codes for requests that are malformed, which the contract calls bad input. */
@@ -36,7 +41,8 @@ export interface ErrorFormatterOptions {
 /**
  * Builds Apollo's `formatError`: contract errors pass through; malformed requests become
  * BAD_USER_INPUT; anything else becomes an INTERNAL_SERVER_ERROR whose message reveals nothing
- * (no stack, no SQL).
+ * (no stack, no SQL), with `reason: UNAVAILABLE` and `retryAfterSeconds` when a dependency did
+ * not answer (see `isUnavailableError`).
  */
 export function createErrorFormatter({ logger }: ErrorFormatterOptions = {}) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
@@ -49,11 +55,19 @@ export function createErrorFormatter({ logger }: ErrorFormatterOptions = {}) {
       });
     }
     logger?.error({ err: unwrapResolverError(error), path: formatted.path }, "internal error");
+    const unavailable = isUnavailableError(error) || isUnavailableError(formatted);
     return {
-      message: "Internal server error",
+      message: unavailable
+        ? "A service this request needs is unavailable, try again shortly"
+        : "Internal server error",
       ...(formatted.locations ? { locations: formatted.locations } : {}),
       ...(formatted.path ? { path: formatted.path } : {}),
-      extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+      extensions: {
+        code: ErrorCode.INTERNAL_SERVER_ERROR,
+        ...(unavailable
+          ? { reason: UNAVAILABLE_REASON, retryAfterSeconds: UNAVAILABLE_RETRY_AFTER_SECONDS }
+          : {}),
+      },
     };
   };
 }

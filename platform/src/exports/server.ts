@@ -5,6 +5,7 @@ export * from "../config/load-config.ts";
 export * from "../logging/logger.ts";
 export * from "../errors/errors.ts";
 export * from "../errors/format-error.ts";
+export * from "../errors/unavailable.ts";
 export * from "../auth/forwarded-identity.ts";
 export * from "../auth/viewer.ts";
 export * from "../auth/session-revocations.ts";

@@ -1,4 +1,4 @@
-import type { Server } from "node:http";
+import { Agent, request, type IncomingMessage, type Server } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { REQUEST_ID_HEADER } from "../auth/forwarded-identity.ts";
 import { createLogger } from "../logging/logger.ts";
@@ -62,5 +62,40 @@ describe("request ids", () => {
     expect(lines).toEqual([
       expect.objectContaining({ msg: "request failed", requestId: "req-9", path: "/broken" }),
     ]);
+  });
+});
+
+describe("closing", () => {
+  it("ends a keep-alive connection busy when closing began with its response", async () => {
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let arrived = () => {};
+    const inFlight = new Promise<void>((resolve) => (arrived = resolve));
+    server = createServiceServer({
+      logger: createLogger("test", "silent"),
+      metrics: createMetrics("test"),
+      graphql: async (_req, res) => {
+        arrived();
+        await released;
+        sendJson(res, 200, {});
+      },
+      readiness: [],
+    });
+    const url = await listen(server, 0);
+    // One kept-alive connection, as the gateway's pool holds them.
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const answered = new Promise<IncomingMessage>((resolve, reject) =>
+      request(`${url}/graphql`, { agent }, resolve).on("error", reject).end(),
+    );
+    await inFlight;
+    const closing = closeServer(server);
+    server = undefined;
+    release();
+    const response = await answered;
+    response.resume();
+    // Otherwise a client with steady traffic keeps sending on it and closing never ends.
+    expect(response.headers.connection).toBe("close");
+    await closing;
+    agent.destroy();
   });
 });

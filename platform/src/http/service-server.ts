@@ -35,6 +35,11 @@ const READINESS_TIMEOUT_MS = 2000;
 
 const requestIds = new WeakMap<IncomingMessage, string>();
 
+/** Servers {@link closeServer} is closing: their responses end their connections. */
+const closing = new WeakSet<Server>();
+/** Each server's responses not yet finished, for {@link closeServer} to end their connections. */
+const unfinished = new WeakMap<Server, Set<ServerResponse>>();
+
 /** The id of a request the service server accepted (the caller's, or one it made up). */
 export function requestIdOf(req: IncomingMessage): string {
   return requestIds.get(req) ?? "unknown";
@@ -55,8 +60,12 @@ export function createServiceServer(options: ServiceServerOptions): Server {
     ...options.routes,
   };
   const headers = Object.entries(options.headers ?? {});
-  return createServer((req, res) => {
+  const responses = new Set<ServerResponse>();
+  const server = createServer((req, res) => {
     for (const [name, value] of headers) res.setHeader(name, value);
+    if (closing.has(server)) res.setHeader("connection", "close");
+    responses.add(res);
+    res.once("close", () => responses.delete(res));
     const incoming = req.headers[REQUEST_ID_HEADER];
     const requestId =
       typeof incoming === "string" && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
@@ -75,6 +84,8 @@ export function createServiceServer(options: ServiceServerOptions): Server {
       }
     })();
   });
+  unfinished.set(server, responses);
+  return server;
 }
 
 function metricsRoute(metrics: Metrics): RouteHandler {
@@ -140,8 +151,18 @@ export async function listen(server: Server, port: number, host = "127.0.0.1"): 
   return `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`;
 }
 
-/** Stops accepting connections and waits for in-flight requests, closing idle keep-alives. */
+/**
+ * Stops accepting connections and waits for in-flight requests, closing idle keep-alives. A
+ * keep-alive connection busy at that moment is ended by its response (`Connection: close`, on
+ * responses not yet begun and on any later request's):
+ * otherwise a client with steady traffic (the gateway) keeps sending on it and the server never
+ * finishes closing (seen in the SIGTERM fault test).
+ */
 export async function closeServer(server: Server): Promise<void> {
+  closing.add(server);
+  for (const res of unfinished.get(server) ?? []) {
+    if (!res.headersSent) res.setHeader("connection", "close");
+  }
   await new Promise<void>((resolve) => {
     server.close(() => resolve());
     server.closeIdleConnections();

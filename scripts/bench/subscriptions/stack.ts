@@ -44,18 +44,22 @@ export function serviceEnv(
   };
 }
 
-/** Starts every registered subgraph, one process each, in parallel. */
+/**
+ * Starts every registered subgraph, one process each, in parallel; `bySubgraph` adds variables
+ * for one subgraph each (`{ chat: { RATE_LIMITS: "…" } }`).
+ */
 export async function startSubgraphs(
   env: Record<string, string>,
   logDir: string,
   started: RoleProcess[],
+  bySubgraph: Record<string, Record<string, string>> = {},
 ): Promise<Record<string, RoleProcess>> {
   const processes = await Promise.all(
     subgraphRegistry.map(async ({ name }) => {
       const child = await startRole(
         name,
         "subgraph-process.ts",
-        { ...env, BENCH_SUBGRAPH: name },
+        { ...env, ...bySubgraph[name], BENCH_SUBGRAPH: name },
         path.join(logDir, `${name}.log`),
       );
       started.push(child);
