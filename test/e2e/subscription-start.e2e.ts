@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SUBSCRIBED_AT_MARGIN_MS } from "@pulse/platform/subgraph";
 import { untilListening } from "@pulse/testkit/live";
 import {
   discoverablePair,
@@ -74,7 +75,12 @@ const matchIdsOf = (subscription: TestSubscription) =>
 describe("a subscription started without `after` while its upstream start is held", () => {
   it("delivers a message committed while the upstream socket was still connecting", async () => {
     const pair = await matchedPair(stack);
+    // Sent well before Alice subscribes (beyond the clock margin): not hers to hear.
     await send(pair.bob, pair.conversationId, "before Alice subscribed");
+    await stack.prisma.message.updateMany({
+      where: { conversationId: pair.conversationId },
+      data: { sentAt: new Date(Date.now() - 10 * SUBSCRIBED_AT_MARGIN_MS) },
+    });
     await withHeldUpstream("chat", async (gatewayUrl, hold) => {
       const socket = await WsTestClient.connect(gatewayUrl, pair.alice.accessToken);
       hold.hold();
