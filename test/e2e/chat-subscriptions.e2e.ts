@@ -23,10 +23,16 @@ type Person = MatchedPair["alice"];
 /** Waits until an upstream subscription listens on `userId`'s message topic. */
 const untilListening = (userId: string) => untilListeningOn(stack, "message-added", userId);
 
-/** Alice's socket, subscribed to her conversation's messages and listening upstream. */
-async function aliceListening(pair: MatchedPair) {
+/**
+ * Alice's socket, subscribed to her conversation's messages (after the cursor `after`, if given)
+ * and listening upstream.
+ */
+async function aliceListening(pair: MatchedPair, after?: string) {
   const socket = await WsTestClient.connect(stack.gatewayUrl, pair.alice.accessToken);
-  const subscription = socket.subscribe("OnMessageAdded", { conversationId: pair.conversationId });
+  const subscription = socket.subscribe("OnMessageAdded", {
+    conversationId: pair.conversationId,
+    ...(after ? { after } : {}),
+  });
   await untilListening(pair.alice.id);
   return { socket, subscription };
 }
@@ -132,7 +138,9 @@ describe("messageAdded through the gateway", () => {
     const { bob, conversationId } = pair;
     // Bob's card, fetched (and kept, as profiles declares it public) by a mutation alone.
     await send(bob, conversationId, "before anyone listens");
-    const { socket, subscription } = await aliceListening(pair);
+    // Alice has read it: sent just before she subscribes, it would come again without `after`.
+    const read = await newestMessageCursor(pair.alice, conversationId);
+    const { socket, subscription } = await aliceListening(pair, read);
     const before = await profileFetches();
 
     await send(bob, conversationId, "while Alice listens");
