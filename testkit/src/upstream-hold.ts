@@ -36,6 +36,8 @@ export async function startUpstreamHold(targetUrl: string): Promise<UpstreamHold
   /** The gateway-to-subgraph half of one WebSocket connection. */
   class Gate {
     private readonly queue: Buffer[] = [];
+    /** Whether the gateway ended its side, to be passed on after what is held. */
+    private ended = false;
     constructor(private readonly upstream: Socket) {}
     write(chunk: Buffer): void {
       if (!holding) {
@@ -45,8 +47,13 @@ export async function startUpstreamHold(targetUrl: string): Promise<UpstreamHold
       this.queue.push(chunk);
       heldSomething?.();
     }
+    end(): void {
+      this.ended = true;
+      if (this.queue.length === 0) this.upstream.end();
+    }
     flush(): void {
       for (const chunk of this.queue.splice(0)) this.upstream.write(chunk);
+      if (this.ended) this.upstream.end();
     }
   }
 
@@ -71,7 +78,7 @@ export async function startUpstreamHold(targetUrl: string): Promise<UpstreamHold
       gates.add(gate);
       downstream.on("close", () => gates.delete(gate));
       downstream.on("data", (chunk: Buffer) => gate.write(chunk));
-      downstream.on("end", () => upstream.end());
+      downstream.on("end", () => gate.end());
       gate.write(first);
     });
   });
