@@ -298,6 +298,29 @@ describe("two gateways in front of two chat replicas", () => {
     await bobSocket.close();
   });
 
+  it("resumes from when Alice subscribed if chat restarts before her first message", async () => {
+    const pair = await matchedPair(stack);
+    const { alice, bob, conversationId } = pair;
+    const { socket, subscription } = await aliceListening(pair);
+    await stack.stopSubgraph("chat");
+    try {
+      // Bob sends through gateway B, whose chat is the second replica; Alice has no position yet.
+      const bobOnB = new ApiClient(`${secondGateway.url}/graphql`, bob.accessToken);
+      const sent = await bobOnB.op("SendMessage", {
+        input: { conversationId, body: "while chat restarted", clientMessageId: randomUUID() },
+      });
+      expect(sent.errors).toBeUndefined();
+    } finally {
+      await stack.startSubgraph("chat");
+    }
+    await untilListening(alice.id);
+    await send(bob, conversationId, "after the restart");
+    // Delivered in commit order: once this one is in, any before it is too.
+    await expect.poll(() => bodiesOf(subscription).at(-1)).toBe("after the restart");
+    expect(bodiesOf(subscription)).toEqual(["while chat restarted", "after the restart"]);
+    await socket.close();
+  });
+
   it("resumes after its chat replica restarts: what was sent meanwhile arrives, nothing twice", async () => {
     const pair = await matchedPair(stack);
     const { alice, bob, conversationId } = pair;
