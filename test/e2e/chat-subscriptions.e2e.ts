@@ -23,10 +23,16 @@ type Person = MatchedPair["alice"];
 /** Waits until an upstream subscription listens on `userId`'s message topic. */
 const untilListening = (userId: string) => untilListeningOn(stack, "message-added", userId);
 
-/** Alice's socket, subscribed to her conversation's messages and listening upstream. */
-async function aliceListening(pair: MatchedPair) {
+/**
+ * Alice's socket, subscribed to her conversation's messages (after the cursor `after`, if given)
+ * and listening upstream.
+ */
+async function aliceListening(pair: MatchedPair, after?: string) {
   const socket = await WsTestClient.connect(stack.gatewayUrl, pair.alice.accessToken);
-  const subscription = socket.subscribe("OnMessageAdded", { conversationId: pair.conversationId });
+  const subscription = socket.subscribe("OnMessageAdded", {
+    conversationId: pair.conversationId,
+    ...(after ? { after } : {}),
+  });
   await untilListening(pair.alice.id);
   return { socket, subscription };
 }
@@ -132,7 +138,9 @@ describe("messageAdded through the gateway", () => {
     const { bob, conversationId } = pair;
     // Bob's card, fetched (and kept, as profiles declares it public) by a mutation alone.
     await send(bob, conversationId, "before anyone listens");
-    const { socket, subscription } = await aliceListening(pair);
+    // Alice has read it: sent just before she subscribes, it would come again without `after`.
+    const read = await newestMessageCursor(pair.alice, conversationId);
+    const { socket, subscription } = await aliceListening(pair, read);
     const before = await profileFetches();
 
     await send(bob, conversationId, "while Alice listens");
@@ -288,6 +296,29 @@ describe("two gateways in front of two chat replicas", () => {
     expect(toBob).toEqual(toAlice);
     await aliceSocket.close();
     await bobSocket.close();
+  });
+
+  it("resumes from when Alice subscribed if chat restarts before her first message", async () => {
+    const pair = await matchedPair(stack);
+    const { alice, bob, conversationId } = pair;
+    const { socket, subscription } = await aliceListening(pair);
+    await stack.stopSubgraph("chat");
+    try {
+      // Bob sends through gateway B, whose chat is the second replica; Alice has no position yet.
+      const bobOnB = new ApiClient(`${secondGateway.url}/graphql`, bob.accessToken);
+      const sent = await bobOnB.op("SendMessage", {
+        input: { conversationId, body: "while chat restarted", clientMessageId: randomUUID() },
+      });
+      expect(sent.errors).toBeUndefined();
+    } finally {
+      await stack.startSubgraph("chat");
+    }
+    await untilListening(alice.id);
+    await send(bob, conversationId, "after the restart");
+    // Delivered in commit order: once this one is in, any before it is too.
+    await expect.poll(() => bodiesOf(subscription).at(-1)).toBe("after the restart");
+    expect(bodiesOf(subscription)).toEqual(["while chat restarted", "after the restart"]);
+    await socket.close();
   });
 
   it("resumes after its chat replica restarts: what was sent meanwhile arrives, nothing twice", async () => {

@@ -1,6 +1,10 @@
 import type { ExecutionResult, SubscribePayload } from "graphql-ws";
 import { describe, expect, it, vi } from "vitest";
-import { createLogger, RESUME_AFTER_EXTENSION } from "@pulse/platform/server";
+import {
+  createLogger,
+  RESUME_AFTER_EXTENSION,
+  SUBSCRIBED_AT_EXTENSION,
+} from "@pulse/platform/server";
 import type { GatewayContext } from "../context.ts";
 import type { EventExecutor } from "./event-executor.ts";
 import { FederatedSubscription } from "./federated-subscription.ts";
@@ -13,6 +17,9 @@ function deferred<T>() {
   const promise = new Promise<T>((done) => (resolve = done));
   return { promise, resolve };
 }
+
+/** When the harness's client subscribed. */
+const RECEIVED_AT = new Date("2026-12-07T10:00:00.000Z");
 
 /** A subscription whose upstream events the test pushes and whose resolutions it releases. */
 function harness(maxPendingEvents = 10) {
@@ -50,6 +57,7 @@ function harness(maxPendingEvents = 10) {
       operationName: undefined,
       variables: {},
       subscriber: { forwardedIdentity: "signed" } as GatewayContext,
+      receivedAt: RECEIVED_AT,
     },
     plans as unknown as SupergraphPlans,
     plan as unknown as SubscriptionPlan,
@@ -118,6 +126,14 @@ describe("FederatedSubscription", () => {
     expect(unsubscribe).toHaveBeenCalledOnce();
   });
 
+  it("tells the subgraph when the client subscribed, so its stream starts from then", () => {
+    const { upstreamPayload } = harness();
+    expect(upstreamPayload().extensions).toEqual({
+      subscriberIdentity: "signed",
+      [SUBSCRIBED_AT_EXTENSION]: RECEIVED_AT.toISOString(),
+    });
+  });
+
   it("keeps the last position events reached in the payload graphql-ws re-sends on reconnection", () => {
     const { event, upstreamPayload } = harness();
     expect(upstreamPayload().extensions).not.toHaveProperty(RESUME_AFTER_EXTENSION);
@@ -126,6 +142,7 @@ describe("FederatedSubscription", () => {
     event(3, { [RESUME_AFTER_EXTENSION]: "after-3" });
     expect(upstreamPayload().extensions).toEqual({
       subscriberIdentity: "signed",
+      [SUBSCRIBED_AT_EXTENSION]: RECEIVED_AT.toISOString(),
       [RESUME_AFTER_EXTENSION]: "after-3",
     });
   });
@@ -147,7 +164,11 @@ describe("FederatedSubscription", () => {
       reload({ serviceName: "chat", operation: "subscription { x y }" }, chatUrl);
       expect(upstreamPayload(1)).toMatchObject({
         query: "subscription { x y }",
-        extensions: { subscriberIdentity: "signed", [RESUME_AFTER_EXTENSION]: "after-1" },
+        extensions: {
+          subscriberIdentity: "signed",
+          [SUBSCRIBED_AT_EXTENSION]: RECEIVED_AT.toISOString(),
+          [RESUME_AFTER_EXTENSION]: "after-1",
+        },
       });
       event(2, { [RESUME_AFTER_EXTENSION]: "after-2" });
       reload({ serviceName: "chat", operation: "subscription { x y }" }, { chat: "http://new" });
@@ -159,18 +180,36 @@ describe("FederatedSubscription", () => {
       ]);
       expect(upstreamPayload(2).extensions).toEqual({
         subscriberIdentity: "signed",
+        [SUBSCRIBED_AT_EXTENSION]: RECEIVED_AT.toISOString(),
         [RESUME_AFTER_EXTENSION]: "after-2",
+      });
+    });
+
+    it("re-subscribes from when the client subscribed while no event has come yet", () => {
+      const { reload, upstreamPayload } = harness();
+      reload({ serviceName: "chat", operation: "subscription { x y }" }, chatUrl);
+      expect(upstreamPayload(1).extensions).toEqual({
+        subscriberIdentity: "signed",
+        [SUBSCRIBED_AT_EXTENSION]: RECEIVED_AT.toISOString(),
       });
     });
 
     it("starts afresh when the root field moved to another subgraph, whose positions differ", () => {
       const { event, reload, upstreamPayload } = harness();
       event(1, { [RESUME_AFTER_EXTENSION]: "after-1" });
+      const reloadedAt = Date.now();
       reload(
         { serviceName: "messages", operation: "subscription { x }" },
         { messages: "http://m" },
       );
-      expect(upstreamPayload(1).extensions).toEqual({ subscriberIdentity: "signed" });
+      const { extensions } = upstreamPayload(1);
+      expect(extensions).toEqual({
+        subscriberIdentity: "signed",
+        [SUBSCRIBED_AT_EXTENSION]: expect.any(String),
+      });
+      // From the reload on: what the old subgraph sent is not sent again.
+      const since = Date.parse(extensions![SUBSCRIBED_AT_EXTENSION] as string);
+      expect(since).toBeGreaterThanOrEqual(reloadedAt);
     });
   });
 });

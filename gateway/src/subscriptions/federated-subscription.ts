@@ -1,6 +1,7 @@
 import {
   EventQueue,
   RESUME_AFTER_EXTENSION,
+  SUBSCRIBED_AT_EXTENSION,
   SUBSCRIBER_IDENTITY_EXTENSION,
   type Logger,
 } from "@pulse/platform/server";
@@ -37,6 +38,11 @@ export interface SubscriptionRequest {
   operationName: string | undefined;
   variables: Record<string, unknown>;
   subscriber: GatewayContext;
+  /**
+   * When the client's `subscribe` reached the gateway. The upstream subscription starts from the
+   * events committed since then, however long it takes to set up.
+   */
+  receivedAt: Date;
 }
 
 /**
@@ -74,7 +80,7 @@ export class FederatedSubscription {
       this.stopped = true;
       deps.onFinish();
     });
-    this.subscribeUpstream();
+    this.subscribeUpstream(undefined, request.receivedAt);
   }
 
   /** Whether the client fell too far behind: its events pile up instead of being sent. */
@@ -90,9 +96,9 @@ export class FederatedSubscription {
    * Moves to a reloaded supergraph: the same primary at the same URL keeps its upstream
    * subscription; a different one re-subscribes. Re-subscribing to the same subgraph (its
    * operation or URL changed) resumes after the last event received, so nothing is missed or
-   * repeated; a primary that moved to another subgraph starts afresh there, since a position
-   * means something only to the subgraph that gave it. An operation no longer valid ends with
-   * its errors.
+   * repeated; a primary that moved to another subgraph starts afresh there, from the events
+   * committed since the reload, since a position means something only to the subgraph that gave
+   * it. An operation no longer valid ends with its errors.
    */
   replan(plans: SupergraphPlans): void {
     const planned = plans.plan(this.request.query, this.request.operationName);
@@ -106,15 +112,13 @@ export class FederatedSubscription {
     const keep =
       samePrimary(after, before) &&
       plans.subgraphUrls.get(after.serviceName) === this.plans.subgraphUrls.get(before.serviceName);
-    const resumeAfter =
-      after.serviceName === before.serviceName
-        ? this.upstreamExtensions[RESUME_AFTER_EXTENSION]
-        : undefined;
+    const moved = after.serviceName !== before.serviceName;
+    const resumeAfter = moved ? undefined : this.upstreamExtensions[RESUME_AFTER_EXTENSION];
     this.plans = plans;
     this.plan = plan;
     if (!keep) {
       this.stopUpstream();
-      this.subscribeUpstream(resumeAfter);
+      this.subscribeUpstream(resumeAfter, moved ? new Date() : this.request.receivedAt);
     }
   }
 
@@ -140,8 +144,11 @@ export class FederatedSubscription {
     await this.results.whenEmpty();
   }
 
-  /** Subscribes to the primary's subgraph, after `resumeAfter` (a position it gave) if any. */
-  private subscribeUpstream(resumeAfter?: unknown): void {
+  /**
+   * Subscribes to the primary's subgraph: after `resumeAfter` (a position it gave) if any, else
+   * from the events committed since `since`.
+   */
+  private subscribeUpstream(resumeAfter: unknown, since: Date): void {
     const { primary } = this.plan;
     const { subscriber, variables } = this.request;
     const url = this.plans.subgraphUrls.get(primary.serviceName);
@@ -155,6 +162,7 @@ export class FederatedSubscription {
     }
     this.upstreamExtensions = {
       [SUBSCRIBER_IDENTITY_EXTENSION]: subscriber.forwardedIdentity,
+      [SUBSCRIBED_AT_EXTENSION]: since.toISOString(),
       ...(typeof resumeAfter === "string" && { [RESUME_AFTER_EXTENSION]: resumeAfter }),
     };
     this.unsubscribe = this.deps.upstream.subscribe(

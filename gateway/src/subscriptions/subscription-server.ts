@@ -97,6 +97,8 @@ interface PlannedSubscription {
   query: string;
   operationName: string | undefined;
   variables: Record<string, unknown>;
+  /** When its `subscribe` arrived: the stream starts from the events committed since. */
+  receivedAt: Date;
 }
 
 const ANONYMOUS_IDENTITY_LIFETIME_MS = 24 * 3600_000;
@@ -187,6 +189,7 @@ export class SubscriptionServer {
           this.accept(extra.socket, extra.request, connectionParams),
         onClose: ({ extra }) => this.forget(extra.socket),
         onSubscribe: (ctx, _id, payload) => {
+          const receivedAt = new Date();
           const state = this.states.get(ctx.extra.socket);
           if (!state) return [unauthenticated()];
           if (state.closing) return [unauthenticated(state.closing.reason)];
@@ -223,6 +226,7 @@ export class SubscriptionServer {
             query: payload.query,
             operationName: payload.operationName ?? undefined,
             variables: payload.variables ?? {},
+            receivedAt,
           };
           return {
             schema: plans.apiSchema,
@@ -335,6 +339,7 @@ export class SubscriptionServer {
         operationName: planned.operationName,
         variables: planned.variables,
         subscriber,
+        receivedAt: planned.receivedAt,
       },
       planned.plans,
       planned.plan,

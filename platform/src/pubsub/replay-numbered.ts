@@ -5,8 +5,9 @@ export interface NumberedReplayOptions<Item> {
    */
   live: AsyncIterator<Item>;
   /**
-   * Where the subscriber starts: the number of the last item it has, or, to go live, of the
-   * last one made, read before subscribing `live`. What follows it is read once `live` is
+   * Where the subscriber starts: the number of the last item it has, of the last one made before
+   * it asked (the gateway's `subscribedAt`), or, to go live, of the last one made, read before
+   * subscribing `live`. What follows it is read once `live` is
    * subscribed: a resumed subscriber's backlog, or, going live, what was made between the two,
    * whose live copies may have been published before the subscription took.
    */

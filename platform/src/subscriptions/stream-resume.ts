@@ -1,4 +1,12 @@
 /**
+ * How far before the gateway's `subscribedAt` a stream without a position starts. It covers the
+ * skew between the gateway's clock and the database's, plus the time a transaction may take
+ * between taking its item's timestamp and committing (see ADR 0018). Items committed within it
+ * before the subscribe are delivered too: clients that must not see one twice pass `after`.
+ */
+export const SUBSCRIBED_AT_MARGIN_MS = 1000;
+
+/**
  * A subscription's place in a resumable stream: one whose subscribe can start after a position
  * (chat's `messageAdded` replays the messages after a cursor). With it, the gateway loses and
  * repeats nothing when its socket to the subgraph drops (a restart, a replica going away): each
@@ -8,8 +16,24 @@
 export class StreamResume {
   private reachedPosition: string | undefined;
 
-  /** @param after where to resume: after the last event the gateway received, if it had any. */
-  constructor(readonly after: string | undefined) {}
+  /**
+   * Where a stream with no position to resume from starts: with the items committed since this
+   * instant (of the database's clock), when the gateway said when its client subscribed. Without
+   * it, the stream starts with what is committed from now on.
+   */
+  readonly since: Date | undefined;
+
+  /**
+   * @param after where to resume: after the last event the gateway received, if it had any.
+   * @param subscribedAt when the client's subscribe reached the gateway (the gateway's clock), if
+   *   it said; {@link SUBSCRIBED_AT_MARGIN_MS} earlier becomes `since`.
+   */
+  constructor(
+    readonly after: string | undefined,
+    subscribedAt?: Date,
+  ) {
+    this.since = subscribedAt && new Date(subscribedAt.getTime() - SUBSCRIBED_AT_MARGIN_MS);
+  }
 
   /**
    * Records where the event being resolved leaves the stream. The root field's resolver calls it:

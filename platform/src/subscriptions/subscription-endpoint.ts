@@ -19,6 +19,7 @@ import { acceptGraphQLUpgrades } from "./websocket-upgrade.ts";
 import {
   GATEWAY_CONNECTION_PARAM,
   RESUME_AFTER_EXTENSION,
+  SUBSCRIBED_AT_EXTENSION,
   SUBSCRIBER_IDENTITY_EXTENSION,
 } from "./upstream-protocol.ts";
 
@@ -99,7 +100,10 @@ export function serveSubscriptions<Context>(
           operationName: payload.operationName ?? null,
           contextValue: {
             ...options.context(identity),
-            resume: new StreamResume(stringField(payload.extensions, RESUME_AFTER_EXTENSION)),
+            resume: new StreamResume(
+              stringField(payload.extensions, RESUME_AFTER_EXTENSION),
+              instantField(payload.extensions, SUBSCRIBED_AT_EXTENSION),
+            ),
           },
         };
       },
@@ -128,4 +132,11 @@ export function serveSubscriptions<Context>(
 function stringField(record: Record<string, unknown> | undefined | null, name: string) {
   const value = record?.[name];
   return typeof value === "string" ? value : undefined;
+}
+
+/** An ISO 8601 instant in `record[name]`; undefined when absent or not one. */
+function instantField(record: Record<string, unknown> | undefined | null, name: string) {
+  const text = stringField(record, name);
+  const instant = text === undefined ? undefined : new Date(text);
+  return instant && !Number.isNaN(instant.getTime()) ? instant : undefined;
 }

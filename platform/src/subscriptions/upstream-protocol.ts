@@ -6,7 +6,9 @@
  *   from the gateway;
  * - every `subscribe` carries the subscriber's gateway-signed identity in its `extensions`;
  * - a resumable stream's events carry their position, and the gateway's `subscribe` carries the
- *   last one it received once it has one, so a re-subscription picks up where the stream was.
+ *   last one it received once it has one, so a re-subscription picks up where the stream was;
+ * - every `subscribe` carries when the client's own `subscribe` reached the gateway, so a stream
+ *   with no position yet starts from what was committed since then, not since the subgraph heard.
  */
 
 /** The `connection_init` payload field holding the gateway's signed proof of origin. */
@@ -22,3 +24,12 @@ export const SUBSCRIBER_IDENTITY_EXTENSION = "subscriberIdentity";
  * keeps the position there and the subgraph starts the stream after it.
  */
 export const RESUME_AFTER_EXTENSION = "resumeAfter";
+
+/**
+ * In a `subscribe` payload's `extensions`: when the client's `subscribe` reached the gateway (an
+ * ISO 8601 instant of the gateway's clock). A resumable stream with no position to resume from
+ * starts with what was committed since then (see `StreamResume.since`), so an event committed
+ * while the gateway was still setting up the upstream subscription (planning, a socket still
+ * connecting, a slow hop) is not lost. A resume position, once there is one, takes precedence.
+ */
+export const SUBSCRIBED_AT_EXTENSION = "subscribedAt";

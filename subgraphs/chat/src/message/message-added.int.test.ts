@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Message as MessageRow } from "@pulse/db";
 import { createLogger, type Viewer } from "@pulse/platform/server";
-import { type LivePubSub } from "@pulse/platform/subgraph";
+import { StreamResume, SUBSCRIBED_AT_MARGIN_MS, type LivePubSub } from "@pulse/platform/subgraph";
 import { parse, subscribe, type ExecutionResult, type GraphQLSchema } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually } from "@pulse/testkit/eventually";
@@ -401,6 +401,55 @@ describe("messageAdded", () => {
     expect(await nextIds(feed, 1)).toEqual([next.id]);
     expect(await nextIds(one, 1)).toEqual([next.id]);
     await Promise.all([feed.return!(), one.return!()]);
+  });
+
+  describe("started from when the subscriber asked (the gateway's subscribedAt)", () => {
+    /** Subscribes as the gateway does for a subscribe that reached it when `missed` was sent. */
+    async function subscribedWhen(
+      viewer: Viewer,
+      missed: MessageRow,
+      variables: { conversationId?: string } = {},
+    ) {
+      const subscribedAt = new Date(missed.sentAt.getTime() + SUBSCRIBED_AT_MARGIN_MS);
+      const result = await subscribe({
+        schema,
+        document: MESSAGE_ADDED,
+        variableValues: variables,
+        contextValue: {
+          ...harness.context(viewer),
+          resume: new StreamResume(undefined, subscribedAt),
+        },
+      });
+      if (!(Symbol.asyncIterator in result)) throw new Error(JSON.stringify(result.errors));
+      return result as Events;
+    }
+
+    /** Stamps `message` as sent well before anything a test subscribes from. */
+    const sentLongBefore = (message: MessageRow) =>
+      harness.prisma.message.update({
+        where: { id: message.id },
+        data: { sentAt: new Date(message.sentAt.getTime() - 10 * SUBSCRIBED_AT_MARGIN_MS) },
+      });
+
+    it("with conversationId, first the messages sent since, then live ones", async () => {
+      const { conversation, a, b } = await openConversation(harness);
+      await sentLongBefore(await send(harness, b, conversation.id, "before"));
+      const missed = await send(harness, b, conversation.id, "while the gateway set up");
+      const feed = await subscribedWhen(a, missed, { conversationId: conversation.id });
+      const live = await send(harness, b, conversation.id, "live");
+      expect(await nextIds(feed, 2)).toEqual(ids([missed, live]));
+      await feed.return!();
+    });
+
+    it("without conversationId, the same across the viewer's conversations", async () => {
+      const { first, a, carol, second, seen } = await twoConversationsSeenUpTo();
+      await sentLongBefore(seen);
+      const missed = await send(harness, carol, second.id, "while the gateway set up");
+      const feed = await subscribedWhen(a, missed);
+      const live = await send(harness, first.b, first.conversation.id, "live");
+      expect(await nextIds(feed, 2)).toEqual(ids([missed, live]));
+      await feed.return!();
+    });
   });
 
   it("resumes after a message by the order stored, not by the time stamped", async () => {

@@ -43,6 +43,12 @@ interface Numbering {
   numberOf(message: LiveMessage): bigint;
   /** Where a subscriber starts: the number of the `cursor`'s message, or the last handed out. */
   start(cursor: MessagePosition | undefined): Promise<bigint>;
+  /**
+   * The number of the last message sent before `since` (0 if none). Messages are numbered as
+   * they are sent, so those that follow were sent, and committed, at about `since` or later (a
+   * transaction's length; `SUBSCRIBED_AT_MARGIN_MS` covers it).
+   */
+  sentBefore(since: Date): Promise<bigint>;
   /** The last number handed out, as committed now. */
   lastMade(): Promise<bigint>;
   /** Up to a page of the messages numbered after `last`, in order, with their facts. */
@@ -60,7 +66,9 @@ export class MessageFeed {
   /**
    * The viewer's new messages (of one conversation, in seq order, or all of theirs, in the order
    * of their feed). With `after`, first the messages after that cursor, then live ones, with no
-   * gap and no duplicate.
+   * gap and no duplicate. Without it but with `since` (when the subscriber asked, as the gateway
+   * tells), first the messages sent since then, so none committed while the subscription was
+   * being set up is lost.
    *
    * Each message is published after its commit by whichever replica stored it, so one can arrive
    * before another that committed earlier. Since numbers follow commit order, a live message
@@ -75,6 +83,7 @@ export class MessageFeed {
     viewer: Viewer,
     conversationId: string | null | undefined,
     after: string | null | undefined,
+    since?: Date,
   ): Promise<AsyncIterableIterator<LiveMessage>> {
     const conversation = conversationId
       ? await this.deps.conversations.get(viewer, conversationId)
@@ -87,7 +96,7 @@ export class MessageFeed {
       ? this.conversationNumbering(conversation)
       : this.feedNumbering(viewer);
     // Read before subscribing: what is stored meanwhile is read once the subscription took.
-    const start = await numbering.start(cursor);
+    const start = await (!cursor && since ? numbering.sentBefore(since) : numbering.start(cursor));
     return replayNumbered({
       live: await this.deps.live.subscribe<LiveMessage>(messageAddedTopic(viewer.id)),
       start,
@@ -104,6 +113,7 @@ export class MessageFeed {
     return {
       numberOf: (message) => BigInt(message.seq),
       start: async (cursor) => cursor?.seq ?? conversation.lastSeq,
+      sentBefore: (since) => this.seqSentBefore(conversation.id, since),
       lastMade: () => this.lastSeq(conversation.id),
       after: (seq) => this.conversationAfter(conversation, seq),
     };
@@ -115,6 +125,7 @@ export class MessageFeed {
       numberOf: (message) => feedPosition(viewer.id, message),
       start: (cursor) =>
         cursor ? this.feedPositionAt(viewer.id, cursor) : this.feedEnd(viewer.id),
+      sentBefore: (since) => this.feedPositionSentBefore(viewer.id, since),
       lastMade: () => this.feedEnd(viewer.id),
       after: (position) => this.feedAfter(viewer.id, position),
     };
@@ -141,6 +152,34 @@ export class MessageFeed {
     const [counter] = await this.deps.prisma.$queryRaw<{ lastPosition: bigint }[]>`${PREPARED}
       SELECT last_position AS "lastPosition" FROM chat.feed_counter WHERE user_id = ${userId}::uuid`;
     return counter?.lastPosition ?? 0n;
+  }
+
+  /**
+   * The seq of the conversation's newest message sent before `since` (0 if none), read back from
+   * its newest along the (conversation, seq) index.
+   */
+  private async seqSentBefore(conversationId: string, since: Date): Promise<bigint> {
+    const [message] = await this.deps.prisma.$queryRaw<{ seq: bigint }[]>`${PREPARED}
+      SELECT seq FROM chat.message
+      WHERE conversation_id = ${conversationId}::uuid AND sent_at < ${since.toISOString()}::timestamptz
+      ORDER BY seq DESC LIMIT 1`;
+    return message?.seq ?? 0n;
+  }
+
+  /**
+   * The position of the person's newest message sent before `since` (0 if none): the later of
+   * the two halves of their feed, each read back from its newest along its index.
+   */
+  private async feedPositionSentBefore(userId: string, since: Date): Promise<bigint> {
+    const [found] = await this.deps.prisma.$queryRaw<{ position: bigint | null }[]>`${PREPARED}
+      SELECT GREATEST(
+        (SELECT sender_position FROM chat.message
+         WHERE sender_id = ${userId}::uuid AND sent_at < ${since.toISOString()}::timestamptz
+         ORDER BY sender_position DESC LIMIT 1),
+        (SELECT recipient_position FROM chat.message
+         WHERE recipient_id = ${userId}::uuid AND sent_at < ${since.toISOString()}::timestamptz
+         ORDER BY recipient_position DESC LIMIT 1)) AS position`;
+    return found?.position ?? 0n;
   }
 
   /** The seq of the conversation's newest message (0 before its first). */

@@ -40,8 +40,14 @@ export class MessageResolver {
     subscribe: ({ args, context }) => {
       const ctx = context as ChatContext;
       const { conversationId, after } = args as MessageAddedArgs;
-      // The gateway re-subscribing after a dropped socket resumes after the last message it got.
-      return ctx.feed.subscribe(requireViewer(ctx), conversationId, ctx.resume?.after ?? after);
+      // The gateway re-subscribing after a dropped socket resumes after the last message it got;
+      // a new subscription starts from when its subscribe reached the gateway.
+      return ctx.feed.subscribe(
+        requireViewer(ctx),
+        conversationId,
+        ctx.resume?.after ?? after,
+        ctx.resume?.since,
+      );
     },
   })
   messageAdded(

@@ -1,9 +1,19 @@
 import { requireViewer } from "@pulse/platform/server";
 import { AfterCursorArg, PageSizeArg, type Connection } from "@pulse/platform/subgraph";
-import { Arg, Ctx, ID, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
+import {
+  Arg,
+  Ctx,
+  FieldResolver,
+  ID,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+  Subscription,
+} from "type-graphql";
 import type { DiscoveryContext } from "../context.ts";
 import { fromLive, type LiveMatch } from "./match-created.topic.ts";
-import { matchFeedCursor } from "./match.cursor.ts";
+import { matchCursor, matchFeedCursor } from "./match.cursor.ts";
 import { Match, MatchConnection } from "./match.type.ts";
 
 @Resolver(() => Match)
@@ -33,15 +43,37 @@ export class MatchResolver {
   }
 
   @Subscription(() => Match, {
-    description: "Each new match of the viewer, with the other person as `user`.",
-    subscribe: ({ context }) => {
+    description:
+      "Each new match of the viewer, with the other person as `user`. With `after`, first replays the viewer's current matches made after that one, so a reconnecting client loses nothing and gets nothing twice.",
+    subscribe: ({ args, context }) => {
       const ctx = context as DiscoveryContext;
-      // The gateway re-subscribing after a dropped socket resumes after the last match it got.
-      return ctx.matches.feed(requireViewer(ctx), ctx.resume?.after);
+      // The gateway re-subscribing after a dropped socket resumes after the last match it got;
+      // a new subscription starts from when its subscribe reached the gateway.
+      return ctx.matches.feed(requireViewer(ctx), {
+        resumeAfter: ctx.resume?.after,
+        after: (args as { after?: string | null }).after,
+        since: ctx.resume?.since,
+      });
     },
   })
-  matchCreated(@Root() payload: LiveMatch, @Ctx() ctx: DiscoveryContext): Match {
+  matchCreated(
+    @Root() payload: LiveMatch,
+    @Arg("after", () => String, {
+      nullable: true,
+      description: "A match's `cursor`: replay the viewer's current matches made after it first.",
+    })
+    _after: string | null | undefined,
+    @Ctx() ctx: DiscoveryContext,
+  ): Match {
     ctx.resume?.reached(matchFeedCursor(payload.position));
     return fromLive(payload);
+  }
+
+  @FieldResolver(() => String, {
+    description:
+      "Opaque cursor of this match: pass it as `matches(after:)` or `matchCreated(after:)`.",
+  })
+  cursor(@Root() match: Match): string {
+    return matchCursor(match);
   }
 }

@@ -12,7 +12,7 @@ import {
   type DiscoveryHarness,
 } from "../testing/discovery-harness.ts";
 import { matchCreatedTopic, toLive } from "./match-created.topic.ts";
-import { matchFeedCursor } from "./match.cursor.ts";
+import { matchCursor, matchFeedCursor } from "./match.cursor.ts";
 import { matchPosition } from "./match.view.ts";
 import { MatchService } from "./match.service.ts";
 
@@ -120,7 +120,9 @@ describe("the matchCreated feed", () => {
     const endedId = await madeWithNext(2);
     await harness.matches.unmatch(alice, endedId);
 
-    const feed = await harness.matches.feed(alice, await resumeAfter(alice, seenId));
+    const feed = await harness.matches.feed(alice, {
+      resumeAfter: await resumeAfter(alice, seenId),
+    });
     const liveId = await madeWithNext(3);
     const delivered = [(await feed.next()).value, (await feed.next()).value];
     expect(delivered).toEqual([
@@ -146,7 +148,9 @@ describe("the matchCreated feed", () => {
       where: { id: laterId },
       data: { matchedAt: new Date(seen.matchedAt.getTime() - 1000) },
     });
-    const feed = await harness.matches.feed(alice, await resumeAfter(alice, seenId));
+    const feed = await harness.matches.feed(alice, {
+      resumeAfter: await resumeAfter(alice, seenId),
+    });
     expect((await feed.next()).value).toMatchObject({ id: laterId });
     await feed.return!();
   });
@@ -154,7 +158,7 @@ describe("the matchCreated feed", () => {
   it("emits matches in the order made when their live copies arrive out of it", async () => {
     const [alice] = await addCouple(harness);
     const others = await Promise.all([1, 2, 3].map(() => addCouple(harness)));
-    const feed = await harness.matches.feed(alice, undefined);
+    const feed = await harness.matches.feed(alice, {});
     // Made without being announced, then announced the other way round, as two replicas
     // racing after their commits may.
     const made: MatchRow[] = [];
@@ -191,7 +195,7 @@ describe("the matchCreated feed", () => {
       live,
       logger: createLogger("discovery", "silent"),
     });
-    const feed = await matches.feed(alice, undefined);
+    const feed = await matches.feed(alice, {});
     expect((await feed.next()).value).toMatchObject({ id: madeId, user: { id: bob.id } });
     await feed.return!();
   });
@@ -209,7 +213,7 @@ describe("the matchCreated feed", () => {
       logger: createLogger("discovery", "silent"),
       replayPageSize: 2,
     });
-    const feed = await matches.feed(alice, await resumeAfter(alice, seenId));
+    const feed = await matches.feed(alice, { resumeAfter: await resumeAfter(alice, seenId) });
     // Made once the first page is read: heard live, and read again by a later page.
     const meanwhile = await madeWithNext(3);
     const nextId = async () => ((await feed.next()).value as { id: string }).id;
@@ -220,9 +224,53 @@ describe("the matchCreated feed", () => {
     await feed.return!();
   });
 
+  it("started from when the subscriber asked, replays the matches made since, then goes on live", async () => {
+    const [alice] = await addCouple(harness);
+    const others = await Promise.all([1, 2, 3].map(() => addCouple(harness)));
+    const madeWithNext = (index: number) => match(alice, others[index]![1]);
+    const before = await madeWithNext(0);
+    // Stamped well before the subscriber asked.
+    await harness.prisma.match.update({
+      where: { id: before },
+      data: { matchedAt: new Date(Date.now() - 10_000) },
+    });
+    // Made after the subscriber asked, before its subscription reached discovery.
+    const missedId = await madeWithNext(1);
+    const missed = await harness.prisma.match.findUniqueOrThrow({ where: { id: missedId } });
+
+    const feed = await harness.matches.feed(alice, { since: missed.matchedAt });
+    const liveId = await madeWithNext(2);
+    const nextId = async () => ((await feed.next()).value as { id: string }).id;
+    expect([await nextId(), await nextId()]).toEqual([missedId, liveId]);
+    await feed.return!();
+  });
+
+  it("started after a client's match cursor, replays the current matches made after it", async () => {
+    const [alice] = await addCouple(harness);
+    const others = await Promise.all([1, 2].map(() => addCouple(harness)));
+    const seenId = await match(alice, others[0]![1]);
+    const missedId = await match(alice, others[1]![1]);
+    const seen = await harness.prisma.match.findUniqueOrThrow({ where: { id: seenId } });
+
+    const feed = await harness.matches.feed(alice, { after: matchCursor(seen) });
+    expect((await feed.next()).value).toMatchObject({ id: missedId, position: "2" });
+    await feed.return!();
+  });
+
+  it("refuses a cursor of a match the viewer is not in", async () => {
+    const [alice, bob] = await addCouple(harness);
+    const [carol] = await addCouple(harness);
+    const row = await harness.prisma.match.findUniqueOrThrow({
+      where: { id: await match(alice, bob) },
+    });
+    await expect(harness.matches.feed(carol, { after: matchCursor(row) })).rejects.toMatchObject({
+      extensions: { code: "BAD_USER_INPUT", field: "after" },
+    });
+  });
+
   it("refuses a resume position it did not make", async () => {
     const [alice] = await addCouple(harness);
-    await expect(harness.matches.feed(alice, "bogus")).rejects.toMatchObject({
+    await expect(harness.matches.feed(alice, { resumeAfter: "bogus" })).rejects.toMatchObject({
       extensions: { code: "BAD_USER_INPUT", field: "resumeAfter" },
     });
   });

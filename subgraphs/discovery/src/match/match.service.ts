@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Match as MatchRow, Prisma } from "@pulse/db";
-import { notFound, type Logger, type Viewer } from "@pulse/platform/server";
+import { badUserInput, notFound, type Logger, type Viewer } from "@pulse/platform/server";
 import {
   isUuid,
   pageSize,
@@ -21,6 +21,17 @@ import type { Match } from "./match.type.ts";
 
 /** Matches a resumed `matchCreated` reads per statement of its replay. */
 const REPLAY_PAGE_SIZE = 100;
+
+/**
+ * Where `matchCreated` starts, first that is given: after the gateway's resume position, after
+ * the client's match cursor, with the matches made since `since` (when the subscriber asked), or
+ * with those made from now on.
+ */
+export interface MatchFeedStart {
+  resumeAfter?: string | undefined;
+  after?: string | null | undefined;
+  since?: Date | undefined;
+}
 
 /** Why a match ended, as `match.ended` tells chat. */
 export type MatchEndReason = "UNMATCHED" | "BLOCKED" | "USER_DELETED";
@@ -66,20 +77,18 @@ export class MatchService {
   /**
    * `matchCreated`: the viewer's new matches, live, in the order they were made (each is
    * published after its commit by whichever replica made it, so one that overtook another waits
-   * for it, read from Postgres). Resumed after a match's place (the last one the gateway received
-   * before its socket to discovery dropped), it first replays the viewer's current matches made
-   * since, then goes on live, with no gap and no duplicate.
+   * for it, read from Postgres). Started after a match (the last one the gateway received before
+   * its socket to discovery dropped, or the client's `after`), or from when the subscriber asked,
+   * it first replays the viewer's current matches made since, then goes on live, with no gap and
+   * no duplicate.
    *
-   * @throws BAD_USER_INPUT for a resume position we did not make.
+   * @throws BAD_USER_INPUT for a resume position or cursor we did not make, or a cursor of
+   * another person's match.
    */
-  async feed(
-    viewer: Viewer,
-    resumeAfter: string | undefined,
-  ): Promise<AsyncIterableIterator<LiveMatch>> {
+  async feed(viewer: Viewer, from: MatchFeedStart): Promise<AsyncIterableIterator<LiveMatch>> {
     const { live, replayPageSize = REPLAY_PAGE_SIZE } = this.deps;
-    const resumedAt = resumeAfter ? decodeMatchFeedCursor(resumeAfter, "resumeAfter") : undefined;
     // Read before subscribing: what is made meanwhile is read once the subscription took.
-    const start = resumedAt ?? (await this.lastPosition(viewer.id));
+    const start = await this.feedStart(viewer.id, from);
     return replayNumbered({
       live: await live.subscribe<LiveMatch>(matchCreatedTopic(viewer.id)),
       start,
@@ -88,6 +97,45 @@ export class MatchService {
       after: (position) => this.currentAfter(viewer.id, position, replayPageSize),
       pageSize: replayPageSize,
     });
+  }
+
+  /** The place among the person's matches after which `matchCreated` starts. */
+  private async feedStart(userId: string, from: MatchFeedStart): Promise<bigint> {
+    if (from.resumeAfter) return decodeMatchFeedCursor(from.resumeAfter, "resumeAfter");
+    if (from.after) return this.placeOf(userId, decodeMatchCursor(from.after).id);
+    if (from.since) return this.placedBefore(userId, from.since);
+    return this.lastPosition(userId);
+  }
+
+  /**
+   * The place of match `matchId` among the person's matches (ended or not).
+   *
+   * @throws BAD_USER_INPUT on `after` when it is not one of their matches.
+   */
+  private async placeOf(userId: string, matchId: string): Promise<bigint> {
+    const match = await this.deps.prisma.match.findUnique({ where: { id: matchId } });
+    if (!match || !isParticipant(match, userId)) {
+      throw badUserInput("after", "The cursor is not of one of your matches");
+    }
+    return matchPosition(match, userId);
+  }
+
+  /**
+   * The place of the person's newest match made before `since` (0 if none): the later of the two
+   * sides of the pair, each read back from its newest along its index. Places are handed out as
+   * matches are made, so those that follow were made, and committed, at about `since` or later
+   * (a transaction's length; `SUBSCRIBED_AT_MARGIN_MS` covers it).
+   */
+  private async placedBefore(userId: string, since: Date): Promise<bigint> {
+    const [found] = await this.deps.prisma.$queryRaw<{ position: bigint | null }[]>`${PREPARED}
+      SELECT GREATEST(
+        (SELECT low_position FROM discovery.match
+         WHERE user_low = ${userId}::uuid AND matched_at < ${since.toISOString()}::timestamptz
+         ORDER BY low_position DESC LIMIT 1),
+        (SELECT high_position FROM discovery.match
+         WHERE user_high = ${userId}::uuid AND matched_at < ${since.toISOString()}::timestamptz
+         ORDER BY high_position DESC LIMIT 1)) AS position`;
+    return found?.position ?? 0n;
   }
 
   /** The last place handed out among the person's matches (0 before their first). */
