@@ -100,3 +100,26 @@ describe("the development explorer (GraphiQL)", () => {
     TEST_TIMEOUT_MS,
   );
 });
+
+describe("Apollo Sandbox on /sandbox", () => {
+  it(
+    "embeds Sandbox from the gateway's own script; only Apollo's iframe needs the internet",
+    async () => {
+      const { page, blocked } = await offlinePage();
+      try {
+        await page.goto(`${stack.gatewayUrl}/sandbox`);
+        const frame = page.locator("#sandbox iframe");
+        await expect
+          .poll(() => frame.getAttribute("src"), { timeout: PAGE_TIMEOUT_MS })
+          .toMatch(/^https:\/\/sandbox\.embed\.apollographql\.com\//);
+        await expect.poll(() => blocked.length).toBeGreaterThan(0);
+        expect(blocked.map((url) => new URL(url).origin)).toEqual(
+          blocked.map(() => "https://sandbox.embed.apollographql.com"),
+        );
+      } finally {
+        await page.context().close();
+      }
+    },
+    TEST_TIMEOUT_MS,
+  );
+});
