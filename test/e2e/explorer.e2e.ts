@@ -25,9 +25,9 @@ afterAll(async () => {
 
 /**
  * A page of a browser context that may reach this machine alone, as if offline: every other
- * request is aborted and recorded.
+ * request is aborted and recorded, as is every content policy violation the page reports.
  */
-async function offlinePage(): Promise<{ page: Page; blocked: string[] }> {
+async function offlinePage(): Promise<{ page: Page; blocked: string[]; refused: string[] }> {
   const context = await browser.newContext({ viewport: { width: 1440, height: 960 } });
   const blocked: string[] = [];
   await context.route("**/*", (route) => {
@@ -36,7 +36,12 @@ async function offlinePage(): Promise<{ page: Page; blocked: string[] }> {
     blocked.push(route.request().url());
     return route.abort("internetdisconnected");
   });
-  return { page: await context.newPage(), blocked };
+  const page = await context.newPage();
+  const refused: string[] = [];
+  page.on("console", (message) => {
+    if (message.text().includes("Content Security Policy")) refused.push(message.text());
+  });
+  return { page, blocked, refused };
 }
 
 /** Opens a side panel of GraphiQL by its plugin's title. */
@@ -58,7 +63,7 @@ describe("the development explorer (GraphiQL)", () => {
     "works offline: signs in, runs a query and a subscription",
     async () => {
       const pair = await matchedPair(stack);
-      const { page, blocked } = await offlinePage();
+      const { page, blocked, refused } = await offlinePage();
       try {
         await page.goto(`${stack.gatewayUrl}/graphql`);
         await expect
@@ -93,6 +98,7 @@ describe("the development explorer (GraphiQL)", () => {
         await page.screenshot({ path: screenshot });
         console.log(`explorer screenshot: ${screenshot}`);
         expect(blocked).toEqual([]);
+        expect(refused).toEqual([]);
       } finally {
         await page.context().close();
       }

@@ -86,7 +86,8 @@ function wantsPage(req: IncomingMessage): boolean {
 
 const TITLES = { graphiql: "GraphiQL", sandbox: "Apollo Sandbox" };
 
-function pageHtml(page: "graphiql" | "sandbox", config: ExplorerConfig): string {
+/** The page: its configuration as a data block, its bundled script and stylesheet. */
+export function pageHtml(page: "graphiql" | "sandbox", config: ExplorerConfig): string {
   // JSON in a data block: only "<" could end the element early.
   const data = JSON.stringify(config).replaceAll("<", "\\u003c");
   const stylesheet =
