@@ -49,10 +49,12 @@ async function openPanel(page: Page, title: string) {
   await page.getByRole("button", { name: `Show ${title}` }).click();
 }
 
-/** The response editor's text, without the whitespace its line wrapping adds. */
-async function responseText(page: Page): Promise<string> {
-  return ((await page.locator(".result-window").textContent()) ?? "").replace(/\s+/g, "");
+/** An editor's text without whitespace: Monaco writes non-breaking spaces and wraps lines. */
+async function textOf(page: Page, selector: string): Promise<string> {
+  return ((await page.locator(selector).textContent()) ?? "").replace(/\s+/g, "");
 }
+
+const responseText = (page: Page) => textOf(page, ".result-window");
 
 async function run(page: Page) {
   await page.locator(".graphiql-execute-button").click();
@@ -66,9 +68,12 @@ describe("the development explorer (GraphiQL)", () => {
       const { page, blocked, refused } = await offlinePage();
       try {
         await page.goto(`${stack.gatewayUrl}/graphql`);
+        // Ready once Monaco (loaded with its workers) shows the default query, Viewer.
         await expect
-          .poll(() => page.locator(".graphiql-container").count(), { timeout: PAGE_TIMEOUT_MS })
-          .toBe(1);
+          .poll(() => textOf(page, ".graphiql-query-editor .monaco-editor"), {
+            timeout: PAGE_TIMEOUT_MS,
+          })
+          .toContain("queryViewer");
 
         await openPanel(page, "Sign in");
         await page.getByLabel("Email").fill(pair.alice.email);
