@@ -20,7 +20,7 @@ import type { Server } from "node:http";
 import { AccessTokenVerifier } from "./access-tokens.ts";
 import type { GatewayConfig } from "./config.ts";
 import { createGatewayContext, type GatewayContext } from "./context.ts";
-import { sandboxLandingPage } from "./sandbox-landing-page.ts";
+import { Explorers } from "./explorer/explorer-pages.ts";
 import { securityHeaders } from "./security-headers.ts";
 import { operationLimitsPlugin } from "./limits/limits-plugin.ts";
 import { limitRules, OPERATION_LIMITS } from "./limits/operation-limits.ts";
@@ -104,7 +104,8 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
       metrics.plugin,
       operationLimitsPlugin(OPERATION_LIMITS, trustedDocuments),
       logInternalErrors(logger),
-      development ? sandboxLandingPage() : ApolloServerPluginLandingPageDisabled(),
+      // Development serves its explorers itself (explorer/), production none.
+      ApolloServerPluginLandingPageDisabled(),
     ],
   });
   // Bounded, since every signed-in request asks it whether the session was signed out.
@@ -138,26 +139,33 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
     const override = config.subgraphUrls[name];
     return override ? new URL(override).origin : supergraphUrls[name];
   };
+  const explorers = development
+    ? new Explorers({ trustedDocumentsPath: config.TRUSTED_DOCUMENTS_PATH })
+    : undefined;
+  const graphql = apolloRequestHandler(
+    apollo,
+    createGatewayContext({
+      verifier,
+      gatewaySecret: config.GATEWAY_SECRET,
+      trustProxy: config.TRUST_PROXY,
+    }),
+    logger,
+  );
   const server = createServiceServer({
     logger,
     metrics,
     headers: securityHeaders(development),
     metricsRoute: config.METRICS_PORT === undefined,
-    routes: Object.fromEntries(
-      Object.entries(PASSED_THROUGH_ROUTES).map(([path, subgraph]) => [
-        path,
-        passThrough(path, subgraph, baseUrlOf, logger),
-      ]),
-    ),
-    graphql: apolloRequestHandler(
-      apollo,
-      createGatewayContext({
-        verifier,
-        gatewaySecret: config.GATEWAY_SECRET,
-        trustProxy: config.TRUST_PROXY,
-      }),
-      logger,
-    ),
+    routes: {
+      ...Object.fromEntries(
+        Object.entries(PASSED_THROUGH_ROUTES).map(([path, subgraph]) => [
+          path,
+          passThrough(path, subgraph, baseUrlOf, logger),
+        ]),
+      ),
+      ...explorers?.routes(),
+    },
+    graphql: explorers ? explorers.graphql(graphql) : graphql,
     readiness: [
       {
         name: "supergraph",

@@ -4,7 +4,8 @@ import type { SeedOutcome } from "./seed.ts";
 
 /** What the banner shows once everything answers. */
 export interface BannerFacts {
-  sandboxUrl: string;
+  /** The gateway's base URL: GraphiQL on /graphql, Apollo Sandbox on /sandbox. */
+  gatewayUrl: string;
   subgraphs: { name: string; url: string }[];
   /** Outcome per demo email; `undefined` when seeding was skipped or failed. */
   seeded: Map<string, SeedOutcome> | undefined;
@@ -22,7 +23,8 @@ export function printBanner(facts: BannerFacts): void {
     rule,
     bold("  Pulse is running. Ctrl-C stops everything."),
     "",
-    `  Sandbox     ${bold(facts.sandboxUrl)}`,
+    `  GraphiQL    ${bold(`${facts.gatewayUrl}/graphql`)}  (works offline)`,
+    `  Sandbox     ${facts.gatewayUrl}/sandbox  (needs Apollo's servers)`,
     ...facts.subgraphs.map(({ name, url }) => `  ${name.padEnd(11)} ${url}`),
     "",
   ];
@@ -39,7 +41,7 @@ export function printBanner(facts: BannerFacts): void {
     lines.push(
       "",
       "  Premium: Carol is a member. To buy it as Alice (no real money moves):",
-      "    1. In Sandbox, log in as alice@pulse.dev and send her access token as Authorization.",
+      "    1. In GraphiQL's Sign in panel, sign in as alice@pulse.dev.",
       '    2. mutation { startCheckout(planId: "premium-monthly") { url } }',
       "    3. Open the url and press Pay: the local Stripe sends billing its signed webhooks.",
       "    4. query { likesReceived { user { id } } } now works, with the same token.",

@@ -1,6 +1,6 @@
 // The demo world `pnpm dev` seeds through the public API. Later subgraphs extend it (profiles,
 // competitions, ...) and the seeder in `seed.ts`, so a fresh checkout always has something to
-// look at in Sandbox.
+// look at in the explorer.
 
 /** Password of every demo account; meets the contract's password policy. */
 export const DEMO_PASSWORD = "Pulse!2026";

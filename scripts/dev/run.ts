@@ -138,7 +138,7 @@ async function main(): Promise<void> {
   await waitUntilReady(gateway, `http://127.0.0.1:${gatewayPort}`);
 
   printBanner({
-    sandboxUrl: `http://localhost:${gatewayPort}/graphql`,
+    gatewayUrl: `http://localhost:${gatewayPort}`,
     subgraphs: subgraphs.map(({ service, url }) => ({ name: service.name, url: `${url}/graphql` })),
     seeded: await seed(`http://127.0.0.1:${gatewayPort}/graphql`, stripe),
     localStripe: stripe.local !== null,

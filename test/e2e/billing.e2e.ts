@@ -209,6 +209,54 @@ describe("memberships", () => {
     });
   });
 
+  it("pages a person's payments as a Relay connection (paymentsConnection), to them alone", async () => {
+    const [owner, stranger] = await Promise.all([registerUser(stack), registerUser(stack)]);
+    // Standing in for Stripe's webhooks: three stored payments a second apart, oldest first.
+    const payments = [0, 1, 2].map((n) => ({
+      id: randomUUID(),
+      userId: owner.id,
+      kind: "ENTRY",
+      amountCents: 100 + n,
+      currency: "usd",
+      status: "SUCCEEDED",
+      description: `Entry ${n}`,
+      createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, n)),
+    }));
+    await stack.prisma.payment.createMany({ data: payments });
+    const page = async (reader: RegisteredUser, after: string | null) => {
+      const response = await reader.client.query(
+        `query($id: ID!, $after: String) {
+          user(id: $id) {
+            paymentsConnection(first: 2, after: $after) {
+              edges { cursor node { id amount { amountCents } } }
+              pageInfo { hasNextPage endCursor }
+            }
+          }
+        }`,
+        { id: owner.id, after },
+      );
+      expect(response.errors).toBeUndefined();
+      return response.data!.user.paymentsConnection;
+    };
+    const first = await page(owner, null);
+    expect(first.edges.map((edge: any) => edge.node.id)).toEqual([
+      payments[2]!.id,
+      payments[1]!.id,
+    ]);
+    expect(first.pageInfo).toEqual({ hasNextPage: true, endCursor: first.edges[1].cursor });
+    const second = await page(owner, first.pageInfo.endCursor);
+    expect(second).toEqual({
+      edges: [
+        {
+          cursor: second.pageInfo.endCursor,
+          node: { id: payments[0]!.id, amount: { amountCents: 100 } },
+        },
+      ],
+      pageInfo: { hasNextPage: false, endCursor: second.pageInfo.endCursor },
+    });
+    expect(await page(stranger, null)).toBeNull();
+  });
+
   it("opens the billing portal for a customer, BAD_USER_INPUT for someone who never had one", async () => {
     const newcomer = await registerUser(stack);
     expect(errorOf(await newcomer.client.op("OpenBillingPortal")).code).toBe("BAD_USER_INPUT");

@@ -267,6 +267,51 @@ describe("LikesReceived", () => {
   });
 });
 
+describe("likesReceivedConnection", () => {
+  it("pages the same likes as likesReceived, as a Relay connection", async () => {
+    const place = await placeOfItsOwn(stack.redis);
+    const [alice, bob, bert] = await Promise.all([
+      registerWithProfile(stack, woman(place)),
+      registerWithProfile(stack, man(place)),
+      registerWithProfile(stack, man(place, 7)),
+    ]);
+    await Promise.all([
+      untilDiscoverable(stack, alice, bob),
+      untilDiscoverable(stack, alice, bert),
+    ]);
+    await stack.prisma.candidate.update({ where: { userId: alice.id }, data: { tier: "PREMIUM" } });
+    await like(bob, alice);
+    await like(bert, alice, "SUPER_LIKE");
+    const page = async (after: string | null) => {
+      const response = await alice.client.query(
+        `query ($after: String) {
+          likesReceivedConnection(first: 1, after: $after) {
+            edges { cursor node { isSuperLike user { id } } }
+            pageInfo { hasNextPage endCursor }
+          }
+        }`,
+        { after },
+      );
+      expect(response.errors).toBeUndefined();
+      return response.data!.likesReceivedConnection;
+    };
+    const first = await page(null);
+    expect(first.pageInfo.hasNextPage).toBe(true);
+    const second = await page(first.pageInfo.endCursor);
+    expect(second.pageInfo).toEqual({ hasNextPage: false, endCursor: second.edges[0].cursor });
+    const list = (await alice.client.op("LikesReceived", { first: 10 })).data!.likesReceived;
+    expect([...first.edges, ...second.edges].map((edge: any) => edge.node.user.id)).toEqual(
+      list.map((liked: any) => liked.user.id),
+    );
+    expect(list.map((liked: any) => liked.user.id).sort()).toEqual([bob.id, bert.id].sort());
+
+    const forged = await alice.client.query(
+      `{ likesReceivedConnection(after: "${bob.id}") { edges { cursor } } }`,
+    );
+    expect(errorOf(forged)).toMatchObject({ code: "BAD_USER_INPUT", field: "after" });
+  });
+});
+
 describe("blocks and deletions from other subgraphs", () => {
   it("a block hides both people from each other's discovery", async () => {
     const [alice, bob] = await couple();

@@ -26,11 +26,11 @@ const queryFieldNames = `{ __type(name: "Query") { fields { name } } }`;
 /** A production gateway; its metrics on any free port of their own. */
 const PRODUCTION = { NODE_ENV: "production", METRICS_PORT: "0" };
 
-const developmentHeaders = {
+const apiHeaders = {
   "x-content-type-options": "nosniff",
   "x-frame-options": "DENY",
   "referrer-policy": "no-referrer",
-  "content-security-policy": "frame-ancestors 'none'",
+  "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
 };
 
 describe("operational endpoints", () => {
@@ -50,14 +50,37 @@ describe("operational endpoints", () => {
 });
 
 describe("development mode", () => {
-  it("serves Apollo Sandbox with the subscription endpoint preset", async () => {
-    const response = await fetch(`${stack.gatewayUrl}/graphql`, {
+  it("serves GraphiQL on /graphql and Apollo Sandbox on /sandbox, from its own files", async () => {
+    const graphiql = await fetch(`${stack.gatewayUrl}/graphql`, {
       headers: { accept: "text/html" },
     });
-    expect(response.status).toBe(200);
-    const html = await response.text();
-    expect(html).toContain("EmbeddedSandbox");
-    expect(html).toContain("initialSubscriptionEndpoint");
+    expect(graphiql.status).toBe(200);
+    expect(await graphiql.text()).toContain('<script defer src="/explorer/graphiql.js">');
+    const sandbox = await fetch(`${stack.gatewayUrl}/sandbox`);
+    expect(sandbox.status).toBe(200);
+    const html = await sandbox.text();
+    expect(html).toContain('<script defer src="/explorer/sandbox.js">');
+    expect(html).not.toContain("cdn.apollographql.com");
+    const script = await fetch(`${stack.gatewayUrl}/explorer/sandbox.js`);
+    expect(script.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
+    expect(await script.text()).toContain("sandbox.embed.apollographql.com");
+  });
+
+  it("gives each explorer page the content policy it needs, and no more", async () => {
+    const graphiql = await fetch(`${stack.gatewayUrl}/graphql`, {
+      headers: { accept: "text/html" },
+    });
+    expect(graphiql.headers.get("content-security-policy")).toBe(
+      "default-src 'none'; script-src 'self'; connect-src 'self'; base-uri 'none'; " +
+        "form-action 'none'; frame-ancestors 'none'; worker-src 'self'; " +
+        "style-src 'self' 'unsafe-inline'; font-src data:; img-src 'self' data:",
+    );
+    const sandbox = await fetch(`${stack.gatewayUrl}/sandbox`);
+    expect(sandbox.headers.get("content-security-policy")).toBe(
+      "default-src 'none'; script-src 'self'; connect-src 'self'; base-uri 'none'; " +
+        "form-action 'none'; frame-ancestors 'none'; " +
+        "frame-src https://sandbox.embed.apollographql.com; style-src 'self' 'unsafe-inline'",
+    );
   });
 
   it("answers introspection", async () => {
@@ -75,7 +98,10 @@ describe("production mode", () => {
       expect(response.errors![0]!.message).toMatch(/introspection/i);
       expect((await client.op("Viewer")).data).toEqual({ me: null });
       const page = await fetch(`${gateway.url}/graphql`, { headers: { accept: "text/html" } });
-      expect(await page.text()).not.toContain("EmbeddedSandbox");
+      expect(await page.text()).not.toContain("<script");
+      for (const path of ["/sandbox", "/explorer/graphiql.js", "/explorer/sandbox.js"]) {
+        expect((await fetch(`${gateway.url}${path}`)).status).toBe(404);
+      }
     });
   });
 
@@ -94,8 +120,7 @@ describe("production mode", () => {
     await withGateway(stack, PRODUCTION, async (gateway) => {
       const response = await fetch(`${gateway.url}/graphql?query=%7Bme%7Bid%7D%7D`);
       expect(Object.fromEntries(response.headers)).toMatchObject({
-        ...developmentHeaders,
-        "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
+        ...apiHeaders,
         "strict-transport-security": "max-age=31536000; includeSubDomains",
       });
     });
@@ -103,11 +128,9 @@ describe("production mode", () => {
 });
 
 describe("responses", () => {
-  it("carry security headers that still let Sandbox load in development", async () => {
-    const response = await fetch(`${stack.gatewayUrl}/graphql`, {
-      headers: { accept: "text/html" },
-    });
-    expect(Object.fromEntries(response.headers)).toMatchObject(developmentHeaders);
+  it("carry security headers, the strict content policy included, in development", async () => {
+    const response = await fetch(`${stack.gatewayUrl}/graphql?query=%7Bme%7Bid%7D%7D`);
+    expect(Object.fromEntries(response.headers)).toMatchObject(apiHeaders);
     expect(response.headers.get("strict-transport-security")).toBeNull();
   });
 

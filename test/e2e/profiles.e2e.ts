@@ -380,6 +380,53 @@ describe("SearchUsers", () => {
     expect(await ids(viewer!)).toEqual([blocked!.id, bystander!.id]);
   });
 
+  it("pages as a Relay connection too (searchUsersConnection), with opaque cursors", async () => {
+    const tag = `conn${Date.now().toString(36)}`;
+    const viewer = await registerUser(stack);
+    const people = await Promise.all(
+      ["a", "b", "c"].map((suffix) => registerWithProfile(stack, { username: `${tag}_${suffix}` })),
+    );
+    const page = async (after: string | null) => {
+      const response = await viewer.client.query(
+        `query ($query: String!, $first: Int, $after: String) {
+          searchUsersConnection(query: $query, first: $first, after: $after) {
+            edges { cursor node { id profile { username } } }
+            pageInfo { hasNextPage hasPreviousPage endCursor }
+          }
+        }`,
+        { query: tag, first: 2, after },
+      );
+      expect(response.errors).toBeUndefined();
+      return response.data!.searchUsersConnection;
+    };
+    const first = await page(null);
+    expect(first.edges.map((edge: { node: { id: string } }) => edge.node.id)).toEqual([
+      people[0]!.id,
+      people[1]!.id,
+    ]);
+    expect(first.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
+    expect(first.pageInfo.endCursor).toBe(first.edges[1].cursor);
+    expect(first.pageInfo.endCursor).not.toContain(tag);
+    const second = await page(first.pageInfo.endCursor);
+    expect(second).toEqual({
+      edges: [
+        {
+          cursor: second.pageInfo.endCursor,
+          node: { id: people[2]!.id, profile: { username: `${tag}_c` } },
+        },
+      ],
+      pageInfo: {
+        hasNextPage: false,
+        hasPreviousPage: false,
+        endCursor: second.pageInfo.endCursor,
+      },
+    });
+    const forged = await viewer.client.query(
+      `{ searchUsersConnection(query: "${tag}", after: "${tag}_a") { edges { cursor } } }`,
+    );
+    expect(forged.errors![0]!.extensions).toEqual({ code: "BAD_USER_INPUT", field: "after" });
+  });
+
   it("costs the same number of SQL statements for one result as for many (batched)", async () => {
     const tag = `cnt${Date.now().toString(36)}`;
     const viewer = await registerUser(stack);

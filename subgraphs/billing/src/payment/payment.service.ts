@@ -1,10 +1,18 @@
 import { randomUUID } from "node:crypto";
-import type { Outbox, PrismaClient, PrismaTransaction } from "@pulse/platform/subgraph";
+import {
+  pageSize,
+  toConnection,
+  type Connection,
+  type Outbox,
+  type PrismaClient,
+  type PrismaTransaction,
+} from "@pulse/platform/subgraph";
 import type { Payment as PaymentRow } from "@pulse/db";
 import type Stripe from "stripe";
 import type { PlanCatalog } from "../plan/plan-catalog.service.ts";
 import { lockStripeObject } from "../stripe/stripe-lock.query.ts";
 import { idOf, isResourceMissing } from "../stripe/stripe-client.adapter.ts";
+import { decodePaymentCursor, paymentKey } from "./payment.cursor.ts";
 
 export const MAX_PAYMENTS_PAGE = 100;
 
@@ -29,6 +37,35 @@ export class PaymentService {
       orderBy: [{ createdAt: "desc" }, { id: "desc" }],
       take: Math.min(Math.max(first, 0), MAX_PAYMENTS_PAGE),
     });
+  }
+
+  /**
+   * A person's payments, newest first, as a Relay connection continuing after `after`.
+   *
+   * @throws BAD_USER_INPUT on `first` when negative, on `after` when it is not a payment cursor.
+   */
+  async page(
+    userId: string,
+    first: number | null | undefined,
+    after: string | null | undefined,
+  ): Promise<Connection<PaymentRow>> {
+    const size = pageSize(first);
+    const position = after ? decodePaymentCursor(after) : undefined;
+    // One more than asked for, to tell whether another page follows.
+    const rows = await this.deps.prisma.payment.findMany({
+      where: {
+        userId,
+        ...(position && {
+          OR: [
+            { createdAt: { lt: position.createdAt } },
+            { createdAt: position.createdAt, id: { lt: position.id } },
+          ],
+        }),
+      },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      take: size + 1,
+    });
+    return toConnection(rows, size, paymentKey);
   }
 
   /** An entry-fee Checkout session was created: its payment is PENDING until Stripe says more. */

@@ -1,3 +1,4 @@
+import { PageInfo } from "@pulse/platform/subgraph";
 import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
 import { Money } from "../money/money.type.ts";
 
@@ -43,4 +44,22 @@ export class Payment {
 
   @Field(() => Date, { description: "When the payment was started." })
   createdAt!: Date;
+}
+
+@ObjectType("PaymentEdge", { description: "A payment in a page of payments." })
+export class PaymentEdge {
+  @Field(() => String, { description: "Opaque cursor of this payment; pass it as `after`." })
+  cursor!: string;
+
+  @Field(() => Payment, { description: "The payment." })
+  node!: Payment;
+}
+
+@ObjectType("PaymentConnection", { description: "A page of a person's payments, newest first." })
+export class PaymentConnection {
+  @Field(() => [PaymentEdge], { description: "The payments of this page." })
+  edges!: PaymentEdge[];
+
+  @Field(() => PageInfo, { description: "Where this page ends and whether more follow." })
+  pageInfo!: PageInfo;
 }

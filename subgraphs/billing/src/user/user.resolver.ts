@@ -1,7 +1,9 @@
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from "type-graphql";
 import type { BillingContext } from "../context.ts";
 import { Membership, MembershipStatus } from "../membership/membership.type.ts";
-import { Payment, PaymentStatus } from "../payment/payment.type.ts";
+import { AfterCursorArg, PageSizeArg } from "@pulse/platform/subgraph";
+import { Payment, PaymentConnection } from "../payment/payment.type.ts";
+import { toPayment } from "../payment/payment.view.ts";
 import { toPlan } from "../plan/plan.view.ts";
 import { User } from "./user.type.ts";
 
@@ -50,13 +52,26 @@ export class UserBillingResolver {
   ): Promise<Payment[] | null> {
     if (ctx.viewer?.id !== user.id) return null;
     const rows = await ctx.payments.list(user.id, first ?? 20);
-    return rows.map((row) => ({
-      id: row.id,
-      amount: { amountCents: row.amountCents, currency: row.currency },
-      status: PaymentStatus[row.status as PaymentStatus],
-      description: row.description,
-      competitionId: row.competitionId,
-      createdAt: row.createdAt,
-    }));
+    return rows.map(toPayment);
+  }
+
+  @FieldResolver(() => PaymentConnection, {
+    nullable: true,
+    description:
+      "`payments` as a Relay connection: the person's payments, newest first. Private: visible to their owner only, null for everyone else.",
+  })
+  async paymentsConnection(
+    @Root() user: User,
+    @Ctx() ctx: BillingContext,
+    @PageSizeArg() first: number | null,
+    @AfterCursorArg("Cursor of the last payment of the previous page (`pageInfo.endCursor`).")
+    after: string | null,
+  ): Promise<PaymentConnection | null> {
+    if (ctx.viewer?.id !== user.id) return null;
+    const page = await ctx.payments.page(user.id, first, after);
+    return {
+      edges: page.edges.map(({ cursor, node }) => ({ cursor, node: toPayment(node) })),
+      pageInfo: page.pageInfo,
+    };
   }
 }

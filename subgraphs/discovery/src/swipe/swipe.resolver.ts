@@ -1,8 +1,9 @@
 import { requireViewer } from "@pulse/platform/server";
+import { AfterCursorArg, PageSizeArg } from "@pulse/platform/subgraph";
 import { Arg, Ctx, Int, Mutation, Query, Resolver } from "type-graphql";
 import type { DiscoveryContext } from "../context.ts";
 import { SwipeInput } from "./swipe.input.ts";
-import { LikeReceived, SwipeResult } from "./swipe.type.ts";
+import { LikeReceived, LikeReceivedConnection, SwipeResult } from "./swipe.type.ts";
 
 @Resolver()
 export class SwipeResolver {
@@ -32,5 +33,18 @@ export class SwipeResolver {
     @Ctx() ctx: DiscoveryContext,
   ): Promise<LikeReceived[]> {
     return ctx.swipes.likesReceived(requireViewer(ctx), first);
+  }
+
+  @Query(() => LikeReceivedConnection, {
+    description:
+      "`likesReceived` as a Relay connection: people who liked the viewer and are waiting for an answer, newest first. Premium only (PAYMENT_REQUIRED otherwise).",
+  })
+  likesReceivedConnection(
+    @PageSizeArg() first: number | null,
+    @AfterCursorArg("Cursor of the last like of the previous page (`pageInfo.endCursor`).")
+    after: string | null,
+    @Ctx() ctx: DiscoveryContext,
+  ): Promise<LikeReceivedConnection> {
+    return ctx.swipes.likesReceivedPage(requireViewer(ctx), first, after);
   }
 }

@@ -6,13 +6,20 @@ import {
   paymentRequired,
   type Viewer,
 } from "@pulse/platform/server";
-import { isUuid, pageSize, type PrismaClient } from "@pulse/platform/subgraph";
+import {
+  isUuid,
+  pageSize,
+  toConnection,
+  type Connection,
+  type PrismaClient,
+} from "@pulse/platform/subgraph";
 import { tierOf } from "../candidate/tier.rules.ts";
 import { viewMatch } from "../match/match.view.ts";
 import type { MatchService } from "../match/match.service.ts";
 import { orderedPair } from "../user/user.rules.ts";
 import type { DailyLimits } from "./daily-limits.service.ts";
-import { findLikesReceived } from "./likes-received.query.ts";
+import { decodeLikeCursor, likeKey } from "./like.cursor.ts";
+import { findLikesReceived, type LikeRow } from "./likes-received.query.ts";
 import { readSwipeState } from "./swipe-state.query.ts";
 import { isLike, type SwipeInput } from "./swipe.input.ts";
 import type { LikeReceived, SwipeResult } from "./swipe.type.ts";
@@ -77,6 +84,35 @@ export class SwipeService {
    */
   async likesReceived(viewer: Viewer, first: number | null | undefined): Promise<LikeReceived[]> {
     const size = pageSize(first);
+    await this.requirePremium(viewer);
+    if (size === 0) return [];
+    const rows = await findLikesReceived(this.deps.prisma, viewer.id, size);
+    return rows.map(viewLike);
+  }
+
+  /**
+   * {@link likesReceived} as a Relay connection, continuing after the cursor `after`.
+   *
+   * @throws PAYMENT_REQUIRED unless the viewer is a premium member.
+   * @throws BAD_USER_INPUT on `after` when it is not a like cursor.
+   */
+  async likesReceivedPage(
+    viewer: Viewer,
+    first: number | null | undefined,
+    after: string | null | undefined,
+  ): Promise<Connection<LikeReceived>> {
+    const size = pageSize(first);
+    const position = after ? decodeLikeCursor(after) : undefined;
+    await this.requirePremium(viewer);
+    // One more than asked for, to tell whether another page follows.
+    const rows =
+      size === 0 ? [] : await findLikesReceived(this.deps.prisma, viewer.id, size + 1, position);
+    return toConnection(rows.map(viewLike), size, (like) =>
+      likeKey({ likedAt: like.likedAt, userId: like.user.id }),
+    );
+  }
+
+  private async requirePremium(viewer: Viewer): Promise<void> {
     const candidate = await this.deps.prisma.candidate.findUnique({
       where: { userId: viewer.id },
       select: { tier: true },
@@ -84,12 +120,11 @@ export class SwipeService {
     if (tierOf(candidate?.tier) !== "PREMIUM") {
       throw paymentRequired("Seeing who liked you needs a premium membership");
     }
-    if (size === 0) return [];
-    const rows = await findLikesReceived(this.deps.prisma, viewer.id, size);
-    return rows.map(({ userId, likedAt, isSuperLike }) => ({
-      user: { id: userId },
-      likedAt,
-      isSuperLike,
-    }));
   }
 }
+
+const viewLike = ({ userId, likedAt, isSuperLike }: LikeRow): LikeReceived => ({
+  user: { id: userId },
+  likedAt,
+  isSuperLike,
+});

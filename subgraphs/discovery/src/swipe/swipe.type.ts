@@ -1,4 +1,4 @@
-import { DateTimeScalar } from "@pulse/platform/subgraph";
+import { DateTimeScalar, PageInfo } from "@pulse/platform/subgraph";
 import { Field, ObjectType } from "type-graphql";
 import { Match } from "../match/match.type.ts";
 import { User, type UserRef } from "../user/user.type.ts";
@@ -22,4 +22,24 @@ export class LikeReceived {
 
   @Field(() => User, { description: "The person who liked the viewer." })
   user!: UserRef;
+}
+
+@ObjectType("LikeReceivedEdge", { description: "A like in a page of likes received." })
+export class LikeReceivedEdge {
+  @Field(() => String, { description: "Opaque cursor of this like; pass it as `after`." })
+  cursor!: string;
+
+  @Field(() => LikeReceived, { description: "The like." })
+  node!: LikeReceived;
+}
+
+@ObjectType("LikeReceivedConnection", {
+  description: "A page of the people who liked the viewer and await an answer, newest first.",
+})
+export class LikeReceivedConnection {
+  @Field(() => [LikeReceivedEdge], { description: "The likes of this page." })
+  edges!: LikeReceivedEdge[];
+
+  @Field(() => PageInfo, { description: "Where this page ends and whether more follow." })
+  pageInfo!: PageInfo;
 }

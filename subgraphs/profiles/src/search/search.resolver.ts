@@ -1,7 +1,9 @@
 import { requireViewer } from "@pulse/platform/server";
+import { AfterCursorArg, PageSizeArg } from "@pulse/platform/subgraph";
 import { Arg, Ctx, Int, Query, Resolver } from "type-graphql";
 import type { ProfilesContext } from "../context.ts";
 import { User } from "../user/user.type.ts";
+import { UserSearchConnection } from "./search.type.ts";
 
 @Resolver()
 export class SearchResolver {
@@ -28,5 +30,26 @@ export class SearchResolver {
     await ctx.limits.consume("search-users:person", viewer.id);
     const found = await ctx.search.byUsernamePrefix(viewer, query, first, after);
     return found.map((profile) => ({ id: profile.userId }));
+  }
+
+  @Query(() => UserSearchConnection, {
+    description:
+      "`searchUsers` as a Relay connection: people whose username starts with `query`, case-insensitively, ordered by username. Leaves out the viewer and anyone blocked either way. Requires signing in.",
+  })
+  async searchUsersConnection(
+    @Arg("query", () => String, { description: "The start of a username, in any case." })
+    query: string,
+    @PageSizeArg() first: number | null,
+    @AfterCursorArg("Cursor of the last person of the previous page (`pageInfo.endCursor`).")
+    after: string | null,
+    @Ctx() ctx: ProfilesContext,
+  ): Promise<UserSearchConnection> {
+    const viewer = requireViewer(ctx);
+    await ctx.limits.consume("search-users:person", viewer.id);
+    const page = await ctx.search.pageByUsernamePrefix(viewer, query, first, after);
+    return {
+      edges: page.edges.map(({ cursor, node }) => ({ cursor, node: { id: node.userId } })),
+      pageInfo: page.pageInfo,
+    };
   }
 }

@@ -1,8 +1,14 @@
 import type { Profile as ProfileRow } from "@pulse/db";
 import { badUserInput, type Viewer } from "@pulse/platform/server";
-import { pageSize, type PrismaClient } from "@pulse/platform/subgraph";
+import {
+  pageSize,
+  toConnection,
+  type Connection,
+  type PrismaClient,
+} from "@pulse/platform/subgraph";
 import type { BlockService } from "../block/block.service.ts";
 import { prefixRange, usernameKey } from "../profile/username.rules.ts";
+import { searchCursorUsername, searchPosition } from "./search.cursor.ts";
 
 const SEARCHABLE = /^[a-z0-9_.]{1,30}$/;
 
@@ -29,9 +35,35 @@ export class SearchService {
     first: number | null | undefined,
     after: string | null | undefined,
   ): Promise<ProfileRow[]> {
+    return this.find(viewer, query, pageSize(first), after);
+  }
+
+  /**
+   * {@link byUsernamePrefix} as a Relay connection: `after` is an opaque cursor.
+   *
+   * @throws BAD_USER_INPUT on `after` when it is not a cursor of this search.
+   */
+  async pageByUsernamePrefix(
+    viewer: Viewer,
+    query: string,
+    first: number | null | undefined,
+    after: string | null | undefined,
+  ): Promise<Connection<ProfileRow>> {
+    const size = pageSize(first);
+    const afterUsername = after ? searchCursorUsername(after) : undefined;
+    // One more than asked for, to tell whether another page follows.
+    const rows = size === 0 ? [] : await this.find(viewer, query, size + 1, afterUsername);
+    return toConnection(rows, size, searchPosition);
+  }
+
+  private async find(
+    viewer: Viewer,
+    query: string,
+    take: number,
+    after: string | null | undefined,
+  ): Promise<ProfileRow[]> {
     const prefix = usernameKey(query.trim());
     if (prefix === "") throw badUserInput("query", "Type at least one character");
-    const take = pageSize(first);
     // Characters no username has cannot match anything.
     if (!SEARCHABLE.test(prefix) || take === 0) return [];
     const hidden = await this.deps.blocks.blockedEitherWay(viewer.id);
