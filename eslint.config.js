@@ -22,7 +22,15 @@ const environmentReaders = [
 ];
 
 export default tseslint.config(
-  { ignores: ["**/node_modules/**", "prisma/generated/**", ".data/**", "schema/**"] },
+  {
+    ignores: [
+      "**/node_modules/**",
+      "prisma/generated/**",
+      ".data/**",
+      "schema/**",
+      "client/src/generated/**",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -51,10 +51,10 @@ export const gatewayConfigSchema = z
     APOLLO_TELEMETRY: z.stringbool().default(false),
     /** What to do with documents outside the trusted documents: off, log, enforce. */
     TRUSTED_DOCUMENTS: z.enum(["off", "log", "enforce"]).optional(),
-    /** The trusted documents manifest (`pnpm compose` writes it from the client contract). */
+    /** The persisted-documents manifest of @pulse/client (`pnpm codegen` writes it). */
     TRUSTED_DOCUMENTS_PATH: z
       .string()
-      .default(path.resolve(import.meta.dirname, "../../schema/trusted-documents.json")),
+      .default(path.resolve(import.meta.dirname, "../../client/src/generated/persisted-documents.json")),
     /**
      * Where `/metrics` is served, apart from the public port. Unset: on the public port in
      * development, on 9464 in production (never on the public port there).
