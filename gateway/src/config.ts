@@ -54,7 +54,9 @@ export const gatewayConfigSchema = z
     /** The persisted-documents manifest of @pulse/client (`pnpm codegen` writes it). */
     TRUSTED_DOCUMENTS_PATH: z
       .string()
-      .default(path.resolve(import.meta.dirname, "../../client/src/generated/persisted-documents.json")),
+      .default(
+        path.resolve(import.meta.dirname, "../../client/src/generated/persisted-documents.json"),
+      ),
     /**
      * Where `/metrics` is served, apart from the public port. Unset: on the public port in
      * development, on 9464 in production (never on the public port there).
