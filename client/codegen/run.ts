@@ -5,7 +5,7 @@ import { codegenConfig } from "./config.ts";
 
 try {
   const files = await generate(codegenConfig, true);
-  console.log(`Wrote ${files.map((file) => file.filename).join(", ")}`);
+  console.log(`Wrote ${files.map((file: { filename: string }) => file.filename).join(", ")}`);
 } catch (error) {
   console.error((error as Error).message);
   process.exit(1);
