@@ -20,6 +20,7 @@ import type { Server } from "node:http";
 import { AccessTokenVerifier } from "./access-tokens.ts";
 import type { GatewayConfig } from "./config.ts";
 import { createGatewayContext, type GatewayContext } from "./context.ts";
+import { withCors } from "./cors.ts";
 import { sandboxLandingPage } from "./sandbox-landing-page.ts";
 import { securityHeaders } from "./security-headers.ts";
 import { operationLimitsPlugin } from "./limits/limits-plugin.ts";
@@ -149,14 +150,17 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
         passThrough(path, subgraph, baseUrlOf, logger),
       ]),
     ),
-    graphql: apolloRequestHandler(
-      apollo,
-      createGatewayContext({
-        verifier,
-        gatewaySecret: config.GATEWAY_SECRET,
-        trustProxy: config.TRUST_PROXY,
-      }),
-      logger,
+    graphql: withCors(
+      config.CORS_ORIGINS,
+      apolloRequestHandler(
+        apollo,
+        createGatewayContext({
+          verifier,
+          gatewaySecret: config.GATEWAY_SECRET,
+          trustProxy: config.TRUST_PROXY,
+        }),
+        logger,
+      ),
     ),
     readiness: [
       {
