@@ -5,7 +5,12 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startWebApp } from "../../examples/web/dev-server.ts";
 import { launchChromium } from "@pulse/testkit/browser";
-import { matchedPair, type MatchedPair, type PersonWithProfile } from "@pulse/testkit/fixtures";
+import {
+  discoverablePair,
+  matchedPair,
+  type MatchedPair,
+  type PersonWithProfile,
+} from "@pulse/testkit/fixtures";
 import { startStack, type Stack } from "@pulse/testkit/stack";
 
 const ARTIFACTS = path.resolve(import.meta.dirname, "../artifacts");
@@ -17,7 +22,9 @@ let pair: MatchedPair;
 let web: Awaited<ReturnType<typeof startWebApp>>;
 let browser: Browser;
 beforeAll(async () => {
-  [stack, web, browser] = await Promise.all([startStack(), startWebApp(), launchChromium()]);
+  [web, browser] = await Promise.all([startWebApp(), launchChromium()]);
+  // Checkout sends the person back to the app's Premium page, as a real deployment would.
+  stack = await startStack({}, { billing: { CHECKOUT_SUCCESS_URL: `${web.url}#/premium` } });
   pair = await matchedPair(stack);
 }, 120_000);
 afterAll(async () => {
@@ -73,5 +80,44 @@ it("shows a message sent in one browser in the other, live, with its sender's na
   await mkdir(ARTIFACTS, { recursive: true });
   const screenshot = path.join(ARTIFACTS, "web-app-chat.png");
   await alice.screenshot({ path: screenshot, fullPage: true });
+  console.log(`screenshot: ${screenshot}`);
+}, 180_000);
+
+it("discovers, swipes and matches in two browsers", async () => {
+  const { alice, bob } = await discoverablePair(stack);
+  const [alicePage, bobPage] = await Promise.all([signedIn(alice), signedIn(bob)]);
+  const like = async (page: Page, name: string) => {
+    const card = page.locator(".card", { hasText: name });
+    await card.waitFor();
+    await card.locator("button", { hasText: "Like" }).click();
+    await card.waitFor({ state: "detached" });
+  };
+  await like(alicePage, "Bob");
+  await like(bobPage, "Alice");
+  const status = bobPage.locator("[role=status]", { hasText: "match" });
+  await status.waitFor();
+  expect(await status.textContent()).toBe("It's a match with Alice!");
+}, 180_000);
+
+it("upgrades to Premium through Checkout, and shows it once Stripe's webhook arrived", async () => {
+  const page = await signedIn(pair.alice);
+  await page.goto(`${page.url().split("#")[0]}#/premium`);
+  await page.locator(".membership", { hasText: "Free membership." }).waitFor();
+  await page.locator(".card", { hasText: "/ month" }).locator("button").click();
+  // The local Stripe test server's hosted Checkout page.
+  await page.waitForURL((url) => url.pathname.startsWith("/checkout/"));
+  expect(new URL(page.url()).origin).toBe(new URL(stack.stripe.url).origin);
+  await page.click("button[value=pay]");
+  await page.waitForURL((url) => url.href.startsWith(web.url) && url.hash === "#/premium");
+  // Active on the webhook, not on the redirect: reload until the page says so.
+  const membership = async () => {
+    await page.reload();
+    await page.locator(".membership:not(:empty)").waitFor();
+    return page.locator(".membership").textContent();
+  };
+  await expect.poll(membership).toMatch(/^Premium: Premium monthly, renews /);
+  await mkdir(ARTIFACTS, { recursive: true });
+  const screenshot = path.join(ARTIFACTS, "web-app-premium.png");
+  await page.screenshot({ path: screenshot, fullPage: true });
   console.log(`screenshot: ${screenshot}`);
 }, 180_000);
