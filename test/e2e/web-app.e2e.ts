@@ -11,6 +11,7 @@ import {
   type MatchedPair,
   type PersonWithProfile,
 } from "@pulse/testkit/fixtures";
+import { untilListening } from "@pulse/testkit/live";
 import { startStack, type Stack } from "@pulse/testkit/stack";
 
 const ARTIFACTS = path.resolve(import.meta.dirname, "../artifacts");
@@ -120,4 +121,58 @@ it("upgrades to Premium through Checkout, and shows it once Stripe's webhook arr
   const screenshot = path.join(ARTIFACTS, "web-app-premium.png");
   await page.screenshot({ path: screenshot, fullPage: true });
   console.log(`screenshot: ${screenshot}`);
+}, 180_000);
+
+/** `steps` synced for `person` from a step counter, ending a minute ago. */
+async function walks(person: PersonWithProfile, steps: number) {
+  const endedAt = Date.now() - 60_000;
+  const synced = await person.client.op("SyncActivity", {
+    input: {
+      source: "GOOGLE_FIT",
+      records: [
+        {
+          externalId: randomUUID(),
+          metric: "STEPS",
+          value: steps,
+          startedAt: new Date(endedAt - 30 * 60_000).toISOString(),
+          endedAt: new Date(endedAt).toISOString(),
+        },
+      ],
+    },
+  });
+  expect(synced.errors).toBeUndefined();
+}
+
+it("moves a competition's leaderboard live when someone overtakes", async () => {
+  const { alice, bob } = pair;
+  const hour = 60 * 60 * 1000;
+  const created = await alice.client.op("CreateCompetition", {
+    input: {
+      name: `Steps ${randomUUID().slice(0, 6)}`,
+      metric: "STEPS",
+      startsAt: new Date(Date.now() - hour).toISOString(),
+      endsAt: new Date(Date.now() + 24 * hour).toISOString(),
+    },
+  });
+  expect(created.errors).toBeUndefined();
+  const competitionId = created.data!.createCompetition.id as string;
+  for (const person of [alice, bob]) {
+    expect((await person.client.op("JoinCompetition", { competitionId })).errors).toBeUndefined();
+  }
+  await walks(alice, 3000);
+
+  const page = await signedIn(alice);
+  await page.goto(`${page.url().split("#")[0]}#/leaderboard/${competitionId}`);
+  const first = page.locator(".leaderboard li").first();
+  await page.locator(".leaderboard li", { hasText: "Alice: 3000" }).waitFor();
+  expect(await first.textContent()).toBe("#1 Alice: 3000");
+  await untilListening(stack, "rank-changed", competitionId);
+
+  await walks(bob, 5000);
+  await page.locator(".leaderboard li", { hasText: "Bob: 5000" }).waitFor();
+  expect(await page.locator(".leaderboard li").allTextContents()).toEqual([
+    "#1 Bob: 5000",
+    "#2 Alice: 3000",
+  ]);
+  expect(await page.locator(".standing").textContent()).toBe("You: #2 with 3000");
 }, 180_000);

@@ -47,7 +47,7 @@ export function competitionsView(): View {
 export function leaderboardView(competitionId: string): View {
   const title = h("h2", {}, "Leaderboard");
   const table = h("ol", { class: "leaderboard" });
-  const mine = h("p", {});
+  const mine = h("p", { class: "standing" });
   const load = async () => {
     const result = await api.request(LeaderboardDocument, { competitionId, first: 20 });
     const competition = result.data?.competition;
