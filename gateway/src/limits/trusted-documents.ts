@@ -4,6 +4,7 @@ import { printExecutableGraphQLDocument } from "@graphql-tools/documents";
 import { ErrorCode, type Logger } from "@pulse/platform/server";
 import { GraphQLError, parse } from "graphql";
 import { LRUCache } from "lru-cache";
+import { OPERATION_LIMITS } from "./operation-limits.ts";
 
 /**
  * What the gateway does with a document that is not in the manifest: `off` runs it, `log` runs
@@ -21,12 +22,14 @@ const REMEMBERED_TEXT_CHARS = 4_000_000;
  * normalized print (selections and definitions sorted, whitespace collapsed), as GraphQL Code
  * Generator's client preset computes it. So the contract's exact text, the generated documents'
  * text and the manifest's body of one operation share an id. Undefined for a text that does
- * not parse.
+ * not parse, or has more tokens than any operation may.
  */
 export function documentId(text: string): string | undefined {
   let normalized: string;
   try {
-    normalized = printExecutableGraphQLDocument(parse(text, { noLocation: true }));
+    // Within the limit every request parses under, so a flood of big texts costs no more here.
+    const document = parse(text, { noLocation: true, maxTokens: OPERATION_LIMITS.maxTokens });
+    normalized = printExecutableGraphQLDocument(document);
   } catch {
     return undefined;
   }
