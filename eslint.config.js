@@ -29,6 +29,7 @@ export default tseslint.config(
       ".data/**",
       "schema/**",
       "client/src/generated/**",
+      "**/dist/**",
     ],
   },
   js.configs.recommended,
