@@ -22,7 +22,16 @@ const environmentReaders = [
 ];
 
 export default tseslint.config(
-  { ignores: ["**/node_modules/**", "prisma/generated/**", ".data/**", "schema/**"] },
+  {
+    ignores: [
+      "**/node_modules/**",
+      "prisma/generated/**",
+      ".data/**",
+      "schema/**",
+      "client/src/generated/**",
+      "**/dist/**",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

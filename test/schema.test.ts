@@ -12,10 +12,6 @@ import {
 } from "graphql";
 import { describe, expect, it } from "vitest";
 import { composeSupergraph, readCommittedSchemas } from "../scripts/lib/compose-supergraph.ts";
-import {
-  trustedDocumentsManifest,
-  trustedDocumentsPath,
-} from "../scripts/lib/trusted-documents.ts";
 
 describe("schema/", () => {
   it("is what `pnpm compose` generates from the subgraphs' code", async () => {
@@ -24,13 +20,6 @@ describe("schema/", () => {
     expect(committed.supergraphSdl, "schema/supergraph.graphql is stale: run pnpm compose").toBe(
       fresh.supergraphSdl,
     );
-  });
-
-  it("holds the trusted documents `pnpm compose` generates from the contract", () => {
-    expect(
-      JSON.parse(readFileSync(trustedDocumentsPath, "utf8")),
-      "schema/trusted-documents.json is stale: run pnpm compose",
-    ).toEqual(trustedDocumentsManifest());
   });
 
   it("describes every type, field, argument and enum value", () => {

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { env, KEEP_ALIVE_MS, loadConfig } from "@pulse/platform/server";
 import { z } from "zod";
+import type { AllowedOrigins } from "./cors.ts";
 
 const SUBGRAPH_URL_VARIABLE = /^SUBGRAPH_([A-Z0-9_]+)_URL$/;
 /** Prometheus exporters' customary port. */
@@ -47,14 +48,35 @@ export const gatewayConfigSchema = z
      * answered the previous ping by then is cut, so dead connections do not hold subscriptions.
      */
     SUBSCRIPTION_KEEPALIVE_MS: z.coerce.number().int().positive().default(KEEP_ALIVE_MS),
+    /**
+     * Browser origins allowed to call `/graphql` (CORS), comma-separated, each exactly as a
+     * browser sends it (`https://app.example.com`). Unset: any loopback origin in development
+     * and tests, none in production.
+     */
+    CORS_ORIGINS: z
+      .string()
+      .transform((value) =>
+        value
+          .split(",")
+          .map((origin) => origin.trim())
+          .filter(Boolean),
+      )
+      .pipe(
+        z.array(
+          z.string().refine(isOrigin, "each must be an origin, like https://app.example.com"),
+        ),
+      )
+      .optional(),
     /** Let @apollo/gateway send its usage telemetry to Apollo (it probes cloud metadata hosts). */
     APOLLO_TELEMETRY: z.stringbool().default(false),
     /** What to do with documents outside the trusted documents: off, log, enforce. */
     TRUSTED_DOCUMENTS: z.enum(["off", "log", "enforce"]).optional(),
-    /** The trusted documents manifest (`pnpm compose` writes it from the client contract). */
+    /** The persisted-documents manifest of @pulse/client (`pnpm codegen` writes it). */
     TRUSTED_DOCUMENTS_PATH: z
       .string()
-      .default(path.resolve(import.meta.dirname, "../../schema/trusted-documents.json")),
+      .default(
+        path.resolve(import.meta.dirname, "../../client/src/generated/persisted-documents.json"),
+      ),
     /**
      * Where `/metrics` is served, apart from the public port. Unset: on the public port in
      * development, on 9464 in production (never on the public port there).
@@ -67,12 +89,27 @@ export const gatewayConfigSchema = z
     SUPERGRAPH_WATCH: config.SUPERGRAPH_WATCH ?? config.NODE_ENV === "development",
     TRUSTED_DOCUMENTS:
       config.TRUSTED_DOCUMENTS ?? (config.NODE_ENV === "production" ? "log" : "off"),
+    CORS_ORIGINS: config.CORS_ORIGINS ?? defaultCorsOrigins(config.NODE_ENV),
     METRICS_PORT:
       config.METRICS_PORT ??
       (config.NODE_ENV === "production" ? PRODUCTION_METRICS_PORT : undefined),
     /** `SUBGRAPH_<NAME>_URL` overrides the URL the supergraph records for subgraph `<name>`. */
     subgraphUrls: subgraphUrlOverrides(config as Record<string, unknown>),
   }));
+
+/** Any loopback origin in development and tests (apps on any local port), none in production. */
+function defaultCorsOrigins(nodeEnv: string): AllowedOrigins {
+  return nodeEnv === "production" ? [] : "loopback";
+}
+
+/** Whether `value` is exactly an origin: scheme, host and optional port, nothing more. */
+function isOrigin(value: string): boolean {
+  try {
+    return new URL(value).origin === value;
+  } catch {
+    return false;
+  }
+}
 
 function subgraphUrlOverrides(variables: Record<string, unknown>): Record<string, string> {
   const urls: Record<string, string> = {};

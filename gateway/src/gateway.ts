@@ -20,6 +20,7 @@ import type { Server } from "node:http";
 import { AccessTokenVerifier } from "./access-tokens.ts";
 import type { GatewayConfig } from "./config.ts";
 import { createGatewayContext, type GatewayContext } from "./context.ts";
+import { withCors } from "./cors.ts";
 import { Explorers } from "./explorer/explorer-pages.ts";
 import { securityHeaders } from "./security-headers.ts";
 import { operationLimitsPlugin } from "./limits/limits-plugin.ts";
@@ -142,14 +143,17 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
   const explorers = development
     ? new Explorers({ trustedDocumentsPath: config.TRUSTED_DOCUMENTS_PATH })
     : undefined;
-  const graphql = apolloRequestHandler(
-    apollo,
-    createGatewayContext({
-      verifier,
-      gatewaySecret: config.GATEWAY_SECRET,
-      trustProxy: config.TRUST_PROXY,
-    }),
-    logger,
+  const api = withCors(
+    config.CORS_ORIGINS,
+    apolloRequestHandler(
+      apollo,
+      createGatewayContext({
+        verifier,
+        gatewaySecret: config.GATEWAY_SECRET,
+        trustProxy: config.TRUST_PROXY,
+      }),
+      logger,
+    ),
   );
   const server = createServiceServer({
     logger,
@@ -165,7 +169,7 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
       ),
       ...explorers?.routes(),
     },
-    graphql: explorers ? explorers.graphql(graphql) : graphql,
+    graphql: explorers ? explorers.graphql(api) : api,
     readiness: [
       {
         name: "supergraph",

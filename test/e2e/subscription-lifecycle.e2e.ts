@@ -1,14 +1,14 @@
-import { createPrivateKey, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually } from "@pulse/testkit/eventually";
 import { untilListening as untilListeningOn } from "@pulse/testkit/live";
 import { supergraphPath } from "../../scripts/lib/compose-supergraph.ts";
-import { registerUser, registerWithProfile, type RegisteredUser } from "@pulse/testkit/fixtures";
+import { registerUser, registerWithProfile } from "@pulse/testkit/fixtures";
 import { startGateway, startStack, withGateway, type Stack } from "@pulse/testkit/stack";
+import { shortLivedToken } from "@pulse/testkit/tokens";
 import { WsTestClient } from "@pulse/testkit/ws-client";
 
 let stack: Stack;
@@ -41,19 +41,6 @@ function nextPlace(userId: string): string {
 /** Waits until an upstream subscription listens on `userId`'s match topic. */
 const untilListening = (userId: string) => untilListeningOn(stack, "match-created", userId);
 
-/** An access token exactly as identity issues it, but expiring in `seconds`. */
-function shortLivedToken(user: RegisteredUser, seconds: number) {
-  const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ role: "USER", sid: randomUUID(), jti: randomUUID() })
-    .setProtectedHeader({ alg: "EdDSA", typ: "at+jwt" })
-    .setSubject(user.id)
-    .setIssuer("pulse-identity")
-    .setAudience("pulse-api")
-    .setIssuedAt(now)
-    .setExpirationTime(now + seconds)
-    .sign(createPrivateKey(stack.signingKeyPem));
-}
-
 const codeOf = (result: { errors?: readonly { extensions?: Record<string, unknown> }[] }) =>
   result.errors?.map((error) => error.extensions?.code);
 
@@ -79,7 +66,7 @@ describe("authentication", () => {
     for (const seconds of [5, 10, 20, 40]) {
       const socket = await WsTestClient.connect(
         stack.gatewayUrl,
-        await shortLivedToken(user, seconds),
+        await shortLivedToken(stack, user, seconds),
       );
       const matches = socket.subscribe("OnMatchCreated");
       await untilListening(user.id).catch(() => undefined);

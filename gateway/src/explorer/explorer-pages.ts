@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import type { IncomingMessage } from "node:http";
+import { Kind, OperationTypeNode, parse, print } from "graphql";
 import type { RouteHandler } from "@pulse/platform/server";
 import {
   EXPLORER_CONTENT_SECURITY_POLICY,
@@ -66,11 +67,26 @@ export class Explorers {
   }
 
   private async operations(): Promise<DemoOperation[]> {
-    const manifest = JSON.parse(await readFile(this.options.trustedDocumentsPath, "utf8")) as {
-      operations: DemoOperation[];
-    };
-    return manifest.operations.map(({ name, type, body }) => ({ name, type, body }));
+    const manifest = JSON.parse(
+      await readFile(this.options.trustedDocumentsPath, "utf8"),
+    ) as Record<string, string>;
+    return Object.values(manifest)
+      .map(demoOperation)
+      .sort((a, b) => a.name.localeCompare(b.name));
   }
+}
+
+/** A manifest document (printed on one line) as the explorer offers it: named and readable. */
+function demoOperation(document: string): DemoOperation {
+  const parsed = parse(document);
+  const operation = parsed.definitions.find(
+    (definition) => definition.kind === Kind.OPERATION_DEFINITION,
+  );
+  return {
+    name: operation?.name?.value ?? "Anonymous",
+    type: operation?.operation ?? OperationTypeNode.QUERY,
+    body: print(parsed),
+  };
 }
 
 /**

@@ -1,7 +1,10 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { printExecutableGraphQLDocument } from "@graphql-tools/documents";
 import { ErrorCode, type Logger } from "@pulse/platform/server";
-import { GraphQLError } from "graphql";
+import { GraphQLError, parse } from "graphql";
+import { LRUCache } from "lru-cache";
+import { OPERATION_LIMITS } from "./operation-limits.ts";
 
 /**
  * What the gateway does with a document that is not in the manifest: `off` runs it, `log` runs
@@ -11,15 +14,41 @@ export type TrustedDocumentsMode = "off" | "log" | "enforce";
 
 /** Distinct unknown documents logged at most, so a flood of them cannot flood the log. */
 const LOGGED_UNKNOWN_DOCUMENTS = 1_000;
+/** Characters of document text whose ids are remembered, so a known text is parsed once. */
+const REMEMBERED_TEXT_CHARS = 4_000_000;
 
 /**
- * The operations the apps send (`schema/trusted-documents.json`, Apollo's persisted query
- * manifest format), looked up by the SHA-256 of a request's exact document text. With
- * `enforce` an operator locks the public API to them, on HTTP and graphql-ws alike.
+ * A document's id in the persisted-documents manifest: `sha256:` and the hex SHA-256 of its
+ * normalized print (selections and definitions sorted, whitespace collapsed), as GraphQL Code
+ * Generator's client preset computes it. So the contract's exact text, the generated documents'
+ * text and the manifest's body of one operation share an id. Undefined for a text that does
+ * not parse, or has more tokens than any operation may.
+ */
+export function documentId(text: string): string | undefined {
+  let normalized: string;
+  try {
+    // Within the limit every request parses under, so a flood of big texts costs no more here.
+    const document = parse(text, { noLocation: true, maxTokens: OPERATION_LIMITS.maxTokens });
+    normalized = printExecutableGraphQLDocument(document);
+  } catch {
+    return undefined;
+  }
+  return `sha256:${createHash("sha256").update(normalized).digest("hex")}`;
+}
+
+/**
+ * The operations the apps send: @pulse/client's persisted-documents manifest
+ * (`client/src/generated/persisted-documents.json`, `{ [id]: body }`, written by
+ * `pnpm codegen`), looked up by {@link documentId}. With `enforce` an operator locks the public
+ * API to them, on HTTP and graphql-ws alike.
  */
 export class TrustedDocuments {
   private readonly known: ReadonlySet<string>;
   private readonly logged = new Set<string>();
+  private readonly ids = new LRUCache<string, string>({
+    maxSize: REMEMBERED_TEXT_CHARS,
+    sizeCalculation: (_id, text) => Math.max(text.length, 1),
+  });
 
   constructor(
     private readonly mode: TrustedDocumentsMode,
@@ -30,10 +59,8 @@ export class TrustedDocuments {
       this.known = new Set();
       return;
     }
-    const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as {
-      operations: { id: string }[];
-    };
-    this.known = new Set(manifest.operations.map((operation) => operation.id));
+    const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as Record<string, string>;
+    this.known = new Set(Object.keys(manifest));
   }
 
   /**
@@ -42,13 +69,14 @@ export class TrustedDocuments {
    */
   check(query: string, operationName: string | null | undefined): GraphQLError | undefined {
     if (this.mode === "off") return undefined;
-    const id = createHash("sha256").update(query).digest("hex");
-    if (this.known.has(id)) return undefined;
+    const id = this.idOf(query);
+    if (id && this.known.has(id)) return undefined;
     if (this.mode === "log") {
-      if (this.logged.size < LOGGED_UNKNOWN_DOCUMENTS && !this.logged.has(id)) {
-        this.logged.add(id);
+      const logged = id ?? "unparsable";
+      if (this.logged.size < LOGGED_UNKNOWN_DOCUMENTS && !this.logged.has(logged)) {
+        this.logged.add(logged);
         this.logger.warn(
-          { documentId: id, operationName },
+          { documentId: logged, operationName },
           "document not in the trusted documents",
         );
       }
@@ -61,5 +89,13 @@ export class TrustedDocuments {
         http: { status: 400 },
       },
     });
+  }
+
+  private idOf(query: string): string | undefined {
+    const remembered = this.ids.get(query);
+    if (remembered) return remembered;
+    const id = documentId(query);
+    if (id) this.ids.set(query, id);
+    return id;
   }
 }
