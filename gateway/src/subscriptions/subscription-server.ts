@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { context, SpanKind, trace } from "@opentelemetry/api";
 import type { IncomingMessage, Server } from "node:http";
 import {
   type GraphQLError,
@@ -11,7 +12,9 @@ import { WebSocketServer, type WebSocket } from "ws";
 import {
   acceptGraphQLUpgrades,
   ErrorCode,
+  pulseTracer,
   rateLimited,
+  REQUEST_ID_ATTRIBUTE,
   toGraphQLError,
   signForwardedIdentity,
   unauthenticated,
@@ -299,37 +302,48 @@ export class SubscriptionServer {
       state.expiresAt ?? new Date(Date.now() + ANONYMOUS_IDENTITY_LIFETIME_MS),
     );
     const subscriber: GatewayContext = { requestId, viewer: state.viewer, forwardedIdentity };
-    const subscription: FederatedSubscription = new FederatedSubscription(
-      {
-        upstream: this.upstream,
-        executor: this.executor,
-        subgraphUrl: this.options.subgraphUrl,
-        maxPendingEvents: this.options.limits.pendingEventsPerSubscription,
-        onOverflow: () => {
-          this.instruments.overflows.inc();
-          this.options.logger.warn(
-            { viewerId: state.viewer?.id, requestId },
-            "subscriber too slow, disconnecting",
-          );
-          socket.close(SubscriptionCloseCode.SlowConsumer, "Too slow: resubscribe with after");
-        },
-        onFinish: () => {
-          state.subscriptions.delete(subscription);
-          if (state.closing && state.subscriptions.size === 0) {
-            this.closeWhenQuiet(socket, state.closing.code, state.closing.reason);
-          }
-        },
-        logger: this.options.logger,
-      },
-      {
-        query: planned.query,
-        operationName: planned.operationName,
-        variables: planned.variables,
-        subscriber,
-      },
-      planned.plans,
-      planned.plan,
+    // The subscription's trace: its upstream subscribe carries it, each event's links back to it.
+    const span = pulseTracer().startSpan(`subscribe ${planned.operationName ?? "anonymous"}`, {
+      root: true,
+      kind: SpanKind.SERVER,
+      attributes: { [REQUEST_ID_ATTRIBUTE]: requestId },
+    });
+    const subscription: FederatedSubscription = context.with(
+      trace.setSpan(context.active(), span),
+      () =>
+        new FederatedSubscription(
+          {
+            upstream: this.upstream,
+            executor: this.executor,
+            subgraphUrl: this.options.subgraphUrl,
+            maxPendingEvents: this.options.limits.pendingEventsPerSubscription,
+            onOverflow: () => {
+              this.instruments.overflows.inc();
+              this.options.logger.warn(
+                { viewerId: state.viewer?.id, requestId },
+                "subscriber too slow, disconnecting",
+              );
+              socket.close(SubscriptionCloseCode.SlowConsumer, "Too slow: resubscribe with after");
+            },
+            onFinish: () => {
+              state.subscriptions.delete(subscription);
+              if (state.closing && state.subscriptions.size === 0) {
+                this.closeWhenQuiet(socket, state.closing.code, state.closing.reason);
+              }
+            },
+            logger: this.options.logger,
+          },
+          {
+            query: planned.query,
+            operationName: planned.operationName,
+            variables: planned.variables,
+            subscriber,
+          },
+          planned.plans,
+          planned.plan,
+        ),
     );
+    span.end();
     state.starting -= 1;
     state.subscriptions.add(subscription);
     return subscription.results;
