@@ -14,7 +14,6 @@ import {
 } from "@opentelemetry/sdk-trace-base";
 import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
 import { ATTR_SERVICE_NAME } from "@opentelemetry/semantic-conventions";
-import { PrismaInstrumentation } from "@prisma/instrumentation";
 import { markTracingStarted } from "./tracing.ts";
 
 /** Paths polled by orchestrators and Prometheus: no trace of their own. */
@@ -39,8 +38,8 @@ export interface Tracing {
 
 /**
  * Starts tracing this process: a tracer provider with W3C propagation and async context, and the
- * instrumentations of incoming and outgoing HTTP (node:http), subgraph fetches (undici), Redis
- * (ioredis) and Prisma (its own tracing). Call it before the modules it instruments are imported:
+ * instrumentations of incoming and outgoing HTTP (node:http), subgraph fetches (undici) and Redis
+ * (ioredis); Prisma's comes with the first Prisma client (`prisma-tracing.ts`). Call it before the modules it instruments are imported:
  * `register.ts` does, through `node --import`.
  *
  * A trace starts only where work enters a process (a server span: a request; a consumer span: a
@@ -66,7 +65,6 @@ export function startTracing(options: TracingOptions): Tracing {
       }),
       new UndiciInstrumentation({ requireParentforSpans: true }),
       new IORedisInstrumentation({ requireParentSpan: true }),
-      new PrismaInstrumentation(),
     ],
   });
   const shutdown = async () => {
