@@ -17,6 +17,8 @@ const telemetryConfigSchema = z
     OTEL_EXPORTER_OTLP_PROTOCOL: z.enum(["http/protobuf", "http/json"]).optional(),
     OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: z.enum(["http/protobuf", "http/json"]).optional(),
     OTEL_SERVICE_NAME: z.string().min(1).optional(),
+    /** The share of requests and subscription events traced, 0 to 1. */
+    OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),
   })
   .transform((env) => ({
     /** Traces leave the process only to an OTLP endpoint someone configured. */
@@ -28,6 +30,7 @@ const telemetryConfigSchema = z
     protocol:
       env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? env.OTEL_EXPORTER_OTLP_PROTOCOL ?? "http/protobuf",
     serviceName: env.OTEL_SERVICE_NAME,
+    sampleRatio: env.OTEL_TRACES_SAMPLER_ARG,
   }));
 
 export type TelemetryConfig = z.infer<typeof telemetryConfigSchema> & { serviceName: string };

@@ -15,6 +15,7 @@ if (config.enabled) {
   // The exporter reads its endpoint, headers, timeout and compression from OTEL_EXPORTER_OTLP_*.
   startTracing({
     serviceName: config.serviceName,
+    sampleRatio: config.sampleRatio,
     spanProcessors: [new BatchSpanProcessor(new exporters.OTLPTraceExporter())],
   });
 }

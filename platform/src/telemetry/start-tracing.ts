@@ -8,6 +8,7 @@ import { resourceFromAttributes } from "@opentelemetry/resources";
 import {
   ParentBasedSampler,
   SamplingDecision,
+  TraceIdRatioBasedSampler,
   type Sampler,
   type SamplingResult,
   type SpanProcessor,
@@ -27,6 +28,8 @@ const PATCHED_MODULES = ["http", "node:http", "https", "node:https", "ioredis"];
 
 export interface TracingOptions {
   serviceName: string;
+  /** The share of entry points (requests, subscription events) traced, 0 to 1. @default 1 */
+  sampleRatio?: number;
   /** Where finished spans go: a batch processor over an OTLP exporter, or a test's. */
   spanProcessors: SpanProcessor[];
 }
@@ -52,7 +55,9 @@ export function startTracing(options: TracingOptions): Tracing {
   });
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName }),
-    sampler: new ParentBasedSampler({ root: new EntryPointSampler() }),
+    sampler: new ParentBasedSampler({
+      root: new EntryPointSampler(new TraceIdRatioBasedSampler(options.sampleRatio ?? 1)),
+    }),
     spanProcessors: options.spanProcessors,
   });
   provider.register();
@@ -75,21 +80,28 @@ export function startTracing(options: TracingOptions): Tracing {
   return { shutdown };
 }
 
-/** Samples a root span only where work enters the process (see {@link startTracing}). */
-class EntryPointSampler implements Sampler {
+/**
+ * Samples a root span only where work enters the process (see {@link startTracing}), and there
+ * as `entries` decides (a ratio).
+ */
+export class EntryPointSampler implements Sampler {
+  constructor(private readonly entries: Sampler) {}
+
   shouldSample(
-    _context: Context,
-    _traceId: string,
-    _name: string,
+    context: Context,
+    traceId: string,
+    name: string,
     kind: SpanKind,
-    _attributes: Attributes,
-    _links: Link[],
+    attributes: Attributes,
+    links: Link[],
   ): SamplingResult {
-    const entry = kind === SpanKind.SERVER || kind === SpanKind.CONSUMER;
-    return { decision: entry ? SamplingDecision.RECORD_AND_SAMPLED : SamplingDecision.NOT_RECORD };
+    if (kind !== SpanKind.SERVER && kind !== SpanKind.CONSUMER) {
+      return { decision: SamplingDecision.NOT_RECORD };
+    }
+    return this.entries.shouldSample(context, traceId, name, kind, attributes, links);
   }
 
   toString(): string {
-    return "EntryPointSampler";
+    return `EntryPointSampler{${this.entries.toString()}}`;
   }
 }
