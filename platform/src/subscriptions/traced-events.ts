@@ -6,12 +6,8 @@ import {
   type ExecutionResult,
   getOperationAST,
 } from "graphql";
-import {
-  pulseTracer,
-  REQUEST_ID_ATTRIBUTE,
-  TRACE_CONTEXT_EXTENSION,
-  traceContextOf,
-} from "../telemetry/tracing.ts";
+import { pulseTracer, REQUEST_ID_ATTRIBUTE, traceContextOf } from "../telemetry/tracing.ts";
+import { TRACE_CONTEXT_EXTENSION } from "./upstream-protocol.ts";
 
 /** Where a subscription's trace comes from: the gateway's subscribe, and its request id. */
 export interface SubscriptionTrace {

@@ -6,7 +6,8 @@
  *   from the gateway;
  * - every `subscribe` carries the subscriber's gateway-signed identity in its `extensions`;
  * - a resumable stream's events carry their position, and the gateway's `subscribe` carries the
- *   last one it received once it has one, so a re-subscription picks up where the stream was.
+ *   last one it received once it has one, so a re-subscription picks up where the stream was;
+ * - when they trace, both carry W3C trace context: the subscribe's, and each event's.
  */
 
 /** The `connection_init` payload field holding the gateway's signed proof of origin. */
@@ -22,3 +23,10 @@ export const SUBSCRIBER_IDENTITY_EXTENSION = "subscriberIdentity";
  * keeps the position there and the subgraph starts the stream after it.
  */
 export const RESUME_AFTER_EXTENSION = "resumeAfter";
+
+/**
+ * Both ways, when tracing: in a `subscribe` payload's `extensions`, the trace of the client's
+ * subscribe; in a `next` payload's, the trace the subgraph started for that event, which the
+ * gateway's delivery joins. W3C fields: `{ traceparent, tracestate }`.
+ */
+export const TRACE_CONTEXT_EXTENSION = "traceContext";

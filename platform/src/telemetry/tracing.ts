@@ -6,15 +6,13 @@ import {
   type Span,
   type Tracer,
 } from "@opentelemetry/api";
+import { TRACE_CONTEXT_EXTENSION } from "../subscriptions/upstream-protocol.ts";
 
 // The OpenTelemetry API only: without a started SDK (platform/src/telemetry/start-tracing.ts)
 // every call here is a no-op on a non-recording span, so the code paths cost next to nothing.
 
 /** The span attribute every request's and subscription event's spans carry their request id in. */
 export const REQUEST_ID_ATTRIBUTE = "pulse.request_id";
-
-/** Where a graphql-ws message (subscribe, next) carries W3C trace context in its `extensions`. */
-export const TRACE_CONTEXT_EXTENSION = "traceContext";
 
 /** The tracer of our own spans (subscription events); libraries name their own. */
 export function pulseTracer(): Tracer {
