@@ -42,8 +42,8 @@ export interface Tracing {
 /**
  * Starts tracing this process: a tracer provider with W3C propagation and async context, and the
  * instrumentations of incoming and outgoing HTTP (node:http), subgraph fetches (undici) and Redis
- * (ioredis); Prisma's comes with the first Prisma client (`prisma-tracing.ts`). Call it before the modules it instruments are imported:
- * `register.ts` does, through `node --import`.
+ * (ioredis); Prisma's comes with the first Prisma client (`prisma-tracing.ts`). Call it before
+ * the modules it instruments are imported: `register.ts` does, through `node --import`.
  *
  * A trace starts only where work enters a process (a server span: a request; a consumer span: a
  * subscription event); spans without a parent from background loops (outbox relays, event

@@ -1,11 +1,4 @@
-import {
-  context,
-  propagation,
-  trace,
-  type Context,
-  type Span,
-  type Tracer,
-} from "@opentelemetry/api";
+import { context, propagation, trace, type Context, type Tracer } from "@opentelemetry/api";
 import { TRACE_CONTEXT_EXTENSION } from "../subscriptions/upstream-protocol.ts";
 
 // The OpenTelemetry API only: without a started SDK (platform/src/telemetry/start-tracing.ts)
@@ -39,8 +32,8 @@ export async function stopTracing(): Promise<void> {
 }
 
 /** Tags the active span (a request's server span) with the request's id. */
-export function tagRequest(requestId: string, span: Span | undefined = trace.getActiveSpan()) {
-  span?.setAttribute(REQUEST_ID_ATTRIBUTE, requestId);
+export function tagRequest(requestId: string): void {
+  trace.getActiveSpan()?.setAttribute(REQUEST_ID_ATTRIBUTE, requestId);
 }
 
 /**
@@ -55,7 +48,10 @@ export function traceContextOf(
   return carrier.traceparent ? carrier : undefined;
 }
 
-/** The context a message's extensions carried (see {@link traceContextOf}), or the root. */
+/**
+ * The context a message's extensions carried (see {@link traceContextOf}), or the active one when
+ * they carry none.
+ */
 export function contextFrom(extensions: Record<string, unknown> | null | undefined): Context {
   const carrier = extensions?.[TRACE_CONTEXT_EXTENSION];
   if (typeof carrier !== "object" || carrier === null) return context.active();
@@ -66,7 +62,7 @@ export function contextFrom(extensions: Record<string, unknown> | null | undefin
  * Fields for pino's `mixin`: the active span's ids, so a log line leads to its trace. Nothing
  * when no span records.
  */
-export function traceLogFields(): { trace_id: string; span_id: string } | object {
+export function traceLogFields(): Record<string, string> {
   const span = trace.getActiveSpan();
   if (!span?.isRecording()) return {};
   const { traceId, spanId } = span.spanContext();
