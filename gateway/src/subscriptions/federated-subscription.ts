@@ -7,7 +7,6 @@ import {
   RESUME_AFTER_EXTENSION,
   SUBSCRIBER_IDENTITY_EXTENSION,
   TRACE_CONTEXT_EXTENSION,
-  traceContextOf,
   type Logger,
 } from "@pulse/platform/server";
 import type { ExecutionResult } from "graphql-ws";
@@ -43,6 +42,8 @@ export interface SubscriptionRequest {
   operationName: string | undefined;
   variables: Record<string, unknown>;
   subscriber: GatewayContext;
+  /** The trace of the client's subscribe (W3C), sent with every upstream subscribe, if traced. */
+  traceContext?: Record<string, string> | undefined;
 }
 
 /**
@@ -66,8 +67,6 @@ export class FederatedSubscription {
   private chain: Promise<void> = Promise.resolve();
   private resolving = 0;
   private stopped = false;
-  /** The trace of the client's subscribe (W3C), sent with every upstream subscribe. */
-  private readonly traceContext = traceContextOf();
 
   constructor(
     private readonly deps: FederatedSubscriptionDeps,
@@ -164,7 +163,7 @@ export class FederatedSubscription {
     this.upstreamExtensions = {
       [SUBSCRIBER_IDENTITY_EXTENSION]: subscriber.forwardedIdentity,
       ...(typeof resumeAfter === "string" && { [RESUME_AFTER_EXTENSION]: resumeAfter }),
-      ...(this.traceContext && { [TRACE_CONTEXT_EXTENSION]: this.traceContext }),
+      ...(this.request.traceContext && { [TRACE_CONTEXT_EXTENSION]: this.request.traceContext }),
     };
     this.unsubscribe = this.deps.upstream.subscribe(
       this.deps.subgraphUrl(primary.serviceName, url),

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { context, SpanKind, trace } from "@opentelemetry/api";
+import { ROOT_CONTEXT, SpanKind, trace } from "@opentelemetry/api";
 import type { IncomingMessage, Server } from "node:http";
 import {
   type GraphQLError,
@@ -15,6 +15,7 @@ import {
   pulseTracer,
   rateLimited,
   REQUEST_ID_ATTRIBUTE,
+  traceContextOf,
   toGraphQLError,
   signForwardedIdentity,
   unauthenticated,
@@ -308,40 +309,37 @@ export class SubscriptionServer {
       kind: SpanKind.SERVER,
       attributes: { [REQUEST_ID_ATTRIBUTE]: requestId },
     });
-    const subscription: FederatedSubscription = context.with(
-      trace.setSpan(context.active(), span),
-      () =>
-        new FederatedSubscription(
-          {
-            upstream: this.upstream,
-            executor: this.executor,
-            subgraphUrl: this.options.subgraphUrl,
-            maxPendingEvents: this.options.limits.pendingEventsPerSubscription,
-            onOverflow: () => {
-              this.instruments.overflows.inc();
-              this.options.logger.warn(
-                { viewerId: state.viewer?.id, requestId },
-                "subscriber too slow, disconnecting",
-              );
-              socket.close(SubscriptionCloseCode.SlowConsumer, "Too slow: resubscribe with after");
-            },
-            onFinish: () => {
-              state.subscriptions.delete(subscription);
-              if (state.closing && state.subscriptions.size === 0) {
-                this.closeWhenQuiet(socket, state.closing.code, state.closing.reason);
-              }
-            },
-            logger: this.options.logger,
-          },
-          {
-            query: planned.query,
-            operationName: planned.operationName,
-            variables: planned.variables,
-            subscriber,
-          },
-          planned.plans,
-          planned.plan,
-        ),
+    const subscription: FederatedSubscription = new FederatedSubscription(
+      {
+        upstream: this.upstream,
+        executor: this.executor,
+        subgraphUrl: this.options.subgraphUrl,
+        maxPendingEvents: this.options.limits.pendingEventsPerSubscription,
+        onOverflow: () => {
+          this.instruments.overflows.inc();
+          this.options.logger.warn(
+            { viewerId: state.viewer?.id, requestId },
+            "subscriber too slow, disconnecting",
+          );
+          socket.close(SubscriptionCloseCode.SlowConsumer, "Too slow: resubscribe with after");
+        },
+        onFinish: () => {
+          state.subscriptions.delete(subscription);
+          if (state.closing && state.subscriptions.size === 0) {
+            this.closeWhenQuiet(socket, state.closing.code, state.closing.reason);
+          }
+        },
+        logger: this.options.logger,
+      },
+      {
+        query: planned.query,
+        operationName: planned.operationName,
+        variables: planned.variables,
+        subscriber,
+        traceContext: traceContextOf(trace.setSpan(ROOT_CONTEXT, span)),
+      },
+      planned.plans,
+      planned.plan,
     );
     span.end();
     state.starting -= 1;
