@@ -66,14 +66,13 @@ const servedBy = (baseUrl: string) => (span: ReadableSpan) =>
   span.kind === SpanKind.SERVER && span.attributes["server.port"] === Number(new URL(baseUrl).port);
 
 /**
- * The HTTP request a `gateway.fetch` span of `subgraph` sent, and the subgraph's server span that
- * answered it (its child, through the W3C `traceparent` header).
+ * The subgraph's server span that answered the HTTP request a `gateway.fetch` span of `subgraph`
+ * sent: the request's child, through the W3C `traceparent` header.
  */
-function subgraphRequest(trace: Trace, fetch: ReadableSpan, subgraph: string) {
+function subgraphRequest(trace: Trace, fetch: ReadableSpan, subgraph: string): ReadableSpan {
   const client = trace.child(fetch, (span) => span.kind === SpanKind.CLIENT);
   expect(client.attributes["url.full"]).toBe(`${stack.urls[subgraph]}/graphql`);
-  const server = trace.child(client, servedBy(stack.urls[subgraph]!));
-  return { client, server };
+  return trace.child(client, servedBy(stack.urls[subgraph]!));
 }
 
 /** The one finished span that `match`es, once it has ended. */
@@ -108,26 +107,29 @@ describe("traces", () => {
 
     const root = await gatewayRequestSpan(requestId);
     expect(root.parentSpanContext).toBeUndefined();
-    const trace = Trace.of(traceOf(root));
-    const request = trace.child(root, named("gateway.request"));
-    expect(request.attributes["graphql.operation.name"]).toBe("Conversations");
-    const fetches = trace.below(request, named("gateway.fetch"));
-    const chatFetch = fetches.find((span) => span.attributes.service === "chat")!;
-    const profilesFetch = fetches.find(
-      (span) => span.attributes.service === "profiles" && trace.children(span).length > 0,
-    )!;
-    expect(chatFetch).toBeDefined();
-    expect(profilesFetch).toBeDefined();
+    // Spans end as their work does; the tree is complete soon after the root's.
+    await eventually(() => {
+      const trace = Trace.of(traceOf(root));
+      const request = trace.child(root, named("gateway.request"));
+      expect(request.attributes["graphql.operation.name"]).toBe("Conversations");
+      const fetches = trace.below(request, named("gateway.fetch"));
+      const chatFetch = fetches.find((span) => span.attributes.service === "chat")!;
+      const profilesFetch = fetches.find(
+        (span) => span.attributes.service === "profiles" && trace.children(span).length > 0,
+      )!;
+      expect(chatFetch).toBeDefined();
+      expect(profilesFetch).toBeDefined();
 
-    for (const [fetch, subgraph] of [
-      [chatFetch, "chat"],
-      [profilesFetch, "profiles"],
-    ] as const) {
-      const { server } = subgraphRequest(trace, fetch, subgraph);
-      // The gateway forwards the request id; the subgraph tags its own server span with it.
-      expect(server.attributes[REQUEST_ID]).toBe(requestId);
-      expect(trace.below(server, isDatabaseQuery).length).toBeGreaterThan(0);
-    }
+      for (const [fetch, subgraph] of [
+        [chatFetch, "chat"],
+        [profilesFetch, "profiles"],
+      ] as const) {
+        const server = subgraphRequest(trace, fetch, subgraph);
+        // The gateway forwards the request id; the subgraph tags its own server span with it.
+        expect(server.attributes[REQUEST_ID]).toBe(requestId);
+        expect(trace.below(server, isDatabaseQuery).length).toBeGreaterThan(0);
+      }
+    });
   });
 
   it("follow a mutation into Redis and Postgres", async () => {
@@ -140,13 +142,15 @@ describe("traces", () => {
     );
     expect(sent.errors).toBeUndefined();
     const root = await gatewayRequestSpan(requestId);
-    const trace = Trace.of(traceOf(root));
-    const chat = trace.below(root, servedBy(stack.urls.chat!));
-    expect(chat).toHaveLength(1);
-    // The rate limits and the live notification in Redis, the message in Postgres.
-    const redisCommands = trace.below(chat[0]!, isRedisCommand).map((span) => span.name);
-    expect(redisCommands).toContain("publish");
-    expect(trace.below(chat[0]!, isDatabaseQuery).length).toBeGreaterThan(0);
+    await eventually(() => {
+      const trace = Trace.of(traceOf(root));
+      const chat = trace.below(root, servedBy(stack.urls.chat!));
+      expect(chat).toHaveLength(1);
+      // The rate limits and the live notification in Redis, the message in Postgres.
+      const redisCommands = trace.below(chat[0]!, isRedisCommand).map((span) => span.name);
+      expect(redisCommands).toContain("publish");
+      expect(trace.below(chat[0]!, isDatabaseQuery).length).toBeGreaterThan(0);
+    });
   });
 
   it("name the trace and span in log lines written inside a span", async () => {
