@@ -25,8 +25,14 @@ const recordResolvedModules = `
   \`));
 `;
 
-/** The modules a fresh process loads to build the gateway (everything `main.ts` imports). */
-async function modulesLoadedByGateway(): Promise<string[]> {
+/**
+ * The modules a fresh process loads to build the gateway (everything `main.ts` imports), started
+ * with `preload` (`node --import`) after tsx and with `env`.
+ */
+async function modulesLoadedByGateway(
+  preload: string[] = [],
+  env: Record<string, string> = {},
+): Promise<string[]> {
   const dir = await mkdtemp(path.join(tmpdir(), "pulse-gateway-loads-"));
   const file = path.join(dir, "resolved.txt");
   try {
@@ -37,11 +43,12 @@ async function modulesLoadedByGateway(): Promise<string[]> {
         `data:text/javascript,${encodeURIComponent(recordResolvedModules)}`,
         "--import",
         "tsx",
+        ...preload.flatMap((module) => ["--import", module]),
         "--input-type=module",
         "-e",
         'await import("@pulse/gateway"); await import("@pulse/platform/server");',
       ],
-      { cwd: repositoryRoot, env: { ...process.env, RESOLVED_MODULES_FILE: file } },
+      { cwd: repositoryRoot, env: { ...process.env, ...env, RESOLVED_MODULES_FILE: file } },
     );
     return (await readFile(file, "utf8")).trim().split("\n");
   } finally {
@@ -49,15 +56,27 @@ async function modulesLoadedByGateway(): Promise<string[]> {
   }
 }
 
+/** Prisma, pg, the subgraph platform or the Prisma client, among `loaded`. */
+const forbiddenAmong = (loaded: string[]) =>
+  loaded.filter((url) =>
+    /\/node_modules\/(\.pnpm\/[^/]+\/node_modules\/)?(@prisma\/|pg\/|pg-)|\/platform\/src\/exports\/subgraph\.ts|\/prisma\/generated\//.test(
+      url,
+    ),
+  );
+
 describe("the gateway process", () => {
   it("loads the Apollo gateway but never Prisma, pg or the subgraph platform", async () => {
     const loaded = await modulesLoadedByGateway();
     expect(loaded.some((url) => url.includes("/@apollo/gateway/"))).toBe(true);
-    const forbidden = loaded.filter((url) =>
-      /\/node_modules\/(\.pnpm\/[^/]+\/node_modules\/)?(@prisma\/|pg\/|pg-)|\/platform\/src\/exports\/subgraph\.ts|\/prisma\/generated\//.test(
-        url,
-      ),
-    );
-    expect(forbidden).toEqual([]);
+    expect(forbiddenAmong(loaded)).toEqual([]);
+  });
+
+  it("loads none of them when it traces either", async () => {
+    const loaded = await modulesLoadedByGateway(["@pulse/platform/tracing"], {
+      // Nothing is sent: the process ends before its first batch.
+      OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:4318",
+    });
+    expect(loaded.some((url) => url.includes("/@opentelemetry/sdk-trace-node/"))).toBe(true);
+    expect(forbiddenAmong(loaded)).toEqual([]);
   });
 });

@@ -39,7 +39,9 @@ export function startService(options: {
   env: NodeJS.ProcessEnv;
 }): ServiceProcess {
   const { name } = options;
-  const child = spawn(process.execPath, [tsxCli, "watch", "--clear-screen=false", options.entry], {
+  // Traced, as in production, when OTEL_EXPORTER_OTLP_ENDPOINT is set (docs/operations.md#traces).
+  const watch = ["watch", "--clear-screen=false", "--import", "@pulse/platform/tracing"];
+  const child = spawn(process.execPath, [tsxCli, ...watch, options.entry], {
     cwd: options.cwd,
     env: options.env,
     stdio: ["ignore", "pipe", "pipe"],

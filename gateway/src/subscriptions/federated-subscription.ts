@@ -1,8 +1,13 @@
+import { context, SpanKind, trace } from "@opentelemetry/api";
 import {
+  contextFrom,
   EventQueue,
+  pulseTracer,
+  REQUEST_ID_ATTRIBUTE,
   RESUME_AFTER_EXTENSION,
   SUBSCRIBED_AT_EXTENSION,
   SUBSCRIBER_IDENTITY_EXTENSION,
+  TRACE_CONTEXT_EXTENSION,
   type Logger,
 } from "@pulse/platform/server";
 import type { ExecutionResult } from "graphql-ws";
@@ -43,6 +48,8 @@ export interface SubscriptionRequest {
    * events committed since then, however long it takes to set up.
    */
   receivedAt: Date;
+  /** The trace of the client's subscribe (W3C), sent with every upstream subscribe, if traced. */
+  traceContext?: Record<string, string> | undefined;
 }
 
 /**
@@ -164,6 +171,7 @@ export class FederatedSubscription {
       [SUBSCRIBER_IDENTITY_EXTENSION]: subscriber.forwardedIdentity,
       [SUBSCRIBED_AT_EXTENSION]: since.toISOString(),
       ...(typeof resumeAfter === "string" && { [RESUME_AFTER_EXTENSION]: resumeAfter }),
+      ...(this.request.traceContext && { [TRACE_CONTEXT_EXTENSION]: this.request.traceContext }),
     };
     this.unsubscribe = this.deps.upstream.subscribe(
       this.deps.subgraphUrl(primary.serviceName, url),
@@ -196,15 +204,29 @@ export class FederatedSubscription {
     }
     this.resolving += 1;
     const { plans, plan } = this;
+    // The event's delivery joins the trace the subgraph started for the event (a root of its
+    // own when the subgraph does not trace), from its arrival until it is handed to the socket.
+    const parent = contextFrom(event.extensions);
+    const span = pulseTracer().startSpan(
+      `subscription event ${this.request.operationName ?? "anonymous"}`,
+      {
+        kind: SpanKind.CONSUMER,
+        attributes: { [REQUEST_ID_ATTRIBUTE]: this.request.subscriber.requestId },
+      },
+      parent,
+    );
+    const traced = trace.setSpan(parent, span);
     this.chain = this.chain.then(async () => {
       let result: ExecutionResult;
       try {
-        result = await this.deps.executor.run(
-          plans,
-          plan,
-          event,
-          this.request.subscriber,
-          this.request.variables,
+        result = await context.with(traced, () =>
+          this.deps.executor.run(
+            plans,
+            plan,
+            event,
+            this.request.subscriber,
+            this.request.variables,
+          ),
         );
       } catch (error) {
         this.deps.logger.error({ err: error }, "subscription event failed");
@@ -212,6 +234,7 @@ export class FederatedSubscription {
       }
       this.resolving -= 1;
       this.results.push(result);
+      span.end();
     });
   }
 

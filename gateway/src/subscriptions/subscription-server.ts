@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { ROOT_CONTEXT, SpanKind, trace } from "@opentelemetry/api";
 import type { IncomingMessage, Server } from "node:http";
 import {
   getVariableValues,
@@ -12,7 +13,10 @@ import { WebSocketServer, type WebSocket } from "ws";
 import {
   acceptGraphQLUpgrades,
   ErrorCode,
+  pulseTracer,
   rateLimited,
+  REQUEST_ID_ATTRIBUTE,
+  traceContextOf,
   toGraphQLError,
   signForwardedIdentity,
   unauthenticated,
@@ -312,6 +316,12 @@ export class SubscriptionServer {
       state.expiresAt ?? new Date(Date.now() + ANONYMOUS_IDENTITY_LIFETIME_MS),
     );
     const subscriber: GatewayContext = { requestId, viewer: state.viewer, forwardedIdentity };
+    // The subscription's trace: its upstream subscribe carries it, each event's links back to it.
+    const span = pulseTracer().startSpan(`subscribe ${planned.operationName ?? "anonymous"}`, {
+      root: true,
+      kind: SpanKind.SERVER,
+      attributes: { [REQUEST_ID_ATTRIBUTE]: requestId },
+    });
     const subscription: FederatedSubscription = new FederatedSubscription(
       {
         upstream: this.upstream,
@@ -340,10 +350,12 @@ export class SubscriptionServer {
         variables: planned.variables,
         subscriber,
         receivedAt: planned.receivedAt,
+        traceContext: traceContextOf(trace.setSpan(ROOT_CONTEXT, span)),
       },
       planned.plans,
       planned.plan,
     );
+    span.end();
     state.starting -= 1;
     state.subscriptions.add(subscription);
     return subscription.results;

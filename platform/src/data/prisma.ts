@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { Prisma, PrismaClient } from "@pulse/db";
 import pg from "pg";
+import { tracePrismaQueries } from "../telemetry/prisma-tracing.ts";
 import { boundedMemo } from "./memo.ts";
 
 export type { PrismaClient } from "@pulse/db";
@@ -65,6 +66,7 @@ function preparedStatementName(query: { sql: string }): string | undefined {
  * `close` ends the pool.
  */
 export function createPrismaClient(url: string, options: PrismaOptions = {}): PrismaClient {
+  tracePrismaQueries();
   const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10 });
   const counter = options.statementCounter;
   if (counter) {

@@ -21,3 +21,4 @@ export * from "../subscriptions/keep-alive.ts";
 export * from "../subscriptions/upstream-protocol.ts";
 export * from "../subscriptions/websocket-upgrade.ts";
 export * from "../process/run-until-signal.ts";
+export * from "../telemetry/tracing.ts";

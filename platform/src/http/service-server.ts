@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import type { Logger } from "../logging/logger.ts";
 import { REQUEST_ID_HEADER } from "../auth/forwarded-identity.ts";
 import type { Metrics } from "../metrics/metrics.ts";
+import { tagRequest } from "../telemetry/tracing.ts";
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
@@ -49,7 +50,7 @@ export function requestIdOf(req: IncomingMessage): string {
  * The HTTP server of every process: `/graphql`, `/health` (the process is alive), `/ready` (its
  * dependencies answer), `/metrics` (Prometheus), plus any extra routes. Each request gets a
  * request id (the caller's `x-request-id` if well-formed), sent back, and read by
- * {@link requestIdOf} for its context and its log lines.
+ * {@link requestIdOf} for its context and its log lines, and set on its trace's server span.
  */
 export function createServiceServer(options: ServiceServerOptions): Server {
   const routes: Record<string, RouteHandler> = {
@@ -70,6 +71,7 @@ export function createServiceServer(options: ServiceServerOptions): Server {
     const requestId =
       typeof incoming === "string" && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
     requestIds.set(req, requestId);
+    tagRequest(requestId);
     res.setHeader(REQUEST_ID_HEADER, requestId);
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     const route = routes[path];

@@ -1,4 +1,5 @@
 import type { Logger } from "../logging/logger.ts";
+import { stopTracing } from "../telemetry/tracing.ts";
 
 /**
  * Keeps a process serving until SIGTERM or SIGINT, then runs `shutdown` once and exits: 0 when it
@@ -16,13 +17,16 @@ export function runUntilSignal(logger: Logger, shutdown: () => Promise<void>, gr
       process.exit(1);
     }, graceMs);
     deadline.unref();
-    shutdown().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, "shutdown failed");
-        process.exit(1);
-      },
-    );
+    // The last spans (the shutdown's own included) leave before the process does.
+    shutdown()
+      .finally(() => stopTracing())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, "shutdown failed");
+          process.exit(1);
+        },
+      );
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));

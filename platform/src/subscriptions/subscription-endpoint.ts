@@ -15,6 +15,8 @@ import { toGraphQLError } from "../errors/format-error.ts";
 import type { Logger } from "../logging/logger.ts";
 import { useServerWithKeepAlive } from "./keep-alive.ts";
 import { StreamResume } from "./stream-resume.ts";
+import { contextFrom, tracingStarted } from "../telemetry/tracing.ts";
+import { subscribeTraced, type SubscriptionTrace } from "./traced-events.ts";
 import { acceptGraphQLUpgrades } from "./websocket-upgrade.ts";
 import {
   GATEWAY_CONNECTION_PARAM,
@@ -70,9 +72,14 @@ export function serveSubscriptions<Context>(
     const errors = validate(schema, document);
     return errors.length > 0 ? errors : document;
   });
+  // Only a tracing process replaces graphql-ws's own subscribe (see subscribeTraced).
+  const traces = tracingStarted() ? new WeakMap<object, SubscriptionTrace>() : undefined;
   const served = useServerWithKeepAlive(
     {
       schema,
+      ...(traces && {
+        subscribe: (args) => subscribeTraced(args, traces.get(args.contextValue as object)!),
+      }),
       onConnect: async ({ connectionParams }) => {
         try {
           await identities.verify(stringField(connectionParams, GATEWAY_CONNECTION_PARAM));
@@ -93,18 +100,23 @@ export function serveSubscriptions<Context>(
         }
         const document = prepare(payload.query);
         if (Array.isArray(document)) return document;
+        const contextValue = {
+          ...options.context(identity),
+          resume: new StreamResume(
+            stringField(payload.extensions, RESUME_AFTER_EXTENSION),
+            instantField(payload.extensions, SUBSCRIBED_AT_EXTENSION),
+          ),
+        };
+        traces?.set(contextValue, {
+          parent: contextFrom(payload.extensions),
+          requestId: identity.requestId,
+        });
         return {
           schema,
           document: document as DocumentNode,
           variableValues: payload.variables ?? null,
           operationName: payload.operationName ?? null,
-          contextValue: {
-            ...options.context(identity),
-            resume: new StreamResume(
-              stringField(payload.extensions, RESUME_AFTER_EXTENSION),
-              instantField(payload.extensions, SUBSCRIBED_AT_EXTENSION),
-            ),
-          },
+          contextValue,
         };
       },
       onNext: (_ctx, _id, _payload, args, result): FormattedExecutionResult | void => {

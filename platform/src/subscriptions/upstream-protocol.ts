@@ -8,7 +8,8 @@
  * - a resumable stream's events carry their position, and the gateway's `subscribe` carries the
  *   last one it received once it has one, so a re-subscription picks up where the stream was;
  * - every `subscribe` carries when the client's own `subscribe` reached the gateway, so a stream
- *   with no position yet starts from what was committed since then, not since the subgraph heard.
+ *   with no position yet starts from what was committed since then, not since the subgraph heard;
+ * - when they trace, both carry W3C trace context: the subscribe's, and each event's.
  */
 
 /** The `connection_init` payload field holding the gateway's signed proof of origin. */
@@ -33,3 +34,10 @@ export const RESUME_AFTER_EXTENSION = "resumeAfter";
  * connecting, a slow hop) is not lost. A resume position, once there is one, takes precedence.
  */
 export const SUBSCRIBED_AT_EXTENSION = "subscribedAt";
+
+/**
+ * Both ways, when tracing: in a `subscribe` payload's `extensions`, the trace of the client's
+ * subscribe; in a `next` payload's, the trace the subgraph started for that event, which the
+ * gateway's delivery joins. W3C fields: `{ traceparent, tracestate }`.
+ */
+export const TRACE_CONTEXT_EXTENSION = "traceContext";

@@ -45,7 +45,7 @@ const PRODUCTION_V8_FLAGS = ["--max-semi-space-size=64"];
 const ROLE_V8_FLAGS = ["--expose-gc", "--no-memory-reducer", ...PRODUCTION_V8_FLAGS];
 
 /**
- * Starts `node --import tsx <ROLE_V8_FLAGS> scripts/bench/subscriptions/<file>` with `env` on top
+ * Starts `node --import tsx <BENCH_NODE_FLAGS> <ROLE_V8_FLAGS> scripts/bench/subscriptions/<file>` with `env` on top
  * of ours, its output appended to `logFile`, and resolves once it reports its URL.
  */
 export async function startRole(
@@ -57,7 +57,7 @@ export async function startRole(
   const log = openSync(logFile, "a");
   const child = spawn(
     process.execPath,
-    [...roleNodeFlags(), "--import", "tsx", ...ROLE_V8_FLAGS, path.join(import.meta.dirname, file)],
+    ["--import", "tsx", ...roleNodeFlags(), ...ROLE_V8_FLAGS, path.join(import.meta.dirname, file)],
     { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ["ignore", log, log, "ipc"] },
   );
   closeSync(log);
@@ -104,7 +104,9 @@ export async function startRole(
 
 /**
  * Extra Node flags for every role process, from BENCH_NODE_FLAGS (space-separated), e.g.
- * "--cpu-prof --cpu-prof-dir=/tmp/profiles" to see where a role spends its time.
+ * "--cpu-prof --cpu-prof-dir=/tmp/profiles" to see where a role spends its time, or
+ * "--import @pulse/platform/tracing" (with OTEL_EXPORTER_OTLP_ENDPOINT) to trace. After tsx's
+ * hook, so they may import TypeScript.
  */
 function roleNodeFlags(): string[] {
   return (process.env.BENCH_NODE_FLAGS ?? "").split(" ").filter(Boolean);
