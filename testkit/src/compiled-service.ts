@@ -1,0 +1,64 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import path from "node:path";
+import { createInterface } from "node:readline";
+
+/** The repository's root folder. */
+export const repoRoot = path.resolve(import.meta.dirname, "../..");
+
+/**
+ * The Node flag that makes workspace packages resolve to their compiled `dist/` (their
+ * `exports`' `pulse-compiled` condition) instead of their TypeScript sources.
+ */
+export const COMPILED_CONDITION = "--conditions=pulse-compiled";
+
+/** A service started from its compiled JavaScript with plain `node`, as in the images. */
+export interface CompiledService {
+  /** Its base URL (`http://127.0.0.1:<port>`), from the line it logs once it listens. */
+  url: string;
+  /** Every line it wrote to stdout or stderr so far. */
+  output: string[];
+  child: ChildProcess;
+  /** Sends SIGTERM and resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/**
+ * Starts `node --conditions=pulse-compiled <entry>` (relative to the repository) and resolves
+ * once it logs that it listens (pino's `"url"` of the "… listening" line). Rejects if the
+ * process exits first, with what it wrote.
+ */
+export async function startCompiledService(
+  entry: string,
+  env: Record<string, string>,
+): Promise<CompiledService> {
+  const child = spawn(process.execPath, [COMPILED_CONDITION, path.join(repoRoot, entry)], {
+    cwd: repoRoot,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { PATH: process.env.PATH, ...env },
+  });
+  const output: string[] = [];
+  const url = await new Promise<string>((resolve, reject) => {
+    for (const stream of [child.stdout, child.stderr]) {
+      createInterface({ input: stream }).on("line", (line) => {
+        output.push(line);
+        const listening = /"url":"(http:\/\/[^"]+)\/graphql","msg":"\w+ listening"/.exec(line);
+        if (listening) resolve(listening[1]!);
+      });
+    }
+    child.once("exit", (code) =>
+      reject(new Error(`${entry} exited with ${code} before listening:\n${output.join("\n")}`)),
+    );
+  });
+  return {
+    url,
+    output,
+    child,
+    async stop() {
+      if (child.exitCode !== null) return child.exitCode;
+      child.kill("SIGTERM");
+      const [code] = (await once(child, "exit")) as [number | null];
+      return code;
+    },
+  };
+}
