@@ -24,16 +24,17 @@ export interface CompiledService {
 }
 
 /**
- * Starts `node --conditions=pulse-compiled <entry>` (relative to the repository) and resolves
- * once it logs that it listens (pino's `"url"` of the "… listening" line). Rejects if the
- * process exits first, with what it wrote.
+ * Starts `node --conditions=pulse-compiled <entry>` (relative to `cwd`, the repository by
+ * default) and resolves once it logs that it listens (pino's `"url"` of the "… listening" line).
+ * Rejects if the process exits first, with what it wrote.
  */
 export async function startCompiledService(
   entry: string,
   env: Record<string, string>,
+  cwd = repoRoot,
 ): Promise<CompiledService> {
-  const child = spawn(process.execPath, [COMPILED_CONDITION, path.join(repoRoot, entry)], {
-    cwd: repoRoot,
+  const child = spawn(process.execPath, [COMPILED_CONDITION, path.resolve(cwd, entry)], {
+    cwd,
     stdio: ["ignore", "pipe", "pipe"],
     env: { PATH: process.env.PATH, ...env },
   });
