@@ -22,7 +22,7 @@ const environmentReaders = [
 ];
 
 export default tseslint.config(
-  { ignores: ["**/node_modules/**", "prisma/generated/**", ".data/**", "schema/**"] },
+  { ignores: ["**/node_modules/**", "**/dist/**", "prisma/generated/**", ".data/**", "schema/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
