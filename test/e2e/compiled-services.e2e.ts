@@ -1,8 +1,9 @@
 // The production path: `pnpm build`, then services started with plain `node` from `dist/` (no
 // tsx), as the images run them. Node 20 cannot load a `.ts` file, so a workspace import that
 // still resolved to TypeScript sources would stop the process at start.
-import { spawnSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { ApiClient } from "@pulse/testkit/api-client";
 import {
@@ -26,9 +27,11 @@ const shared = {
 let identity: CompiledService | undefined;
 let gateway: CompiledService | undefined;
 
+/** Building and two cold starts take a minute or more on a busy 2-core machine. */
+const SETUP_TIMEOUT_MS = 240_000;
+
 beforeAll(async () => {
-  const build = spawnSync("pnpm", ["build"], { cwd: repoRoot, encoding: "utf8" });
-  expect(build.status, build.stderr).toBe(0);
+  await promisify(execFile)("pnpm", ["build"], { cwd: repoRoot });
   identity = await startCompiledService("subgraphs/identity/dist/main.js", {
     ...shared,
     DATABASE_URL: inject("databaseUrl"),
@@ -41,7 +44,7 @@ beforeAll(async () => {
     JWKS_URL: `${identity.url}/.well-known/jwks.json`,
     SUBGRAPH_IDENTITY_URL: `${identity.url}/graphql`,
   });
-});
+}, SETUP_TIMEOUT_MS);
 
 afterAll(async () => {
   await gateway?.stop();
