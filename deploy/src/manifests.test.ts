@@ -17,6 +17,7 @@ import {
   migrationManifests,
   PRE_STOP_SECONDS,
   SUPERGRAPH_CONFIG_MAP,
+  supergraphManifests,
 } from "./manifests.ts";
 import { overlays } from "./overlays.ts";
 import { toYaml } from "./render.ts";
@@ -27,7 +28,10 @@ type Labels = Record<string, string>;
 type Rendered = { kind: string; metadata: { name: string } } & Record<string, unknown>;
 
 /** What `pnpm k8s:render` prints, parsed back: the objects `kubectl apply` would receive. */
-function render(part: typeof appManifests, overlay: string): Rendered[] {
+function render(
+  part: (overlay: (typeof overlays)[string], tag: string) => ReturnType<typeof appManifests>,
+  overlay: string,
+): Rendered[] {
   return parseAllDocuments(toYaml(part(overlays[overlay]!, "1.2.3"))).map(
     (document) => document.toJS() as Rendered,
   );
@@ -174,7 +178,7 @@ describe.each(Object.keys(overlays))("the %s manifests", (overlay) => {
     const mount = container.volumeMounts!.find((candidate) => candidate.name === volume.name)!;
     expect(mount.subPath).toBeUndefined();
     expect(env.SUPERGRAPH_PATH).toBe(`${mount.mountPath}/supergraph.graphql`);
-    const configMap = ofKind<IConfigMap>(app, "ConfigMap")[0]!;
+    const configMap = ofKind<IConfigMap>(render(supergraphManifests, overlay), "ConfigMap")[0]!;
     expect(configMap.data!["supergraph.graphql"]).toBe(
       readFileSync(path.join(repoRoot, "schema/supergraph.graphql"), "utf8"),
     );

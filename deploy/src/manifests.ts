@@ -258,6 +258,15 @@ function networkPolicies(overlay: Overlay): NetworkPolicy[] {
   return [denyAll, toGateway, ...toSubgraphs];
 }
 
+/**
+ * The supergraph the gateways plan with: applied last, once every subgraph's rollout finished,
+ * so that no gateway plans a field onto a replica that does not have it yet. The gateways
+ * reload it without a restart.
+ */
+export function supergraphManifests(overlay: Overlay): Manifest[] {
+  return [namespace(overlay), supergraphConfigMap(overlay)];
+}
+
 function supergraphConfigMap(overlay: Overlay): ConfigMap {
   return new ConfigMap({
     metadata: {
@@ -324,11 +333,10 @@ export function migrationManifests(overlay: Overlay, tag: string): Manifest[] {
   return [namespace(overlay), migrationJob(overlay, tag)];
 }
 
-/** Everything else: applied once the migration Job of the same tag has completed. */
+/** The services: applied once the migration Job of the same tag has completed. */
 export function appManifests(overlay: Overlay, tag: string): Manifest[] {
   return [
     namespace(overlay),
-    supergraphConfigMap(overlay),
     ...networkPolicies(overlay),
     ...services.flatMap((spec) => [
       deployment(overlay, spec, tag),

@@ -1,13 +1,19 @@
-// `pnpm k8s:render <overlay> <migration|app> [--tag TAG]`: the manifests of one part of a release
-// as a YAML stream for `kubectl apply -f -`, each object validated against the Kubernetes schema
-// first. The order of a rollout is in docs/deploy.md.
+// `pnpm k8s:render <overlay> <migration|app|supergraph> [--tag TAG]`: the manifests of one part
+// of a release as a YAML stream for `kubectl apply -f -`, each object validated against the
+// Kubernetes schema first. The order of a rollout is in docs/deploy.md.
 import { execFileSync } from "node:child_process";
 import { parseArgs } from "node:util";
 import { stringify } from "yaml";
-import { appManifests, migrationManifests, type Manifest } from "./manifests.ts";
+import {
+  appManifests,
+  migrationManifests,
+  supergraphManifests,
+  type Manifest,
+} from "./manifests.ts";
 import { overlays } from "./overlays.ts";
 
-const parts = { migration: migrationManifests, app: appManifests };
+/** The parts of a release, in the order they are applied (docs/deploy.md). */
+const parts = { migration: migrationManifests, app: appManifests, supergraph: supergraphManifests };
 
 /** The manifests as one YAML stream, after validating each. */
 export function toYaml(manifests: Manifest[]): string {
@@ -25,7 +31,7 @@ function main(): void {
   const part = parts[partName as keyof typeof parts];
   if (!overlay || !part) {
     console.error(
-      `usage: pnpm k8s:render <${Object.keys(overlays).join("|")}> <migration|app> [--tag TAG]`,
+      `usage: pnpm k8s:render <${Object.keys(overlays).join("|")}> <${Object.keys(parts).join("|")}> [--tag TAG]`,
     );
     process.exit(1);
   }

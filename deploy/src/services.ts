@@ -22,7 +22,7 @@ export const SHARED_SECRET = "pulse-shared";
 /** DATABASE_URL for the subgraphs; MIGRATION_DATABASE_URL, a role that may alter the schema. */
 export const DATABASE_SECRET = "pulse-database";
 
-/** A subgraph's defaults: its own schema's traffic is small next to the gateway's. */
+/** A subgraph: the CPU request and replica range every subgraph shares, its memory its own. */
 function subgraph(
   name: string,
   port: number,
@@ -52,12 +52,12 @@ export const gateway: ServiceSpec = {
 };
 
 export const subgraphs: ServiceSpec[] = [
-  subgraph("identity", 4001, { request: "256Mi", limit: "512Mi" }, ["pulse-identity"]),
-  subgraph("profiles", 4002, { request: "320Mi", limit: "640Mi" }, ["pulse-profiles"]),
-  subgraph("discovery", 4003, { request: "256Mi", limit: "512Mi" }),
+  subgraph("identity", 4001, { request: "320Mi", limit: "640Mi" }, ["pulse-identity"]),
+  subgraph("profiles", 4002, { request: "384Mi", limit: "768Mi" }, ["pulse-profiles"]),
+  subgraph("discovery", 4003, { request: "320Mi", limit: "640Mi" }),
   subgraph("chat", 4004, { request: "384Mi", limit: "768Mi" }),
-  subgraph("competitions", 4005, { request: "256Mi", limit: "512Mi" }),
-  subgraph("billing", 4006, { request: "256Mi", limit: "512Mi" }, ["pulse-billing"]),
+  subgraph("competitions", 4005, { request: "320Mi", limit: "640Mi" }),
+  subgraph("billing", 4006, { request: "320Mi", limit: "640Mi" }, ["pulse-billing"]),
 ];
 
 export const services: ServiceSpec[] = [gateway, ...subgraphs];
