@@ -5,7 +5,7 @@ import { parse } from "libpg-query";
  * A migration's first line that says it is a contract step: its breaking statements are meant,
  * because the previous release no longer uses what they remove or tighten (ADR 0018).
  */
-export const CONTRACT_MARKER = /^-- contract: \S/m;
+export const CONTRACT_MARKER = /^-- contract: \S/;
 
 /** A statement the previous release's code may not survive, and why. */
 export interface BreakingStatement {
