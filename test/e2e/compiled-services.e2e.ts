@@ -9,6 +9,7 @@ import { ApiClient } from "@pulse/testkit/api-client";
 import {
   repoRoot,
   startCompiledService,
+  stopCompiledServices,
   type CompiledService,
 } from "@pulse/testkit/compiled-service";
 import { uniqueEmail } from "@pulse/testkit/fixtures";
@@ -46,10 +47,7 @@ beforeAll(async () => {
   });
 }, SETUP_TIMEOUT_MS);
 
-afterAll(async () => {
-  await gateway?.stop();
-  await identity?.stop();
-});
+afterAll(stopCompiledServices);
 
 describe("compiled services", () => {
   it("answer /ready", async () => {

@@ -23,6 +23,26 @@ export interface CompiledService {
   stop(): Promise<number | null>;
 }
 
+/** Every compiled service started and not yet exited, for {@link stopCompiledServices}. */
+const running = new Set<ChildProcess>();
+
+/** SIGTERM, then the exit code once it exited (at once if it already had). */
+async function stopChild(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+  const exited = once(child, "exit");
+  child.kill("SIGTERM");
+  const [code] = (await exited) as [number | null];
+  return code;
+}
+
+/**
+ * Stops every compiled service still running, including one whose start was abandoned (a hook
+ * that timed out while it started): for a test's `afterAll`.
+ */
+export async function stopCompiledServices(): Promise<void> {
+  await Promise.all([...running].map(stopChild));
+}
+
 /**
  * Starts `node --conditions=pulse-compiled <entry>` (relative to `cwd`, the repository by
  * default) and resolves once it logs that it listens (pino's `"url"` of the "… listening" line).
@@ -38,6 +58,8 @@ export async function startCompiledService(
     stdio: ["ignore", "pipe", "pipe"],
     env: { PATH: process.env.PATH, ...env },
   });
+  running.add(child);
+  child.once("exit", () => running.delete(child));
   const output: string[] = [];
   const url = await new Promise<string>((resolve, reject) => {
     for (const stream of [child.stdout, child.stderr]) {
@@ -55,11 +77,6 @@ export async function startCompiledService(
     url,
     output,
     child,
-    async stop() {
-      if (child.exitCode !== null) return child.exitCode;
-      child.kill("SIGTERM");
-      const [code] = (await once(child, "exit")) as [number | null];
-      return code;
-    },
+    stop: () => stopChild(child),
   };
 }
