@@ -18,9 +18,10 @@ export function supergraphFromFile(
     let current = await readFile(file, "utf8");
     if (!watchForChanges) return { supergraphSdl: current };
     let debounce: NodeJS.Timeout | undefined;
-    // The folder, not the file: editors and `writeFile` may replace the file's inode.
-    const watcher = watch(path.dirname(file), (_event, name) => {
-      if (name !== path.basename(file)) return;
+    // The folder, not the file: editors and `writeFile` may replace the file's inode. Any name:
+    // a Kubernetes ConfigMap volume changes the file by swapping its `..data` symlink, so the
+    // events name `..data`, never the file; reading it again and comparing is cheap.
+    const watcher = watch(path.dirname(file), () => {
       clearTimeout(debounce);
       debounce = setTimeout(async () => {
         try {

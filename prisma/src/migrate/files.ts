@@ -1,9 +1,15 @@
+import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { MigrationList } from "@prisma/schema-engine-wasm";
 import type { Datamodels } from "./engine.ts";
 
-const packageRoot = path.resolve(import.meta.dirname, "../..");
+/** The nearest folder with a package.json: this module runs from src/migrate or dist/src/migrate. */
+function packageRootAbove(dir: string): string {
+  return existsSync(path.join(dir, "package.json")) ? dir : packageRootAbove(path.dirname(dir));
+}
+
+const packageRoot = packageRootAbove(import.meta.dirname);
 
 /** Where the multi-file Prisma schema lives: one file per subgraph plus `base.prisma`. */
 export const schemaDir = path.join(packageRoot, "schema");
