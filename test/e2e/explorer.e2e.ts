@@ -56,7 +56,13 @@ async function textOf(page: Page, selector: string): Promise<string> {
 
 const responseText = (page: Page) => textOf(page, ".result-window");
 
-async function run(page: Page) {
+const queryText = (page: Page) => textOf(page, ".graphiql-query-editor .monaco-editor");
+
+/** Opens a contract operation in a tab of its own, and runs it once the editor shows it. */
+async function runOperation(page: Page, name: string, type: "query" | "subscription") {
+  await page.locator(`[data-operation="${name}"]`).click();
+  // The tab's editor fills asynchronously: running sooner would run the previous tab.
+  await expect.poll(() => queryText(page)).toContain(`${type}${name}`);
   await page.locator(".graphiql-execute-button").click();
 }
 
@@ -70,7 +76,7 @@ describe("the development explorer (GraphiQL)", () => {
         await page.goto(`${stack.gatewayUrl}/graphql`);
         // Ready once Monaco (loaded with its workers) shows the default query, Viewer.
         await expect
-          .poll(() => textOf(page, ".graphiql-query-editor .monaco-editor"), {
+          .poll(() => queryText(page), {
             timeout: PAGE_TIMEOUT_MS,
           })
           .toContain("queryViewer");
@@ -84,12 +90,10 @@ describe("the development explorer (GraphiQL)", () => {
           .toContain(`Signed in as ${pair.alice.email}`);
 
         await openPanel(page, "Contract operations");
-        await page.locator('[data-operation="Viewer"]').click();
-        await run(page);
+        await runOperation(page, "Viewer", "query");
         await expect.poll(() => responseText(page)).toContain(pair.alice.email);
 
-        await page.locator('[data-operation="OnMessageAdded"]').click();
-        await run(page);
+        await runOperation(page, "OnMessageAdded", "subscription");
         await untilListening(stack, "message-added", pair.alice.id);
         const body = `seen-in-graphiql-${randomUUID()}`;
         const sent = await pair.bob.client.op("SendMessage", {

@@ -76,16 +76,20 @@ export class Explorers {
   }
 }
 
-/** A manifest document (printed on one line) as the explorer offers it: named and readable. */
+/**
+ * A manifest document (printed on one line, fragments first) as the explorer offers it: named,
+ * readable, its operation first. GraphiQL picks the operation to run from the top of the editor.
+ */
 function demoOperation(document: string): DemoOperation {
   const parsed = parse(document);
   const operation = parsed.definitions.find(
     (definition) => definition.kind === Kind.OPERATION_DEFINITION,
   );
+  const fragments = parsed.definitions.filter((definition) => definition !== operation);
   return {
     name: operation?.name?.value ?? "Anonymous",
     type: operation?.operation ?? OperationTypeNode.QUERY,
-    body: print(parsed),
+    body: print({ ...parsed, definitions: operation ? [operation, ...fragments] : fragments }),
   };
 }
 

@@ -1,7 +1,7 @@
 // A side panel listing the client contract's operations; a click opens one in a new tab, with a
 // variables skeleton and the signed-in Authorization header.
 import { useGraphiQL, useGraphiQLActions, type GraphiQLPlugin } from "@graphiql/react";
-import { parse, type OperationDefinitionNode } from "graphql";
+import { Kind, parse, type DefinitionNode, type OperationDefinitionNode } from "graphql";
 import type { DemoOperation, ExplorerConfig } from "../explorer-config.ts";
 import { headersText } from "./session.ts";
 
@@ -9,7 +9,7 @@ const KINDS = ["query", "mutation", "subscription"] as const;
 
 export function demoOperationsPlugin(config: ExplorerConfig): GraphiQLPlugin {
   function DemoOperations() {
-    const { addTab } = useGraphiQLActions();
+    const { addTab, setOperationFacts } = useGraphiQLActions();
     const editors = useGraphiQL(({ queryEditor, variableEditor, headerEditor }) => ({
       queryEditor,
       variableEditor,
@@ -19,6 +19,14 @@ export function demoOperationsPlugin(config: ExplorerConfig): GraphiQLPlugin {
     function open(operation: DemoOperation) {
       addTab();
       editors.queryEditor?.setValue(operation.body);
+      // GraphiQL parses the editor after a delay; until then it would run this document with the
+      // previous tab's operation name (and over HTTP, not knowing it is a subscription).
+      const documentAST = parse(operation.body);
+      setOperationFacts({
+        documentAST,
+        operationName: operation.name,
+        operations: documentAST.definitions.filter(isOperation),
+      });
       editors.variableEditor?.setValue(variablesSkeleton(operation.body));
       editors.headerEditor?.setValue(headersText());
     }
@@ -26,7 +34,9 @@ export function demoOperationsPlugin(config: ExplorerConfig): GraphiQLPlugin {
     return (
       <div className="pulse-demo-operations">
         <div className="graphiql-doc-explorer-title">Contract operations</div>
-        <p>The operations the apps send (schema/trusted-documents.json). A click opens a tab.</p>
+        <p>
+          The operations the apps send (@pulse/client's persisted documents). A click opens a tab.
+        </p>
         {KINDS.map((kind) => (
           <section key={kind}>
             <h3>
@@ -59,15 +69,16 @@ export function demoOperationsPlugin(config: ExplorerConfig): GraphiQLPlugin {
 
 /** `{ "name": null, … }` for each variable of the document's operation, to be filled in. */
 function variablesSkeleton(body: string): string {
-  const operation = parse(body).definitions.find(
-    (definition): definition is OperationDefinitionNode =>
-      definition.kind === "OperationDefinition",
-  );
+  const operation = parse(body).definitions.find(isOperation);
   const names =
     operation?.variableDefinitions?.map((variable) => variable.variable.name.value) ?? [];
   return names.length
     ? JSON.stringify(Object.fromEntries(names.map((name) => [name, null])), null, 2)
     : "";
+}
+
+function isOperation(definition: DefinitionNode): definition is OperationDefinitionNode {
+  return definition.kind === Kind.OPERATION_DEFINITION;
 }
 
 function OperationsIcon() {
