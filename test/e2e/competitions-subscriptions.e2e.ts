@@ -33,13 +33,14 @@ async function competitionOf(people: PersonWithProfile[]) {
   return competition;
 }
 
-function sync(client: ApiClient, value: number) {
+/** Syncs one record; the same `externalId` again replaces it, moving the score by the difference. */
+function sync(client: ApiClient, value: number, externalId: string = randomUUID()) {
   return client.op("SyncActivity", {
     input: {
       source: "MANUAL",
       records: [
         {
-          externalId: randomUUID(),
+          externalId,
           metric: "STEPS",
           value,
           startedAt: new Date(endedAt - 30 * 60_000).toISOString(),
@@ -130,26 +131,44 @@ describe("rank changes through the gateway", () => {
   });
 
   it("chains under a burst: every event's previousRank is the rank of the one before", async () => {
-    const people = await Promise.all(Array.from({ length: 8 }, () => registerWithProfile(stack)));
-    const [alice, ...others] = people as [PersonWithProfile, ...PersonWithProfile[]];
+    const people = await Promise.all(Array.from({ length: 9 }, () => registerWithProfile(stack)));
+    const [alice, probe, ...others] = people as [
+      PersonWithProfile,
+      PersonWithProfile,
+      ...PersonWithProfile[],
+    ];
     const competition = await competitionOf(people);
     await sync(alice.client, 1000);
     const socket = await WsTestClient.connect(stack.gatewayUrl, alice.accessToken);
     const mine = socket.subscribe("OnMyRankChanged", { competitionId: competition.id });
     await listening(competition.id, 1);
-    // Everyone else passes Alice at once, some twice.
-    await Promise.all(
+    // The feed starts from Alice's standing, read after it follows the channel (which is all
+    // `listening` sees): until it tells her something, a change may land before it started and
+    // never be told. So the probe passes her and drops back below until she hears of it.
+    const probeRecord = randomUUID();
+    await vi.waitFor(async () => {
+      expect((await sync(probe.client, 2000, probeRecord)).errors).toBeUndefined();
+      expect((await sync(probe.client, 1, probeRecord)).errors).toBeUndefined();
+      expect(mine.results.length).toBeGreaterThan(0);
+    }, LIVE_TIMEOUT);
+    // Everyone else passes Alice at once: each needs both of their syncs to get above her 1000.
+    const burst = await Promise.all(
       others.flatMap((other, i) => [sync(other.client, 600 + i * 10), sync(other.client, 600)]),
     );
+    // A write that failed would leave her short of rank 8, which would read as a lost event.
+    expect(burst.map((response) => response.errors)).toEqual(burst.map(() => undefined));
     // All seven are above her now: she ends at rank 8.
     await vi.waitFor(() => {
       const got = changes(mine.results, "myRankChanged");
       expect(got.at(-1)?.rank).toBe(8);
     }, LIVE_TIMEOUT);
-    let previous = 1;
-    for (const change of changes(mine.results, "myRankChanged")) {
-      expect(change.previousRank).toBe(previous);
-      previous = change.rank!;
+    const got = changes(mine.results, "myRankChanged");
+    // The first event starts where the feed started: rank 1, or 2 if it started while the
+    // probe was above her. Each later one starts where the one before it ended: coalesced,
+    // never lost or repeated.
+    expect([1, 2]).toContain(got[0]!.previousRank);
+    for (const [i, change] of got.entries()) {
+      if (i > 0) expect(change.previousRank).toBe(got[i - 1]!.rank);
     }
     await socket.close();
   });
