@@ -12,6 +12,10 @@ import { signForwardedIdentity } from "@pulse/platform/server";
 import { createPrismaClient } from "@pulse/platform/subgraph";
 import { Redis } from "ioredis";
 import WebSocket from "ws";
+import {
+  APPLY_SCRIPT,
+  MOVES_KEPT,
+} from "../../subgraphs/competitions/src/leaderboard/leaderboard-index.ts";
 import { loadContractOperations } from "../lib/contract-operations.ts";
 import { provisionEnvironment } from "./discovery/environment.ts";
 import type { RoleProcess } from "./subscriptions/children.ts";
@@ -255,21 +259,24 @@ async function run() {
   const floorRedis = new Redis(environment.redisUrl);
   const floorKey = `${environment.redisPrefix}floor:{${competitionId}}`;
   await redis.zunionstore(`${floorKey}:board`, 1, board);
+  await redis.set(`${floorKey}:ready`, "1");
   await redis.config("RESETSTAT");
   const floorStart = now();
   const floorCount = Math.max(syncs, 100);
   for (let i = 0; i < floorCount; i += 1) {
     await floorRedis.eval(
-      FLOOR_APPLY,
-      4,
+      APPLY_SCRIPT,
+      5,
       `${floorKey}:board`,
       `${floorKey}:versions`,
       `${floorKey}:ready`,
       `${floorKey}:seq`,
+      `${floorKey}:moves`,
       people[i % people.length]!.id,
       String(1e12 + i),
       String(Math.floor(Math.random() * 2e7)),
       `${environment.redisPrefix}floor-channel`,
+      String(MOVES_KEPT),
     );
   }
   const floorMs = now() - floorStart;
@@ -315,30 +322,6 @@ async function redisUsec(redis: Redis): Promise<number> {
   for (const match of info.matchAll(/usec=(\d+)/g)) total += Number(match[1]);
   return total;
 }
-
-/** The subgraph's apply script (leaderboard-index.ts), as the floor runs it. */
-const FLOOR_APPLY = `
-local cur = redis.call('HGET', KEYS[2], ARGV[1])
-if cur and tonumber(cur) >= tonumber(ARGV[2]) then return {0, 0, 0, 0} end
-redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
-local old = redis.call('ZSCORE', KEYS[1], ARGV[1])
-local oldRank = 0
-local oldPos = -1
-if old then
-  oldRank = redis.call('ZCOUNT', KEYS[1], '(' .. old, '+inf') + 1
-  oldPos = redis.call('ZREVRANK', KEYS[1], ARGV[1])
-end
-redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
-local newRank = redis.call('ZCOUNT', KEYS[1], '(' .. ARGV[3], '+inf') + 1
-local newPos = redis.call('ZREVRANK', KEYS[1], ARGV[1])
-local seq = redis.call('INCR', KEYS[4])
-redis.call('PUBLISH', ARGV[4], cjson.encode({
-  kind = 'move', seq = string.format('%d', seq), userId = ARGV[1],
-  oldScore = old and tonumber(old) or false, newScore = tonumber(ARGV[3]),
-  oldRank = oldRank, newRank = newRank, oldPos = oldPos, newPos = newPos
-}))
-return {1, newRank, seq, 1}
-`;
 
 async function post(url: string, token: string, name: string, variables: Record<string, unknown>) {
   const start = now();

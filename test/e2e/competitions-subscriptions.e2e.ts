@@ -220,5 +220,50 @@ describe("rank changes through the gateway", () => {
       expect(last).toMatchObject({ rank: 2, previousRank: 1 });
       await socket.close();
     });
+
+    it("resumes a watcher's top: what changed while it was down comes with each entry's previous rank", async () => {
+      const alice = await registerWithProfile(stack);
+      const bob = await registerWithProfile(stack);
+      const watcher = await registerWithProfile(stack);
+      const competition = await competitionOf([alice, bob]);
+      await sync(alice.client, 500);
+      await sync(bob.client, 100);
+      const socket = await WsTestClient.connect(stack.gatewayUrl, watcher.accessToken);
+      const top = socket.subscribe("OnLeaderboardRankChanged", {
+        competitionId: competition.id,
+        top: 2,
+      });
+      await listening(competition.id, 1);
+      await sync(bob.client, 500);
+      const seen = (results: { data?: unknown }[]) =>
+        changes(results, "leaderboardRankChanged").map((change) => ({
+          user: change.user.id as string,
+          rank: change.rank,
+          previousRank: change.previousRank,
+        }));
+      // Bob 600 goes ahead of Alice 500.
+      expect(seen(await top.results$(2))).toEqual(
+        expect.arrayContaining([
+          { user: bob.id, rank: 1, previousRank: 2 },
+          { user: alice.id, rank: 2, previousRank: 1 },
+        ]),
+      );
+      await stack.stopSubgraph("competitions");
+      try {
+        // Alice climbs back through the other gateway while the watcher's subgraph is down.
+        const aliceOnB = new ApiClient(`${secondGateway.url}/graphql`, alice.accessToken);
+        expect((await sync(aliceOnB, 1000)).errors).toBeUndefined();
+      } finally {
+        await stack.startSubgraph("competitions");
+      }
+      // The chains go on from what the watcher was told, not from nothing.
+      expect(seen(await top.results$(4)).slice(2)).toEqual(
+        expect.arrayContaining([
+          { user: alice.id, rank: 1, previousRank: 2 },
+          { user: bob.id, rank: 2, previousRank: 1 },
+        ]),
+      );
+      await socket.close();
+    });
   });
 });

@@ -6,14 +6,16 @@ import { rankChangedTopic, type BoardChange } from "./rank-changed.topic.ts";
 
 /**
  * Applies one participant's write if it is newer than the last one applied (by version), and
- * announces the move on the board's live channel, in the same atomic step, numbered.
+ * announces the move on the board's live channel, in the same atomic step, numbered. The move
+ * also goes to the board's log of recent moves (a stream whose ids are the numbers), from which
+ * the top as it was at an earlier number can be rebuilt (`TOP_AT`).
  *
- * KEYS: board (sorted set: member user id, score thousandths), versions (hash), ready, seq.
- * ARGV: user id, version, score ('' removes), channel.
+ * KEYS: board (sorted set: member user id, score thousandths), versions (hash), ready, seq,
+ * moves (stream). ARGV: user id, version, score ('' removes), channel, moves kept.
  * Returns {applied (1, 0 for a stale write), rank after (0 when not on the board), seq (0: none),
  * ready (1 when the board is whole, so the rank is right)}.
  */
-const APPLY = `
+export const APPLY_SCRIPT = `
 local cur = redis.call('HGET', KEYS[2], ARGV[1])
 if cur and tonumber(cur) >= tonumber(ARGV[2]) then return {0, 0, 0, 0} end
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
@@ -39,6 +41,8 @@ local seq = 0
 local ready = redis.call('EXISTS', KEYS[3])
 if ready == 1 then
   seq = redis.call('INCR', KEYS[4])
+  redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[5], string.format('%d-1', seq),
+    'u', ARGV[1], 'o', old or '')
   redis.call('PUBLISH', ARGV[4], cjson.encode({
     kind = 'move', seq = string.format('%d', seq), userId = ARGV[1],
     oldScore = old and tonumber(old) or false, newScore = ARGV[3] ~= '' and tonumber(ARGV[3]) or false,
@@ -139,6 +143,35 @@ for i = 1, #entries do out[#out + 1] = entries[i] end
 return out
 `;
 
+/**
+ * The top `count` entries as they were at board number `at`, from the top now and the moves
+ * since (each mover's score before its first move since then); false when not ready.
+ *
+ * KEYS: board, ready, seq, moves. ARGV: count, at, most moves to undo.
+ * Returns {seq now, {user id, score, ...} of the top count + moves now, {user id, score before
+ * ('' when not on the board), ...} of the moves since `at`}, or {seq now} alone when the log no
+ * longer reaches back to `at` (trimmed, or the board was rebuilt).
+ */
+const TOP_AT = `
+if redis.call('EXISTS', KEYS[2]) == 0 then return false end
+local seq = tonumber(redis.call('GET', KEYS[3]) or '0')
+local at = tonumber(ARGV[2])
+local since = seq - at
+if since < 0 or since > tonumber(ARGV[3]) then return {seq} end
+local moves = {}
+if since > 0 then
+  local log = redis.call('XRANGE', KEYS[4], string.format('%d-1', at + 1), '+')
+  if #log ~= since then return {seq} end
+  for i = 1, #log do
+    local fields = log[i][2]
+    moves[#moves + 1] = fields[2]
+    moves[#moves + 1] = fields[4]
+  end
+end
+local entries = redis.call('ZREVRANGE', KEYS[1], 0, tonumber(ARGV[1]) + since - 1, 'WITHSCORES')
+return {seq, entries, moves}
+`;
+
 interface LeaderboardCommands {
   competitionsApply(...args: string[]): Promise<[number, number, number, number]>;
   competitionsLoad(...args: string[]): Promise<number>;
@@ -146,6 +179,7 @@ interface LeaderboardCommands {
   competitionsPage(...args: string[]): Promise<(number | string)[] | null>;
   competitionsStanding(...args: string[]): Promise<(number | string)[] | null>;
   competitionsTop(...args: string[]): Promise<(number | string)[] | null>;
+  competitionsTopAt(...args: string[]): Promise<[number] | [number, string[], string[]] | null>;
 }
 
 /** One participant's write, as committed to Postgres. */
@@ -174,6 +208,13 @@ const REBUILD_WAIT_MS = 30_000;
 /** How long a rebuild's lock holds if its replica dies mid-way. */
 const REBUILD_LOCK_MS = 60_000;
 const REBUILD_POLL_MS = 25;
+/**
+ * Moves each board's log keeps (about: trimmed in whole blocks), so that a top as it was up to
+ * this many moves ago can be rebuilt: minutes of a busy board, far longer than a reconnection.
+ */
+export const MOVES_KEPT = 20_000;
+/** The most moves a rebuild of an earlier top undoes: it reads the top plus as many entries. */
+const MOST_MOVES_UNDONE = 5_000;
 
 export interface LeaderboardIndexDeps {
   prisma: PrismaClient;
@@ -201,12 +242,13 @@ export class LeaderboardIndex {
     const define = (name: string, numberOfKeys: number, lua: string) => {
       if (!(name in redis)) redis.defineCommand(name, { numberOfKeys, lua });
     };
-    define("competitionsApply", 4, APPLY);
+    define("competitionsApply", 5, APPLY_SCRIPT);
     define("competitionsLoad", 2, LOAD);
     define("competitionsReady", 2, READY);
     define("competitionsPage", 2, PAGE);
     define("competitionsStanding", 3, STANDING);
     define("competitionsTop", 3, TOP);
+    define("competitionsTopAt", 4, TOP_AT);
     this.commands = redis as unknown as LeaderboardCommands;
     this.key = redisKeys(deps.redisPrefix);
   }
@@ -219,6 +261,7 @@ export class LeaderboardIndex {
       versions: `${base}:versions`,
       ready: `${base}:ready`,
       seq: `${base}:seq`,
+      moves: `${base}:moves`,
       lock: `${base}:rebuild`,
     };
   }
@@ -233,7 +276,7 @@ export class LeaderboardIndex {
    * or a board not whole (being rebuilt), whose ranks would be wrong.
    */
   async apply(competitionId: string, writes: ScoreWrite[]): Promise<(number | null)[]> {
-    const { board, versions, ready, seq } = this.keys(competitionId);
+    const { board, versions, ready, seq, moves } = this.keys(competitionId);
     const channel = this.channel(competitionId);
     const ranks: (number | null)[] = [];
     for (const write of writes) {
@@ -242,10 +285,12 @@ export class LeaderboardIndex {
         versions,
         ready,
         seq,
+        moves,
         write.userId,
         write.version.toString(),
         write.scoreMilli === null ? "" : write.scoreMilli.toString(),
         channel,
+        String(MOVES_KEPT),
       );
       ranks.push(applied && whole ? rank : null);
     }
@@ -302,6 +347,45 @@ export class LeaderboardIndex {
     );
     const pairs = reply.slice(1);
     return { entries: rankedEntries(1, 0, pairs), seq: Number(reply[0]) };
+  }
+
+  /**
+   * The first `count` entries as they were at board number `at`, or null when that can no longer
+   * be told (more than a few thousand moves ago, or before the board was rebuilt).
+   */
+  async topAt(competitionId: string, count: number, at: number): Promise<BoardEntry[] | null> {
+    const { board, ready, seq, moves } = this.keys(competitionId);
+    const reply = await this.whenReady(competitionId, () =>
+      this.commands.competitionsTopAt(
+        board,
+        ready,
+        seq,
+        moves,
+        String(count),
+        String(at),
+        String(MOST_MOVES_UNDONE),
+      ),
+    );
+    if (reply.length === 1) return null;
+    const [, now, since] = reply;
+    // Each mover's score at `at` is the one before its first move since.
+    const before = new Map<string, string>();
+    for (let i = 0; i < since.length; i += 2) {
+      if (!before.has(since[i]!)) before.set(since[i]!, since[i + 1]!);
+    }
+    const then: { userId: string; score: bigint }[] = [];
+    for (let i = 0; i < now.length; i += 2) {
+      if (!before.has(now[i]!)) then.push({ userId: now[i]!, score: BigInt(now[i + 1]!) });
+    }
+    for (const [userId, score] of before) {
+      if (score !== "") then.push({ userId, score: BigInt(score) });
+    }
+    // The board's order: score, then user id, both descending.
+    then.sort((a, b) =>
+      a.score === b.score ? (a.userId < b.userId ? 1 : -1) : a.score < b.score ? 1 : -1,
+    );
+    const pairs = then.slice(0, count).flatMap((entry) => [entry.userId, entry.score.toString()]);
+    return rankedEntries(1, 0, pairs);
   }
 
   /** Runs a read; when the board is not ready, rebuilds it from Postgres and reads again. */

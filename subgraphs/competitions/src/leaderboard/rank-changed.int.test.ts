@@ -232,6 +232,92 @@ describe("leaderboardRankChanged", () => {
     }
   });
 
+  it("resumed in the middle of an update, continues every entry's chain where it stopped", async () => {
+    const { competition, people } = await competitionWith(5);
+    const [a, b, c, d, e] = people as [Viewer, Viewer, Viewer, Viewer, Viewer];
+    await sync(a, 500);
+    await sync(b, 400);
+    await sync(c, 300);
+    const resume = new StreamResume(undefined);
+    const first = await feed(BOARD, newViewer(), { id: competition.id, top: 3 }, resume);
+    // E enters first: four events (E enters, A and B move down, C leaves). The socket drops
+    // after the first two reached the gateway.
+    await sync(e, 600);
+    expect(await next(first)).toMatchObject({ user: { id: e.id }, rank: 1, previousRank: null });
+    expect(await next(first)).toMatchObject({ user: { id: a.id }, rank: 2, previousRank: 1 });
+    const position = resume.takePosition()!;
+    await first.return!();
+    // Meanwhile D goes first: the top is D, E, A; B and C are out.
+    await sync(d, 1000);
+    const resumed = await feed(
+      BOARD,
+      newViewer(),
+      { id: competition.id, top: 3 },
+      new StreamResume(position),
+    );
+    const got = [];
+    for (let i = 0; i < 5; i += 1) got.push(await next(resumed));
+    expect(got.map(({ user, rank, previousRank }) => [user.id, previousRank, rank])).toEqual([
+      [d.id, null, 1],
+      [e.id, 1, 2],
+      [a.id, 2, 3],
+      // B and C were last told at 2 and 3 (the update that moved them was cut short).
+      ...[
+        [b.id, 2, 4],
+        [c.id, 3, 5],
+      ].sort((x, y) => (x[0]! < y[0]! ? -1 : 1)),
+    ]);
+    await resumed.return!();
+  });
+
+  it("resumed after a whole update, tells only what changed since, chained", async () => {
+    const { competition, people } = await competitionWith(3);
+    const [a, b, c] = people as [Viewer, Viewer, Viewer];
+    await sync(a, 500);
+    await sync(b, 400);
+    const resume = new StreamResume(undefined);
+    const first = await feed(BOARD, newViewer(), { id: competition.id, top: 2 }, resume);
+    await sync(b, 200);
+    await next(first);
+    await next(first);
+    const position = resume.takePosition()!;
+    await first.return!();
+    // B 600 then A 500 was told. Now C takes the lead: B and A move down, A leaves the top two.
+    await sync(c, 700);
+    const resumed = await feed(
+      BOARD,
+      newViewer(),
+      { id: competition.id, top: 2 },
+      new StreamResume(position),
+    );
+    const got = [await next(resumed), await next(resumed), await next(resumed)];
+    expect(got.map(({ user, rank, previousRank }) => [user.id, previousRank, rank])).toEqual([
+      [c.id, null, 1],
+      [b.id, 1, 2],
+      [a.id, 2, 3],
+    ]);
+    await resumed.return!();
+  });
+
+  it("resumed where the board's log no longer reaches, starts every chain afresh", async () => {
+    const { competition, people } = await competitionWith(2);
+    const [a, b] = people as [Viewer, Viewer];
+    await sync(a, 500);
+    await sync(b, 400);
+    const resumed = await feed(
+      BOARD,
+      newViewer(),
+      { id: competition.id, top: 2 },
+      new StreamResume("999999999"),
+    );
+    const got = [await next(resumed), await next(resumed)];
+    expect(got.map(({ user, rank, previousRank }) => [user.id, previousRank, rank])).toEqual([
+      [a.id, null, 1],
+      [b.id, null, 2],
+    ]);
+    await resumed.return!();
+  });
+
   it("refuses a top outside 1..1000", async () => {
     const { competition } = await competitionWith(1);
     for (const top of [0, 1001]) {

@@ -166,6 +166,10 @@ export class RankFeed {
    * inside it; then the top is read again (at most `top` entries, never the whole board) and
    * compared with what this subscriber was told.
    *
+   * Each event's position says what the subscriber had been told once it got the event (see
+   * {@link TopPosition}), so a subscription resumed there, by any replica, continues every
+   * entry's chain: the board's log of recent moves rebuilds the top as it was then.
+   *
    * @throws NOT_FOUND for an unknown competition, BAD_USER_INPUT on `top` outside 1..1000.
    */
   async leaderboard(
@@ -182,8 +186,9 @@ export class RankFeed {
     const { index } = this.deps;
     let seq = 0;
     let view = new Map<string, BoardEntry>();
-    /** What this subscriber was last told of each person in its top. */
-    const told = new Map<string, { rank: number | null; scoreMilli: bigint | null }>();
+    /** What this subscriber was last told of each person in its top, as of board number `toldAt`. */
+    let told = new Map<string, Told>();
+    let toldAt: number | null = null;
     let dirty = false;
     const unshare = this.share(competitionId, size);
     const read = async (force: boolean) => {
@@ -195,11 +200,18 @@ export class RankFeed {
       view = new Map(snapshot.entries.map((entry) => [entry.userId, entry]));
     };
     await read(true);
-    for (const entry of view.values()) told.set(entry.userId, entry);
-    // Resumed at another board position: its top may have changed meanwhile; tell it afresh.
-    const resumedSeq = resumeAfter === undefined ? undefined : Number(resumeAfter);
-    if (resumedSeq !== undefined && resumedSeq !== seq) {
-      told.clear();
+    const resumed = resumeAfter === undefined ? undefined : parseTopPosition(resumeAfter);
+    if (resumeAfter === undefined) {
+      told = new Map(view);
+      toldAt = seq;
+    } else {
+      // Resumed: what it was told then, if the board's log still reaches back; else it starts
+      // afresh (every entry's chain restarts with a null previousRank). Catch up either way.
+      const then = resumed && (await this.toldAt(competitionId, size, resumed));
+      if (then) {
+        told = then;
+        toldAt = resumed.seq;
+      }
       dirty = true;
     }
 
@@ -224,41 +236,57 @@ export class RankFeed {
     const events = async (): Promise<RankEvent[]> => {
       if (!dirty) return [];
       dirty = false;
+      const steps = topSteps(told, view);
       const out: RankEvent[] = [];
-      const position = String(seq);
-      for (const entry of view.values()) {
-        const before = told.get(entry.userId);
-        if (before && before.rank === entry.rank && before.scoreMilli === entry.scoreMilli)
-          continue;
+      for (const [i, step] of steps.entries()) {
+        // Those who left the top: where they stand now (null: they left the competition).
+        const now = step.entry ?? (await index.standing(competitionId, step.userId)).standing;
         out.push({
           competition,
           competitionId,
-          userId: entry.userId,
-          rank: entry.rank,
-          previousRank: before?.rank ?? null,
-          scoreMilli: entry.scoreMilli,
-          position,
+          userId: step.userId,
+          rank: now?.rank ?? null,
+          previousRank: told.get(step.userId)?.rank ?? null,
+          scoreMilli: now?.scoreMilli ?? null,
+          position: formatTopPosition(
+            i === steps.length - 1 ? { seq } : { from: toldAt, seq, steps: i + 1 },
+          ),
         });
-        told.set(entry.userId, entry);
       }
-      // Those who left the top: where they stand now (null: they left the competition).
-      for (const [userId, before] of told) {
-        if (view.has(userId)) continue;
-        const { standing } = await index.standing(competitionId, userId);
-        out.push({
-          competition,
-          competitionId,
-          userId,
-          rank: standing?.rank ?? null,
-          previousRank: before.rank,
-          scoreMilli: standing?.scoreMilli ?? null,
-          position,
-        });
-        told.delete(userId);
-      }
+      told = new Map(view);
+      toldAt = seq;
       return out;
     };
     return coalesce(changes, apply, events, dirty, unshare);
+  }
+
+  /**
+   * What a subscriber had been told at `position`: the top at its board number, or on the way
+   * there, the top it started from with the first `steps` changes applied. Null when the board's
+   * log no longer reaches back.
+   */
+  private async toldAt(
+    competitionId: string,
+    size: number,
+    position: TopPosition,
+  ): Promise<Map<string, Told> | null> {
+    const { index } = this.deps;
+    const asMap = (entries: BoardEntry[]) => new Map(entries.map((e) => [e.userId, e]));
+    const at = await index.topAt(competitionId, size, position.seq);
+    if (!at) return null;
+    if (!("steps" in position)) return asMap(at);
+    let from = new Map<string, Told>();
+    if (position.from !== null) {
+      const entries = await index.topAt(competitionId, size, position.from);
+      if (!entries) return null;
+      from = asMap(entries);
+    }
+    const target = asMap(at);
+    for (const step of topSteps(from, target).slice(0, position.steps)) {
+      if (step.entry) from.set(step.userId, step.entry);
+      else from.delete(step.userId);
+    }
+    return from;
   }
 
   private async subscribe(competitionId: string): Promise<AsyncIterableIterator<BoardChange>> {
@@ -311,6 +339,68 @@ function coalesce(
     },
   };
   return iterator;
+}
+
+/** What a `leaderboardRankChanged` subscriber was told of one person. */
+interface Told {
+  rank: number;
+  scoreMilli: bigint;
+}
+
+/**
+ * One event of a top's update: a person in the new top whose rank or score differs from what
+ * was told (`entry`), or one told of who left it (`entry` undefined).
+ */
+interface TopStep {
+  userId: string;
+  entry?: BoardEntry;
+}
+
+/**
+ * The events that take a subscriber from `told` to the top `view`, in an order that depends only
+ * on the two (the top's order, then those who left by user id), so a resumed subscription can
+ * replay the first few of them exactly.
+ */
+function topSteps(told: Map<string, Told>, view: Map<string, BoardEntry>): TopStep[] {
+  const steps: TopStep[] = [];
+  for (const entry of view.values()) {
+    const before = told.get(entry.userId);
+    if (before && before.rank === entry.rank && before.scoreMilli === entry.scoreMilli) continue;
+    steps.push({ userId: entry.userId, entry });
+  }
+  const left = [...told.keys()].filter((userId) => !view.has(userId)).sort();
+  for (const userId of left) steps.push({ userId });
+  return steps;
+}
+
+/**
+ * Where a `leaderboardRankChanged` subscriber is: told the top at board number `seq` (the last
+ * event of an update), or on the way from the top at `from` (null: nothing told) to the one at
+ * `seq`, `steps` events into it. Written `seq`, or `from.seq.steps` with `-` for a null `from`.
+ */
+type TopPosition = { seq: number } | { from: number | null; seq: number; steps: number };
+
+function formatTopPosition(position: TopPosition): string {
+  if (!("steps" in position)) return String(position.seq);
+  return `${position.from ?? "-"}.${position.seq}.${position.steps}`;
+}
+
+function parseTopPosition(text: string): TopPosition | null {
+  const parts = text.split(".");
+  const number = (part: string) => (/^\d{1,20}$/.test(part) ? Number(part) : null);
+  if (parts.length === 1) {
+    const seq = number(parts[0]!);
+    return seq === null ? null : { seq };
+  }
+  if (parts.length !== 3) return null;
+  const [from, seq, steps] = [
+    parts[0] === "-" ? null : number(parts[0]!),
+    number(parts[1]!),
+    number(parts[2]!),
+  ];
+  if (seq === null || steps === null || steps < 1 || (from === null && parts[0] !== "-"))
+    return null;
+  return { from, seq, steps };
 }
 
 function parseRank(position: string): number | null | undefined {
