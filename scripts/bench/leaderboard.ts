@@ -2,7 +2,8 @@
 // seconds; then, for a fixed time, syncActivity through the gateway at a fixed rate while sockets
 // follow myRankChanged and leaderboardRankChanged(top: 100) with user.profile.displayName. See
 // bench/RESULTS.md. Options (environment): BENCH_PARTICIPANTS, BENCH_SECONDS, BENCH_RATE (syncs a
-// second), BENCH_MY_SOCKETS, BENCH_TOP_SOCKETS, BENCH_PAGES (leaderboard pages read).
+// second), BENCH_MY_SOCKETS, BENCH_TOP_SOCKETS, BENCH_PAGES (leaderboard pages read),
+// BENCH_SCORES (normal or uniform: how the seeded totals spread).
 import { randomUUID } from "node:crypto";
 import { mkdtemp } from "node:fs/promises";
 import { cpus, tmpdir } from "node:os";
@@ -10,6 +11,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { signForwardedIdentity } from "@pulse/platform/server";
 import { createPrismaClient } from "@pulse/platform/subgraph";
+import { Prisma } from "@pulse/db";
 import { Redis } from "ioredis";
 import WebSocket from "ws";
 import {
@@ -35,6 +37,13 @@ const RATE = option("BENCH_RATE", 50);
 const MY_SOCKETS = option("BENCH_MY_SOCKETS", 1000);
 const TOP_SOCKETS = option("BENCH_TOP_SOCKETS", 1000);
 const PAGES = option("BENCH_PAGES", 500);
+/**
+ * How the seeded totals spread. `normal` (the default): steps after about a week, 60,000 on
+ * average with a standard deviation of 20,000, so the top 100 stand far ahead and a sync of up to
+ * 5,000 steps passes a few percent of the board. `uniform`: 0 to 20,000, the stress case, where a
+ * sync passes an eighth of the board and every eighth one enters the top 100.
+ */
+const SCORES = process.env.BENCH_SCORES === "uniform" ? "uniform" : "normal";
 /** How long the last events may take to arrive after the load stops. */
 const SETTLE_MS = 5_000;
 
@@ -77,8 +86,13 @@ async function run() {
   const competitionId = (created.body.data as { createCompetition: { id: string } })
     .createCompetition.id;
   const seedStart = now();
+  // Box-Muller for the normal spread; whole steps either way.
+  const steps =
+    SCORES === "uniform"
+      ? Prisma.sql`floor(random() * 20000)`
+      : Prisma.sql`greatest(0, floor(60000 + 20000 * sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random())))`;
   await prisma.$executeRaw`INSERT INTO competitions.participant (competition_id, user_id, score_milli, version)
-    SELECT ${competitionId}::uuid, gen_random_uuid(), floor(random() * 20000) * 1000,
+    SELECT ${competitionId}::uuid, gen_random_uuid(), ${steps} * 1000,
       nextval('competitions.score_version_seq')
     FROM generate_series(1, ${PARTICIPANTS})`;
   await prisma.$executeRaw`UPDATE competitions.competition SET participant_count = ${PARTICIPANTS}
@@ -287,7 +301,7 @@ async function run() {
   const floorPerSync = floorRedisUsec / floorCount;
   const lines = [
     `machine: ${cpus().length} × ${cpus()[0]?.model ?? "?"}; ${new Date().toISOString()}`,
-    `participants ${PARTICIPANTS}, ${SECONDS} s at ${RATE} syncs/s, ${myCount} myRankChanged + ${TOP_SOCKETS} leaderboardRankChanged(top: 100) sockets`,
+    `participants ${PARTICIPANTS} (${SCORES} scores), ${SECONDS} s at ${RATE} syncs/s, ${myCount} myRankChanged + ${TOP_SOCKETS} leaderboardRankChanged(top: 100) sockets`,
     `sync through the gateway (${gatewaySyncs.length}): ${describeLatencies(gatewaySyncs)}`,
     `sync directly to competitions (${directSyncs.length}): ${describeLatencies(directSyncs)}`,
     `sync errors: ${syncErrors}`,
