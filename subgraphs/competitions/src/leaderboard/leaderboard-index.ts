@@ -7,8 +7,9 @@ import { rankChangedTopic, type BoardChange } from "./rank-changed.topic.ts";
 /**
  * Applies one participant's write if it is newer than the last one applied (by version), and
  * announces the move on the board's live channel, in the same atomic step, numbered. The move
- * also goes to the board's log of recent moves (a stream whose ids are the numbers), from which
- * the top as it was at an earlier number can be rebuilt (`TOP_AT`).
+ * also goes to the board's log of recent moves (a stream whose ids are the numbers, each with
+ * Redis's clock in milliseconds), from which the board as it was at an earlier number or
+ * instant can be told (`TOP_AT`, `SEQ_AT`, `STANDING_AT`).
  *
  * KEYS: board (sorted set: member user id, score thousandths), versions (hash), ready, seq,
  * moves (stream). ARGV: user id, version, score ('' removes), channel, moves kept.
@@ -41,8 +42,9 @@ local seq = 0
 local ready = redis.call('EXISTS', KEYS[3])
 if ready == 1 then
   seq = redis.call('INCR', KEYS[4])
+  local now = redis.call('TIME')
   redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[5], string.format('%d-1', seq),
-    'u', ARGV[1], 'o', old or '')
+    'u', ARGV[1], 'o', old or '', 't', now[1] .. string.format('%03d', math.floor(now[2] / 1000)))
   redis.call('PUBLISH', ARGV[4], cjson.encode({
     kind = 'move', seq = string.format('%d', seq), userId = ARGV[1],
     oldScore = old and tonumber(old) or false, newScore = ARGV[3] ~= '' and tonumber(ARGV[3]) or false,
@@ -172,6 +174,81 @@ local entries = redis.call('ZREVRANGE', KEYS[1], 0, tonumber(ARGV[1]) + since - 
 return {seq, entries, moves}
 `;
 
+/**
+ * The board's number at an instant: that of the last move made before it. Reads the log
+ * backwards, at most `ARGV[2]` moves; false when not ready.
+ *
+ * KEYS: ready, seq, moves. ARGV: instant (ms of Redis's clock), most moves read.
+ * Returns {1, number} or {0} when the log does not reach back to the instant.
+ */
+const SEQ_AT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+local seq = tonumber(redis.call('GET', KEYS[2]) or '0')
+if seq == 0 then return {1, 0} end
+local since = tonumber(ARGV[1])
+local left = tonumber(ARGV[2])
+local upper = '+'
+while left > 0 do
+  local batch = redis.call('XREVRANGE', KEYS[3], upper, '-', 'COUNT', math.min(left, 500))
+  if #batch == 0 then return {0} end
+  for i = 1, #batch do
+    local fields = batch[i][2]
+    if tonumber(fields[6]) < since then
+      local id = batch[i][1]
+      return {1, tonumber(string.sub(id, 1, string.find(id, '-') - 1))}
+    end
+    -- The log goes back no further than a number it has: nothing before it was kept.
+    if tonumber(string.sub(batch[i][1], 1, string.find(batch[i][1], '-') - 1)) == 1 then
+      return {1, 0}
+    end
+  end
+  upper = '(' .. batch[#batch][1]
+  left = left - #batch
+end
+return {0}
+`;
+
+/**
+ * A person's rank at board number `at`, from their standing now and the moves since: each
+ * mover's score then is the one before their first move since. False when not ready.
+ *
+ * KEYS: board, ready, seq, moves. ARGV: user id, at, most moves to undo.
+ * Returns {1, rank then (0: not on the board)} or {0} when the log does not reach back.
+ */
+const STANDING_AT = `
+if redis.call('EXISTS', KEYS[2]) == 0 then return false end
+local seq = tonumber(redis.call('GET', KEYS[3]) or '0')
+local since = seq - tonumber(ARGV[2])
+if since < 0 or since > tonumber(ARGV[3]) then return {0} end
+local before = {}
+local movers = {}
+if since > 0 then
+  local log = redis.call('XRANGE', KEYS[4], string.format('%d-1', tonumber(ARGV[2]) + 1), '+')
+  if #log ~= since then return {0} end
+  for i = 1, #log do
+    local fields = log[i][2]
+    if before[fields[2]] == nil then
+      before[fields[2]] = fields[4]
+      movers[#movers + 1] = fields[2]
+    end
+  end
+end
+local mine = before[ARGV[1]]
+if mine == nil then mine = redis.call('ZSCORE', KEYS[1], ARGV[1]) or '' end
+if mine == '' then return {1, 0} end
+local score = tonumber(mine)
+local higher = redis.call('ZCOUNT', KEYS[1], '(' .. mine, '+inf')
+for i = 1, #movers do
+  local user = movers[i]
+  if user ~= ARGV[1] then
+    local now = redis.call('ZSCORE', KEYS[1], user)
+    if now and tonumber(now) > score then higher = higher - 1 end
+    if before[user] ~= '' and tonumber(before[user]) > score then higher = higher + 1 end
+  end
+end
+return {1, higher + 1}
+`;
+
 interface LeaderboardCommands {
   competitionsApply(...args: string[]): Promise<[number, number, number, number]>;
   competitionsLoad(...args: string[]): Promise<number>;
@@ -180,6 +257,8 @@ interface LeaderboardCommands {
   competitionsStanding(...args: string[]): Promise<(number | string)[] | null>;
   competitionsTop(...args: string[]): Promise<(number | string)[] | null>;
   competitionsTopAt(...args: string[]): Promise<[number] | [number, string[], string[]] | null>;
+  competitionsSeqAt(...args: string[]): Promise<[0] | [1, number] | null>;
+  competitionsStandingAt(...args: string[]): Promise<[0] | [1, number] | null>;
 }
 
 /** One participant's write, as committed to Postgres. */
@@ -249,6 +328,8 @@ export class LeaderboardIndex {
     define("competitionsStanding", 3, STANDING);
     define("competitionsTop", 3, TOP);
     define("competitionsTopAt", 4, TOP_AT);
+    define("competitionsSeqAt", 3, SEQ_AT);
+    define("competitionsStandingAt", 4, STANDING_AT);
     this.commands = redis as unknown as LeaderboardCommands;
     this.key = redisKeys(deps.redisPrefix);
   }
@@ -386,6 +467,49 @@ export class LeaderboardIndex {
     );
     const pairs = then.slice(0, count).flatMap((entry) => [entry.userId, entry.score.toString()]);
     return rankedEntries(1, 0, pairs);
+  }
+
+  /**
+   * The board's number at `instant` (of Redis's clock), or null when its log no longer reaches
+   * that far back.
+   */
+  async seqAt(competitionId: string, instant: Date): Promise<number | null> {
+    const { ready, seq, moves } = this.keys(competitionId);
+    const reply = await this.whenReady(competitionId, () =>
+      this.commands.competitionsSeqAt(
+        ready,
+        seq,
+        moves,
+        String(instant.getTime()),
+        String(MOST_MOVES_UNDONE),
+      ),
+    );
+    return reply[0] === 1 ? reply[1] : null;
+  }
+
+  /**
+   * `userId`'s rank at board number `at` (null: not on the board then), or undefined when the
+   * log no longer reaches that far back.
+   */
+  async rankAt(
+    competitionId: string,
+    userId: string,
+    at: number,
+  ): Promise<number | null | undefined> {
+    const { board, ready, seq, moves } = this.keys(competitionId);
+    const reply = await this.whenReady(competitionId, () =>
+      this.commands.competitionsStandingAt(
+        board,
+        ready,
+        seq,
+        moves,
+        userId,
+        String(at),
+        String(MOST_MOVES_UNDONE),
+      ),
+    );
+    if (reply[0] === 0) return undefined;
+    return reply[1] === 0 ? null : reply[1];
   }
 
   /** Runs a read; when the board is not ready, rebuilds it from Postgres and reads again. */

@@ -1,5 +1,5 @@
 import type { Viewer } from "@pulse/platform/server";
-import { StreamResume } from "@pulse/platform/subgraph";
+import { StreamResume, SUBSCRIBED_AT_MARGIN_MS } from "@pulse/platform/subgraph";
 import { parse, subscribe, type ExecutionResult, type GraphQLSchema } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildCompetitionsSchema } from "../schema.ts";
@@ -80,6 +80,18 @@ async function next(events: Events): Promise<Change> {
 
 const sync = (viewer: Viewer, value: number) =>
   harness.activity.sync(viewer, { source: "MANUAL", records: [record(value)] });
+
+/**
+ * When a client subscribed, as the gateway tells it: so that the stream starts from now (the
+ * subgraph subtracts its margin), a millisecond after anything done before.
+ */
+function subscribedNow(): Date {
+  const before = Date.now();
+  while (Date.now() <= before) {
+    // A millisecond at most: moves logged before are told apart from those after.
+  }
+  return new Date(Date.now() + SUBSCRIBED_AT_MARGIN_MS);
+}
 
 async function competitionWith(count: number) {
   const competition = await newCompetition(harness);
@@ -169,6 +181,25 @@ describe("myRankChanged", () => {
     await events.return!();
   });
 
+  it("started after the client subscribed, first tells a change made in between", async () => {
+    const { competition, people } = await competitionWith(2);
+    const [me, other] = people as [Viewer, Viewer];
+    await sync(me, 100);
+    const subscribedAt = subscribedNow();
+    // Overtaken while the subscription was on its way to the subgraph.
+    await sync(other, 500);
+    const events = await feed(
+      MY_RANK,
+      me,
+      { id: competition.id },
+      new StreamResume(undefined, subscribedAt),
+    );
+    expect(await next(events)).toMatchObject({ rank: 2, previousRank: 1 });
+    await sync(me, 1000);
+    expect(await next(events)).toMatchObject({ rank: 1, previousRank: 2 });
+    await events.return!();
+  });
+
   it("after Redis lost the board, starts over from the rebuilt board and stays right", async () => {
     const { competition, people } = await competitionWith(2);
     const [me, other] = people as [Viewer, Viewer];
@@ -230,6 +261,27 @@ describe("leaderboardRankChanged", () => {
     } finally {
       harness.index.top = top;
     }
+  });
+
+  it("started after the client subscribed, first tells what changed in between, chained", async () => {
+    const { competition, people } = await competitionWith(3);
+    const [a, b, c] = people as [Viewer, Viewer, Viewer];
+    await sync(a, 500);
+    await sync(b, 400);
+    const subscribedAt = subscribedNow();
+    await sync(c, 450);
+    const events = await feed(
+      BOARD,
+      newViewer(),
+      { id: competition.id, top: 2 },
+      new StreamResume(undefined, subscribedAt),
+    );
+    const got = [await next(events), await next(events)];
+    expect(got.map(({ user, rank, previousRank }) => [user.id, previousRank, rank])).toEqual([
+      [c.id, null, 2],
+      [b.id, 2, 3],
+    ]);
+    await events.return!();
   });
 
   it("resumed in the middle of an update, continues every entry's chain where it stopped", async () => {

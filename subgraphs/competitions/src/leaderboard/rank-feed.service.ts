@@ -88,12 +88,15 @@ export class RankFeed {
    *
    * @param resumeAfter the rank the gateway last delivered: if it changed meanwhile, the current
    * standing comes first.
+   * @param since without `resumeAfter`, when the client subscribed (less a margin): if the rank
+   * changed since, the current standing comes first.
    * @throws NOT_FOUND for an unknown competition, FORBIDDEN for a non-participant.
    */
   async myRank(
     viewer: Viewer,
     competitionId: string,
     resumeAfter: string | undefined,
+    since?: Date,
   ): Promise<AsyncIterableIterator<RankEvent>> {
     const competition = await this.deps.competitions.require(competitionId);
     const joined = await this.deps.prisma.competitionParticipant.findUnique({
@@ -112,8 +115,13 @@ export class RankFeed {
       state.score = standing?.scoreMilli ?? null;
     };
     await snapshot();
-    const resumed = resumeAfter === undefined ? undefined : parseRank(resumeAfter);
-    let lastSent: number | null = resumed === undefined ? state.rank : resumed;
+    // The rank the subscriber is taken to know: the one last delivered, or the one it had when
+    // it subscribed (a change between then and now comes first); else the one now.
+    const known =
+      resumeAfter !== undefined
+        ? parseRank(resumeAfter)
+        : since && (await this.rankSince(competitionId, me, since));
+    let lastSent: number | null = known === undefined ? state.rank : known;
 
     const apply = async (batch: BoardChange[]) => {
       for (const change of batch) {
@@ -156,8 +164,18 @@ export class RankFeed {
         const next = event();
         return next ? [next] : [];
       },
-      resumed !== undefined,
+      known !== undefined,
     );
+  }
+
+  /** `userId`'s rank at `instant`; undefined when the board's log does not reach back to it. */
+  private async rankSince(
+    competitionId: string,
+    userId: string,
+    instant: Date,
+  ): Promise<number | null | undefined> {
+    const at = await this.deps.index.seqAt(competitionId, instant);
+    return at === null ? undefined : this.deps.index.rankAt(competitionId, userId, at);
   }
 
   /**
@@ -170,12 +188,17 @@ export class RankFeed {
    * {@link TopPosition}), so a subscription resumed there, by any replica, continues every
    * entry's chain: the board's log of recent moves rebuilds the top as it was then.
    *
+   * Without a position but with `since` (when the client subscribed, less a margin), it starts
+   * from the top as it was then, so a change made while the subscription was on its way comes
+   * first.
+   *
    * @throws NOT_FOUND for an unknown competition, BAD_USER_INPUT on `top` outside 1..1000.
    */
   async leaderboard(
     competitionId: string,
     top: number | null | undefined,
     resumeAfter: string | undefined,
+    since?: Date,
   ): Promise<AsyncIterableIterator<RankEvent>> {
     const size = top ?? DEFAULT_TOP;
     if (!Number.isInteger(size) || size < 1 || size > MAX_TOP) {
@@ -202,8 +225,11 @@ export class RankFeed {
     await read(true);
     const resumed = resumeAfter === undefined ? undefined : parseTopPosition(resumeAfter);
     if (resumeAfter === undefined) {
-      told = new Map(view);
-      toldAt = seq;
+      const at = since && (await index.seqAt(competitionId, since));
+      const then = typeof at === "number" ? await index.topAt(competitionId, size, at) : null;
+      told = then ? new Map(then.map((entry) => [entry.userId, entry])) : new Map(view);
+      toldAt = then ? (at as number) : seq;
+      dirty = then !== null;
     } else {
       // Resumed: what it was told then, if the board's log still reaches back; else it starts
       // afresh (every entry's chain restarts with a null previousRank). Catch up either way.
