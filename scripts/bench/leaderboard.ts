@@ -21,6 +21,7 @@ import {
 import { loadContractOperations } from "../lib/contract-operations.ts";
 import { provisionEnvironment } from "./discovery/environment.ts";
 import type { RoleProcess } from "./subscriptions/children.ts";
+import { describeCpu, sampleCpu } from "./subscriptions/cpu.ts";
 import {
   makeSecrets,
   serviceEnv,
@@ -121,6 +122,7 @@ async function run() {
   let chainViolations = 0;
   let duplicates = 0;
   const lastRank = new Map<number, number | null>();
+  const lastScore = new Map<number, number | null>();
   const topLast = new Map<number, Map<string, string>>();
   const sentAt = new Map<string, number>();
   const deliveryLatencies: number[] = [];
@@ -147,8 +149,15 @@ async function run() {
               if (previous !== undefined && change.previousRank !== previous) chainViolations += 1;
               if (change.rank === change.previousRank) duplicates += 1;
               lastRank.set(i, change.rank);
+              // Only the event of the subscriber's own sync (its score moved) is timed from it:
+              // one caused by someone else's sync says nothing of this one's latency.
+              const ownMove = change.score !== lastScore.get(i);
+              lastScore.set(i, change.score);
               const sent = sentAt.get(people[i]!.id);
-              if (sent !== undefined) deliveryLatencies.push(receivedAt - sent);
+              if (ownMove && sent !== undefined) {
+                deliveryLatencies.push(receivedAt - sent);
+                sentAt.delete(people[i]!.id);
+              }
             } else {
               const change = data.leaderboardRankChanged!;
               const seen = (topLast.get(i) ?? topLast.set(i, new Map()).get(i))!;
@@ -178,9 +187,16 @@ async function run() {
   };
   for (let i = 0; i < myCount; i += 1) {
     if (!lastRank.has(i)) lastRank.set(i, await rankNow(people[i]!.id));
+    if (!lastScore.has(i)) {
+      const score = await redis.zscore(board, people[i]!.id);
+      lastScore.set(i, score === null ? null : Number(score) / 1000);
+    }
   }
 
   // Load: syncs through the gateway at RATE a second; every fifth goes to the subgraph directly.
+  const databaseName = new URL(environment.databaseUrl).pathname.slice(1);
+  const roles = () => new Map(started.map((role) => [role.name, role.pid]));
+  const cpuBefore = await sampleCpu(roles(), databaseName);
   await redis.config("RESETSTAT");
   const gatewaySyncs: number[] = [];
   const directSyncs: number[] = [];
@@ -227,7 +243,9 @@ async function run() {
   }
   await Promise.all(inflight);
   const loadMs = SECONDS * 1000;
+  const loadCpu = describeCpu(cpuBefore, await sampleCpu(roles(), databaseName), "the load");
   const systemRedisUsec = await redisUsec(redis);
+  const systemRedisTop = await redisTopCommands(redis);
   await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
 
   // Leaderboard pages at N participants, deep ones included (cursors at random places).
@@ -310,6 +328,8 @@ async function run() {
     `events delivered: ${delivered} (${(delivered / (loadMs / 1000)).toFixed(0)}/s)`,
     `chain violations ${chainViolations}, duplicated ${duplicates}, lost (last rank ≠ rank now) ${lost}`,
     `Redis ranks vs Postgres recomputation: ${mismatches} mismatches of ${truth.length}`,
+    loadCpu,
+    `Redis commands by CPU during the load: ${systemRedisTop}`,
     `Redis CPU per sync: system ${systemPerSync.toFixed(1)} µs (all commands: syncs, reads of subscribers), bare floor ${floorPerSync.toFixed(1)} µs (${(floorMs / floorCount).toFixed(2)} ms round trip); ratio ${(systemPerSync / floorPerSync).toFixed(2)}`,
   ];
   console.log(lines.join("\n"));
@@ -327,6 +347,18 @@ interface RankChangeData {
 
 function boardKey(prefix: string, competitionId: string) {
   return `${prefix}competitions:board:{${competitionId}}`;
+}
+
+/** The commands Redis spent most CPU on since the last RESETSTAT: name, calls, microseconds. */
+async function redisTopCommands(redis: Redis, count = 6): Promise<string> {
+  const info = await redis.info("commandstats");
+  const commands = [...info.matchAll(/cmdstat_([\w|]+):calls=(\d+),usec=(\d+)/g)]
+    .map(([, name, calls, usec]) => ({ name: name!, calls: Number(calls), usec: Number(usec) }))
+    .sort((a, b) => b.usec - a.usec);
+  return commands
+    .slice(0, count)
+    .map(({ name, calls, usec }) => `${name} ${calls} calls ${(usec / 1000).toFixed(0)} ms`)
+    .join(", ");
 }
 
 /** Total CPU microseconds Redis spent on commands since the last RESETSTAT. */
