@@ -370,6 +370,37 @@ describe("leaderboardRankChanged", () => {
     await resumed.return!();
   });
 
+  it("shares one read of where a person who left the top stands among the watchers", async () => {
+    const { competition, people } = await competitionWith(3);
+    const [a, b, c] = people as [Viewer, Viewer, Viewer];
+    await sync(a, 500);
+    await sync(b, 400);
+    const watchers = await Promise.all(
+      Array.from({ length: 5 }, () => feed(BOARD, newViewer(), { id: competition.id, top: 2 })),
+    );
+    const standing = harness.index.standing.bind(harness.index);
+    let reads = 0;
+    harness.index.standing = (...args) => {
+      reads += 1;
+      return standing(...args);
+    };
+    try {
+      // C enters second; B leaves the top two for third.
+      await sync(c, 450);
+      for (const events of watchers) {
+        const got = [await next(events), await next(events)];
+        expect(got.find((change) => change.user.id === b.id)).toMatchObject({
+          rank: 3,
+          previousRank: 2,
+        });
+      }
+      expect(reads).toBe(1);
+    } finally {
+      harness.index.standing = standing;
+    }
+    await Promise.all(watchers.map((events) => events.return!()));
+  });
+
   it("refuses a top outside 1..1000", async () => {
     const { competition } = await competitionWith(1);
     for (const top of [0, 1001]) {

@@ -2,7 +2,7 @@ import { badUserInput, EventQueue, forbidden, type Viewer } from "@pulse/platfor
 import type { Competition as CompetitionRow } from "@pulse/db";
 import type { LivePubSub, PrismaClient } from "@pulse/platform/subgraph";
 import type { CompetitionService } from "../competition/competition.service.ts";
-import type { BoardEntry, LeaderboardIndex } from "./leaderboard-index.ts";
+import type { BoardEntry, LeaderboardIndex, Standing } from "./leaderboard-index.ts";
 import type { RankChangeSource } from "./leaderboard.type.ts";
 import { rankChangedTopic, type BoardChange } from "./rank-changed.topic.ts";
 
@@ -45,7 +45,25 @@ export class RankFeed {
     { users: number; latest?: { entries: BoardEntry[]; seq: number }; reading?: Promise<void> }
   >();
 
+  /**
+   * Where those who left a top stand, by the read of the top they left: the process's watchers
+   * sharing that read tell of the same departures, and read each once between them.
+   */
+  private readonly departures = new WeakMap<object, Map<string, Promise<Standing | null>>>();
+
   constructor(private readonly deps: RankFeedDeps) {}
+
+  /** Where `userId`, who is not in the top read `top`, stands now: read once per read of a top. */
+  private departure(top: object, competitionId: string, userId: string): Promise<Standing | null> {
+    let readings = this.departures.get(top);
+    if (!readings) this.departures.set(top, (readings = new Map()));
+    let reading = readings.get(userId);
+    if (!reading) {
+      reading = this.deps.index.standing(competitionId, userId).then(({ standing }) => standing);
+      readings.set(userId, reading);
+    }
+    return reading;
+  }
 
   /** A top of `size` entries whose board number is at least `minSeq` (the one shared if fresh). */
   private async sharedTop(
@@ -209,6 +227,8 @@ export class RankFeed {
     const { index } = this.deps;
     let seq = 0;
     let view = new Map<string, BoardEntry>();
+    /** The read `view` was made from (shared by the process's watchers of this top). */
+    let viewRead: object = {};
     /** What this subscriber was last told of each person in its top, as of board number `toldAt`. */
     let told = new Map<string, Told>();
     let toldAt: number | null = null;
@@ -221,6 +241,7 @@ export class RankFeed {
         : await this.sharedTop(competitionId, size, seq);
       seq = snapshot.seq;
       view = new Map(snapshot.entries.map((entry) => [entry.userId, entry]));
+      viewRead = snapshot;
     };
     await read(true);
     const resumed = resumeAfter === undefined ? undefined : parseTopPosition(resumeAfter);
@@ -266,7 +287,7 @@ export class RankFeed {
       const out: RankEvent[] = [];
       for (const [i, step] of steps.entries()) {
         // Those who left the top: where they stand now (null: they left the competition).
-        const now = step.entry ?? (await index.standing(competitionId, step.userId)).standing;
+        const now = step.entry ?? (await this.departure(viewRead, competitionId, step.userId));
         out.push({
           competition,
           competitionId,
