@@ -119,6 +119,7 @@ async function run() {
 
   // Subscriptions, with chain and duplicate checks.
   let delivered = 0;
+  let deliveredMine = 0;
   let chainViolations = 0;
   let duplicates = 0;
   const lastRank = new Map<number, number | null>();
@@ -141,6 +142,7 @@ async function run() {
           mine ? { competitionId } : { competitionId, top: 100 },
           (payload, receivedAt) => {
             delivered += 1;
+            if (mine) deliveredMine += 1;
             const data = (payload as { data?: Record<string, RankChangeData> }).data;
             if (!data) return;
             if (mine) {
@@ -325,7 +327,7 @@ async function run() {
     `sync errors: ${syncErrors}`,
     `Leaderboard(first: 50) through the gateway, random depths (${pageLatencies.length}): ${describeLatencies(pageLatencies)}`,
     `rank-change delivery, sync sent → own myRankChanged received (${deliveryLatencies.length}): p50 ${percentile(deliveryLatencies, 50).toFixed(1)} ms, p99 ${percentile(deliveryLatencies, 99).toFixed(1)} ms`,
-    `events delivered: ${delivered} (${(delivered / (loadMs / 1000)).toFixed(0)}/s)`,
+    `events delivered: ${delivered} (${(delivered / (loadMs / 1000)).toFixed(0)}/s), of which myRankChanged ${deliveredMine}, leaderboardRankChanged ${delivered - deliveredMine}`,
     `chain violations ${chainViolations}, duplicated ${duplicates}, lost (last rank ≠ rank now) ${lost}`,
     `Redis ranks vs Postgres recomputation: ${mismatches} mismatches of ${truth.length}`,
     loadCpu,
