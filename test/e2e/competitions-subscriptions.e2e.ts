@@ -186,6 +186,16 @@ describe("rank changes through the gateway", () => {
       await secondGateway?.close();
       await replica?.close();
     });
+    /** Stops the stack's competitions, syncs 1000 for `person` through the other gateway, restarts it. */
+    async function climbWhileDown(person: PersonWithProfile) {
+      await stack.stopSubgraph("competitions");
+      try {
+        const onB = new ApiClient(`${secondGateway.url}/graphql`, person.accessToken);
+        expect((await sync(onB, 1000)).errors).toBeUndefined();
+      } finally {
+        await stack.startSubgraph("competitions");
+      }
+    }
 
     it("resumes the chain: a change made while it was down comes first, with the right previousRank", async () => {
       const alice = await registerWithProfile(stack);
@@ -204,14 +214,8 @@ describe("rank changes through the gateway", () => {
         rank: 2,
         previousRank: 1,
       });
-      await stack.stopSubgraph("competitions");
-      try {
-        // Alice climbs back through the other gateway while her subgraph is down.
-        const aliceOnB = new ApiClient(`${secondGateway.url}/graphql`, alice.accessToken);
-        expect((await sync(aliceOnB, 1000)).errors).toBeUndefined();
-      } finally {
-        await stack.startSubgraph("competitions");
-      }
+      // Alice climbs back through the other gateway while her subgraph is down.
+      await climbWhileDown(alice);
       const [, resumed] = changes(await mine.results$(2), "myRankChanged");
       expect(resumed).toMatchObject({ rank: 1, previousRank: 2 });
       await listening(competition.id, 1);
@@ -248,14 +252,8 @@ describe("rank changes through the gateway", () => {
           { user: alice.id, rank: 2, previousRank: 1 },
         ]),
       );
-      await stack.stopSubgraph("competitions");
-      try {
-        // Alice climbs back through the other gateway while the watcher's subgraph is down.
-        const aliceOnB = new ApiClient(`${secondGateway.url}/graphql`, alice.accessToken);
-        expect((await sync(aliceOnB, 1000)).errors).toBeUndefined();
-      } finally {
-        await stack.startSubgraph("competitions");
-      }
+      // Alice climbs back through the other gateway while the watcher's subgraph is down.
+      await climbWhileDown(alice);
       // The chains go on from what the watcher was told, not from nothing.
       expect(seen(await top.results$(4)).slice(2)).toEqual(
         expect.arrayContaining([
