@@ -40,8 +40,9 @@ const slotOf = async (key: string) => Number(await cluster.cluster("KEYSLOT", ke
 /** The master serving `key`'s slot, as `host:port`. */
 async function masterOf(key: string): Promise<string> {
   const slot = await slotOf(key);
-  const ranges = (await cluster.cluster("SLOTS")) as [number, number, [string, number]][];
-  const [, , [host, port]] = ranges.find(([first, last]) => slot >= first && slot <= last)!;
+  const ranges = await cluster.cluster("SLOTS");
+  const range = ranges.find(([first, last]) => slot >= first && slot <= last)!;
+  const [host, port] = range[2]!;
   return `${host}:${port}`;
 }
 
