@@ -151,7 +151,11 @@ export async function sendEach(
   redis: RedisConnection,
   commands: RedisCommand[],
 ): Promise<[Error | null, unknown][]> {
-  if (!isCluster(redis)) return (await redis.pipeline(commands).exec()) ?? [];
+  if (!isCluster(redis)) {
+    // A pipeline takes commands by their (lower-case) method names.
+    const named = commands.map(([name, ...args]) => [name.toLowerCase(), ...args]);
+    return (await redis.pipeline(named).exec()) ?? [];
+  }
   return Promise.all(
     commands.map(([command, ...args]) =>
       redis.call(command, ...args).then(
