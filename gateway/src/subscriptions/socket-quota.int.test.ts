@@ -11,9 +11,7 @@ beforeEach(() => {
 });
 afterEach(async () => {
   for (const { quota, redis } of opened.splice(0)) {
-    // A replica a test let die keeps its dead connection: a cluster client closed by hand queues
-    // commands instead of failing them, so its quota is not asked to end a heartbeat there.
-    if (!["end", "close", "disconnecting"].includes(redis.status)) await quota.close();
+    await quota.close();
     redis.disconnect();
   }
 });

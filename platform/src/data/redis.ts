@@ -92,7 +92,20 @@ export function createRedis(
       });
   // ioredis reconnects by itself; without a listener it would print each failure unstructured.
   redis.on("error", (error: Error) => logger.warn({ err: error, redis: name }, "redis error"));
+  if (cluster) failFastOnceConnected(redis as Cluster);
   return redis;
+}
+
+/**
+ * Until its first connection a cluster client queues commands (start-up sends them at once).
+ * After it, a command sent while the cluster is unreachable fails at once: one server's
+ * `maxRetriesPerRequest` and `commandTimeout` bound such a wait, but a cluster client's own
+ * queue has no bound, and would hold every request until the cluster came back.
+ */
+function failFastOnceConnected(cluster: Cluster): void {
+  cluster.once("ready", () => {
+    cluster.options.enableOfflineQueue = false;
+  });
 }
 
 function clusterOptions(
