@@ -142,9 +142,14 @@ export function isCluster(redis: RedisConnection): redis is Cluster {
 /** Another connection like `redis`, for work that must not wait behind it (blocking reads). */
 export function duplicateConnection(redis: RedisConnection, name: string): RedisConnection {
   if (!isCluster(redis)) return redis.duplicate({ connectionName: name });
-  return redis.duplicate(undefined, {
+  // A new client: it waits for its first connection, as createRedis's do (the original's options
+  // may already fail fast).
+  const duplicate = redis.duplicate(undefined, {
+    enableOfflineQueue: true,
     redisOptions: { ...redis.options.redisOptions, connectionName: name },
   });
+  failFastOnceConnected(duplicate);
+  return duplicate;
 }
 
 /** Builds namespaced keys: `redisKeys("pulse:")("rl", "login")` is `pulse:rl:login`. */
