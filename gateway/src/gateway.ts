@@ -117,6 +117,7 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
   // (ioredis subscribes again after reconnecting).
   const revocationSubscriber = createRedis(config.REDIS_URL, "gateway-revocations", logger, {
     maxRetriesPerRequest: null,
+    subscriber: true,
   });
   // Every signed-in request asks; the answers are kept while the announcements are heard.
   const revocationStatus = new RevocationStatus(revocations, {

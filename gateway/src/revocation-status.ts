@@ -1,11 +1,15 @@
-import type { Redis } from "ioredis";
-import { ReplicatedCache, type Logger, type SessionRevocations } from "@pulse/platform/server";
+import {
+  ReplicatedCache,
+  type Logger,
+  type RedisConnection,
+  type SessionRevocations,
+} from "@pulse/platform/server";
 
 export interface RevocationStatusOptions {
   /** Any connection (the cache never publishes on the announcements' channel). */
-  redis: Redis;
+  redis: RedisConnection;
   /** A connection in subscriber mode; it may be shared with other listeners. */
-  subscriber: Redis;
+  subscriber: RedisConnection;
   redisPrefix: string;
   /** Sessions whose answer is kept, at most. */
   maxEntries: number;

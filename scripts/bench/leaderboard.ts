@@ -300,16 +300,17 @@ async function run() {
   for (let i = 0; i < floorCount; i += 1) {
     await floorRedis.eval(
       APPLY_SCRIPT,
-      5,
+      6,
       `${floorKey}:board`,
       `${floorKey}:versions`,
       `${floorKey}:ready`,
       `${floorKey}:seq`,
+      `${environment.redisPrefix}floor-channel:{${competitionId}}`,
       `${floorKey}:moves`,
       people[i % people.length]!.id,
       String(1e12 + i),
       String(Math.floor(Math.random() * 2e7)),
-      `${environment.redisPrefix}floor-channel`,
+      "PUBLISH",
       String(MOVES_KEPT),
     );
   }

@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from "node:child_process";
 import { mkdir } from "node:fs/promises";
-import { Redis } from "ioredis";
+import { createLogger, createRedis } from "@pulse/platform/server";
 import { freePort } from "./free-port.ts";
 
 export interface LocalRedis {
@@ -13,16 +13,15 @@ export interface LocalRedis {
 export const NO_REDIS_MESSAGE =
   "No Redis found: set REDIS_URL, run one on 127.0.0.1:6379, or install redis-server (apt install redis-server, brew install redis).";
 
-/** Whether a Redis server answers PING at `url` within a second. */
+/** Whether a Redis server (or a cluster, for `redis+cluster://`) answers PING at `url` within a second. */
 export async function redisAnswers(url: string): Promise<boolean> {
-  const client = new Redis(url, {
+  // A refused connection is the answer here, not an error worth printing.
+  const client = createRedis(url, "probe", createLogger("probe", "silent"), {
     lazyConnect: true,
     connectTimeout: 1000,
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
   });
-  // A refused connection is the answer here, not an error worth printing.
-  client.on("error", () => {});
   try {
     await client.connect();
     return (await client.ping()) === "PONG";

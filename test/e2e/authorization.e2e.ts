@@ -15,7 +15,7 @@ import {
   type PersonWithProfile,
   type RegisteredUser,
 } from "@pulse/testkit/fixtures";
-import { untilListening } from "@pulse/testkit/live";
+import { liveListeners, untilListening } from "@pulse/testkit/live";
 import { startStack, type Stack } from "@pulse/testkit/stack";
 import { WsTestClient } from "@pulse/testkit/ws-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -250,11 +250,7 @@ const liveTopic: Record<string, (caller: Caller) => [string, string]> = {
   OnMyRankChanged: () => ["rank-changed", world.freeCompetitionId],
 };
 
-async function listeners(topic: string, key: string): Promise<number> {
-  const channel = `${stack.redisPrefix}live:${topic}:${key}`;
-  const [, count] = (await stack.redis.pubsub("NUMSUB", channel)) as [string, number];
-  return count;
-}
+const listeners = (topic: string, key: string) => liveListeners(stack, topic, key);
 
 /**
  * A subscription's outcome over graphql-ws: the code it ends with, or OK once the subgraph

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ApiClient } from "@pulse/testkit/api-client";
 import { registerWithProfile, type PersonWithProfile } from "@pulse/testkit/fixtures";
 import { startGateway, startStack, type RunningGateway, type Stack } from "@pulse/testkit/stack";
+import { liveListeners } from "@pulse/testkit/live";
 import { WsTestClient } from "@pulse/testkit/ws-client";
 
 let stack: Stack;
@@ -53,9 +54,8 @@ function sync(client: ApiClient, value: number, externalId: string = randomUUID(
 
 /** Waits until `count` upstream subscriptions listen to the competition's board. */
 async function listening(competitionId: string, count: number) {
-  const channel = `${stack.redisPrefix}live:rank-changed:${competitionId}`;
   await vi.waitFor(async () => {
-    const [, subscribers] = (await stack.redis.pubsub("NUMSUB", channel)) as [string, number];
+    const subscribers = await liveListeners(stack, "rank-changed", competitionId);
     expect(subscribers).toBeGreaterThanOrEqual(count);
   }, LIVE_TIMEOUT);
 }

@@ -2,6 +2,8 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { registerWithProfile, type PersonWithProfile } from "@pulse/testkit/fixtures";
 import { startStack, type Stack } from "@pulse/testkit/stack";
+import { publishEvent } from "@pulse/testkit/events";
+import { streamKey } from "@pulse/platform/subgraph";
 
 let stack: Stack;
 beforeAll(async () => {
@@ -50,18 +52,6 @@ function sync(person: PersonWithProfile, records: { value: number; externalId?: 
       })),
     },
   });
-}
-
-/** Publishes a domain event as billing's relay would. */
-async function publish(type: string, payload: Record<string, unknown>) {
-  const event = {
-    id: randomUUID(),
-    type,
-    source: "billing",
-    occurredAt: new Date().toISOString(),
-    payload,
-  };
-  await stack.redis.xadd(`${stack.redisPrefix}events:${type}`, "*", "event", JSON.stringify(event));
 }
 
 describe("competitions through the gateway", () => {
@@ -130,7 +120,7 @@ describe("competitions through the gateway", () => {
     expect(competition.entryFee).toEqual({ amountCents: 900, currency: "usd" });
     await vi.waitFor(async () => {
       const events = await stack.redis.xrange(
-        `${stack.redisPrefix}events:competition.created`,
+        streamKey(stack.redisPrefix, "competition.created"),
         "-",
         "+",
       );
@@ -142,14 +132,19 @@ describe("competitions through the gateway", () => {
     expect(
       errorOf(await alice.client.op("JoinCompetition", { competitionId: competition.id })),
     ).toMatchObject({ code: "PAYMENT_REQUIRED" });
-    await publish("entry.paid", {
-      paymentId: randomUUID(),
-      competitionId: competition.id,
-      userId: alice.id,
-      amountCents: 900,
-      currency: "usd",
-      paidAt: new Date().toISOString(),
-    });
+    await publishEvent(
+      stack,
+      "entry.paid",
+      {
+        paymentId: randomUUID(),
+        competitionId: competition.id,
+        userId: alice.id,
+        amountCents: 900,
+        currency: "usd",
+        paidAt: new Date().toISOString(),
+      },
+      "billing",
+    );
     await vi.waitFor(async () => {
       const board = await alice.client.op("Leaderboard", { competitionId: competition.id });
       expect(board.data!.competition.myStanding).toEqual({ rank: 1, score: 0 });

@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { buildSchema, Kind, parse, type OperationDefinitionNode } from "graphql";
 import { eventually } from "@pulse/testkit/eventually";
 import { matchedPair, registerWithProfile } from "@pulse/testkit/fixtures";
-import { untilListening } from "@pulse/testkit/live";
+import { liveListeners, untilListening } from "@pulse/testkit/live";
 import { startStack, type Stack } from "@pulse/testkit/stack";
 import { WsTestClient } from "@pulse/testkit/ws-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -134,11 +134,7 @@ function liveChannel(name: string, personId: string, variables: Record<string, u
   return ["rank-changed", String(variables.competitionId)] as const;
 }
 
-async function listeners(topic: string, key: string): Promise<number> {
-  const channel = `${stack.redisPrefix}live:${topic}:${key}`;
-  const [, count] = (await stack.redis.pubsub("NUMSUB", channel)) as [string, number];
-  return count;
-}
+const listeners = (topic: string, key: string) => liveListeners(stack, topic, key);
 
 /** A graphql-ws socket, opened again whenever the gateway closed the last one. */
 function reopeningSocket(token: string | undefined) {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually } from "@pulse/testkit/eventually";
 import { discoverablePair, type PersonWithProfile } from "@pulse/testkit/fixtures";
-import { untilListening } from "@pulse/testkit/live";
+import { liveListeners, untilListening } from "@pulse/testkit/live";
 import { startStack, type Stack } from "@pulse/testkit/stack";
 import { WsTestClient } from "@pulse/testkit/ws-client";
 
@@ -24,11 +24,10 @@ describe("matchCreated through the gateway", () => {
     const bobMatches = bobSocket.subscribe("OnMatchCreated");
     // The upstream subscriptions are asynchronous; a like before they exist would go unheard.
     await eventually(async () => {
-      const topics = [alice, bob].map(
-        (person) => `${stack.redisPrefix}live:match-created:${person.id}`,
+      const counts = await Promise.all(
+        [alice, bob].map((person) => liveListeners(stack, "match-created", person.id)),
       );
-      const counts = (await stack.redis.pubsub("NUMSUB", ...topics)) as (string | number)[];
-      expect(counts.filter((value) => typeof value === "number" && value > 0)).toHaveLength(2);
+      expect(counts.filter((count) => count > 0)).toHaveLength(2);
     });
     await alice.client.op("Swipe", { input: { targetUserId: bob.id, action: "LIKE" } });
     await bob.client.op("Swipe", { input: { targetUserId: alice.id, action: "LIKE" } });

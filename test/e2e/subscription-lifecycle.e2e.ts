@@ -3,8 +3,9 @@ import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { publishMessage } from "@pulse/platform/server";
 import { eventually } from "@pulse/testkit/eventually";
-import { untilListening as untilListeningOn } from "@pulse/testkit/live";
+import { liveChannelName, untilListening as untilListeningOn } from "@pulse/testkit/live";
 import { supergraphPath } from "../../scripts/lib/compose-supergraph.ts";
 import { registerUser, registerWithProfile } from "@pulse/testkit/fixtures";
 import { startGateway, startStack, withGateway, type Stack } from "@pulse/testkit/stack";
@@ -23,9 +24,10 @@ function publishMatch(
   matchId: string = randomUUID(),
   otherId: string = randomUUID(),
 ) {
-  const channel = `${stack.redisPrefix}live:match-created:${userId}`;
+  const channel = liveChannelName(stack, "match-created", userId);
   const match = { id: matchId, matchedAt: new Date().toISOString(), user: { id: otherId } };
-  return stack.redis.publish(channel, JSON.stringify({ ...match, position: nextPlace(userId) }));
+  const payload = JSON.stringify({ ...match, position: nextPlace(userId) });
+  return publishMessage(stack.redis, channel, payload);
 }
 
 /** Places handed out by this file among each person's matches (each person is new). */

@@ -2,7 +2,7 @@ import { createPrivateKey, generateKeyPairSync, randomUUID } from "node:crypto";
 import { SignJWT, type JWTPayload } from "jose";
 import { signForwardedIdentity } from "@pulse/platform/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventually } from "@pulse/testkit/eventually";
+import { untilListening } from "@pulse/testkit/live";
 import { registerUser, type RegisteredUser } from "@pulse/testkit/fixtures";
 import { startStack, type Stack } from "@pulse/testkit/stack";
 import { WsTestClient } from "@pulse/testkit/ws-client";
@@ -204,11 +204,7 @@ describe("subgraphs trust only the gateway", () => {
     const genuine = socket.subscribe("", {}, "subscription { matchCreated { id } }", {
       subscriberIdentity: await identityHeader(stack.gatewaySecret, "USER"),
     });
-    const listening = `${stack.redisPrefix}live:match-created:${user.id}`;
-    await eventually(async () => {
-      const [, count] = (await stack.redis.pubsub("NUMSUB", listening)) as [string, number];
-      expect(count).toBeGreaterThan(0);
-    });
+    await untilListening(stack, "match-created", user.id);
     expect(genuine.ended).toBeNull();
     await socket.close();
   });

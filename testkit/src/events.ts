@@ -6,15 +6,15 @@ import {
   type DomainEventPayload,
   type DomainEventType,
 } from "@pulse/platform/subgraph";
-import type { Redis } from "ioredis";
+import type { RedisConnection } from "@pulse/platform/server";
 
 /**
  * Publishes a domain event on the stack's event bus exactly as a producer's relay does (one
- * entry on `<prefix>events:<type>`), for events whose producer is not part of the test: a
+ * entry on `streamKey(prefix, type)`), for events whose producer is not part of the test: a
  * competition created by competitions, say. Resolves to the event.
  */
 export async function publishEvent<Type extends DomainEventType>(
-  bus: { redis: Redis; redisPrefix: string },
+  bus: { redis: RedisConnection; redisPrefix: string },
   type: Type,
   payload: DomainEventPayload<Type>,
   source = "test",

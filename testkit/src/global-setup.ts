@@ -1,10 +1,15 @@
+import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { applyMigrations, ensureDatabase } from "@pulse/db/migrate";
-import { deleteKeysWithPrefix } from "@pulse/platform/server";
-import { Redis } from "ioredis";
+import {
+  createLogger,
+  createRedis,
+  deleteKeysWithPrefix,
+  parseClusterUrl,
+} from "@pulse/platform/server";
 import type { TestProject } from "vitest/node";
 import {
   dropDatabase,
@@ -13,6 +18,10 @@ import {
   type LocalPostgres,
 } from "../../scripts/lib/local-postgres.ts";
 import { startLocalS3 } from "../../scripts/lib/local-s3.ts";
+import {
+  startLocalRedisCluster,
+  stopLocalRedisCluster,
+} from "../../scripts/lib/local-redis-cluster.ts";
 import {
   NO_REDIS_MESSAGE,
   redisAnswers,
@@ -25,6 +34,11 @@ declare module "vitest" {
     databaseUrl: string;
     redisUrl: string;
     redisPrefix: string;
+    /**
+     * A Redis Cluster for the tests of what is particular to one: `redisUrl` when it names a
+     * cluster, otherwise the local cluster on 127.0.0.1:7100-7102; "" without `redis-server`.
+     */
+    redisClusterUrl: string;
     /** An s3rver for this run; each stack creates its own bucket on it. */
     s3Endpoint: string;
   }
@@ -34,6 +48,7 @@ interface Services {
   databaseUrl: string;
   redisUrl: string;
   redisPrefix: string;
+  redisClusterUrl: string;
   s3Endpoint: string;
   teardown(): Promise<void>;
 }
@@ -60,6 +75,7 @@ export default async function setup(project: TestProject) {
   project.provide("databaseUrl", services.databaseUrl);
   project.provide("redisUrl", services.redisUrl);
   project.provide("redisPrefix", services.redisPrefix);
+  project.provide("redisClusterUrl", services.redisClusterUrl);
   project.provide("s3Endpoint", services.s3Endpoint);
   return async () => {
     if (--shared.users > 0) return;
@@ -87,6 +103,7 @@ async function provision(): Promise<Services> {
 
   const redis = await findRedis(path.join(tmpdir(), `pulse-test-redis-${runId}`));
   const redisPrefix = `pulse-test:${runId}:`;
+  const cluster = await findRedisCluster(redis.url);
 
   const s3Directory = path.join(tmpdir(), `pulse-test-s3-${runId}`);
   const s3 = await startLocalS3(s3Directory);
@@ -95,14 +112,18 @@ async function provision(): Promise<Services> {
     databaseUrl,
     redisUrl: redis.url,
     redisPrefix,
+    redisClusterUrl: cluster?.url ?? "",
     s3Endpoint: s3.endpoint,
     async teardown() {
       await dropDatabase(databaseUrl, databaseName);
       await embedded?.stop();
-      const client = new Redis(redis.url);
-      await deleteKeysWithPrefix(client, redisPrefix);
-      client.disconnect();
+      for (const url of new Set([redis.url, cluster?.url ?? redis.url])) {
+        const client = createRedis(url, "test-teardown", createLogger("test", "silent"));
+        await deleteKeysWithPrefix(client, redisPrefix);
+        client.disconnect();
+      }
       await redis.stop();
+      await cluster?.stop();
       await s3.stop();
       await rm(s3Directory, { recursive: true, force: true });
     },
@@ -110,11 +131,36 @@ async function provision(): Promise<Services> {
 }
 
 async function findRedis(dir: string): Promise<LocalRedis> {
-  const candidates = [process.env.REDIS_URL, "redis://127.0.0.1:6379"].filter(Boolean) as string[];
+  const url = process.env.REDIS_URL;
+  // A cluster asked for is the point of the run: never fall back to one server instead.
+  if (url && parseClusterUrl(url)) {
+    if (await redisAnswers(url)) return { url, source: url, stop: async () => {} };
+    throw new Error(`The Redis Cluster REDIS_URL names does not answer: ${url}`);
+  }
+  const candidates = [url, "redis://127.0.0.1:6379"].filter(Boolean) as string[];
   for (const url of candidates) {
     if (await redisAnswers(url)) return { url, source: url, stop: async () => {} };
   }
   const spawned = await spawnRedisServer(dir);
   if (spawned) return spawned;
   throw new Error(NO_REDIS_MESSAGE);
+}
+
+/**
+ * The run's Redis Cluster: `redisUrl` when it is one; otherwise the local cluster on
+ * 127.0.0.1:7100-7102, reused when healthy, else started (and stopped after the run); none
+ * without `redis-server` on the PATH.
+ */
+async function findRedisCluster(
+  redisUrl: string,
+): Promise<{ url: string; stop(): Promise<void> } | undefined> {
+  if (parseClusterUrl(redisUrl)) return { url: redisUrl, stop: async () => {} };
+  if (spawnSync("redis-server", ["--version"]).status !== 0) return undefined;
+  const cluster = await startLocalRedisCluster();
+  return {
+    url: cluster.url,
+    stop: async () => {
+      if (cluster.started) await stopLocalRedisCluster();
+    },
+  };
 }

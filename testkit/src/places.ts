@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisConnection } from "@pulse/platform/server";
 import { inject } from "vitest";
 
 /** A point on the globe. */
@@ -39,7 +39,7 @@ const GRID: readonly Place[] = (() => {
  * handed out by one counter in Redis under the run's prefix (chance would let two tests' people
  * stand near each other and appear in each other's results).
  */
-export async function placeOfItsOwn(redis: Redis): Promise<Place> {
+export async function placeOfItsOwn(redis: RedisConnection): Promise<Place> {
   const index = (await redis.incr(`${inject("redisPrefix")}test-places`)) - 1;
   const place = GRID[index];
   if (!place) throw new Error(`every one of the ${GRID.length} test places is taken`);

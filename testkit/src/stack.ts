@@ -1,13 +1,12 @@
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { createGateway, gatewayConfigSchema } from "@pulse/gateway";
-import { createLogger } from "@pulse/platform/server";
+import { createLogger, createRedis, type RedisConnection } from "@pulse/platform/server";
 import {
   createPrismaClient,
   StatementCounter,
   type PrismaClient,
   type SubgraphService,
 } from "@pulse/platform/subgraph";
-import { Redis } from "ioredis";
 import { inject } from "vitest";
 import { createBucket, LOCAL_S3_CREDENTIALS } from "../../scripts/lib/local-s3.ts";
 import { subgraphRegistry } from "../../subgraphs/registry.ts";
@@ -45,7 +44,7 @@ export interface Stack {
   gatewayLogs: Record<string, unknown>[];
   /** For assertions on stored state, in any subgraph's tables. */
   prisma: PrismaClient;
-  redis: Redis;
+  redis: RedisConnection;
   redisPrefix: string;
   /** The stack's own bucket on the run's s3rver (path-style, `LOCAL_S3_CREDENTIALS`). */
   s3: { endpoint: string; bucket: string };
@@ -191,7 +190,7 @@ export async function startStack(
   );
   testStripe.stripe.addWebhookEndpoint(`${gateway.url}/webhooks/stripe`, testStripe.webhookSecret);
   const prisma = createPrismaClient(databaseUrl, { maxConnections: 2 });
-  const redis = new Redis(redisUrl);
+  const redis = createRedis(redisUrl, "test-stack", createLogger("test-stack", "silent"));
   return {
     gatewayUrl: gateway.url,
     urls,

@@ -1,5 +1,11 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { createLogger, deleteKeysWithPrefix, type Logger } from "@pulse/platform/server";
+import {
+  createLogger,
+  createRedis,
+  deleteKeysWithPrefix,
+  type Logger,
+  type RedisConnection,
+} from "@pulse/platform/server";
 import {
   createPrismaClient,
   LivePubSub,
@@ -10,7 +16,6 @@ import {
   type PrismaClient,
   type StatementCounter,
 } from "@pulse/platform/subgraph";
-import { Redis } from "ioredis";
 import { inject } from "vitest";
 
 /**
@@ -19,7 +24,7 @@ import { inject } from "vitest";
  */
 export interface HarnessInfrastructure {
   prisma: PrismaClient;
-  redis: Redis;
+  redis: RedisConnection;
   redisPrefix: string;
   logger: Logger;
   live: LivePubSub;
@@ -37,9 +42,9 @@ export function connectHarness(
   options: { statementCounter?: StatementCounter } = {},
 ): HarnessInfrastructure {
   const prisma = createPrismaClient(inject("databaseUrl"), { maxConnections: 8, ...options });
-  const redis = new Redis(inject("redisUrl"));
   const redisPrefix = `${inject("redisPrefix")}${subgraph}-${randomBytes(4).toString("hex")}:`;
   const logger = createLogger(subgraph, "silent");
+  const redis = createRedis(inject("redisUrl"), `${subgraph}-harness`, logger);
   const live = new LivePubSub(inject("redisUrl"), redisPrefix, logger);
   return {
     prisma,

@@ -1,11 +1,10 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { createLogger } from "@pulse/platform/server";
-import { Redis } from "ioredis";
+import { createLogger, createRedis, type RedisConnection } from "@pulse/platform/server";
 import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
 import { SocketQuota } from "./socket-quota.ts";
 
 let redisPrefix: string;
-const opened: { quota: SocketQuota; redis: Redis }[] = [];
+const opened: { quota: SocketQuota; redis: RedisConnection }[] = [];
 
 beforeEach(() => {
   redisPrefix = `${inject("redisPrefix")}quota-${randomBytes(4).toString("hex")}:`;
@@ -17,11 +16,21 @@ afterEach(async () => {
   }
 });
 
+/** Where the quota is tried: one Redis, and a cluster (the replicas' and people's keys apart). */
+const servers = [
+  { on: "one Redis", redisUrl: inject("redisUrl") },
+  { on: "a Redis Cluster", redisUrl: inject("redisClusterUrl") },
+];
+let redisUrl: string;
+
 /** One gateway replica's quota, on a Redis connection of its own; `logs` has its warnings. */
-function replica(limit: number, heartbeatMs?: number, redisUrl: string = inject("redisUrl")) {
+function replica(limit: number, heartbeatMs?: number, url: string = redisUrl) {
   const logs: string[] = [];
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 0, lazyConnect: true });
-  redis.on("error", () => {}); // the unreachable one's, expected
+  // The unreachable one's errors are expected: a silent logger.
+  const redis = createRedis(url, "quota-test", createLogger("test", "silent"), {
+    maxRetriesPerRequest: 0,
+    lazyConnect: true,
+  });
   const quota = new SocketQuota({
     redis,
     redisPrefix,
@@ -41,7 +50,12 @@ const HEARTBEAT_MS = 1_000;
 /** Longest a test waits for what a heartbeat brings about, on a busy machine. */
 const HEARTBEAT_WAIT = { timeout: 10_000, interval: 50 };
 
-describe("SocketQuota", () => {
+describe.each(servers)("SocketQuota on $on", (server) => {
+  beforeEach(({ skip }) => {
+    if (!server.redisUrl) skip("no redis-server on the PATH to start a cluster from");
+    redisUrl = server.redisUrl;
+  });
+
   it("counts a person's sockets across replicas, and a place given back is free again", async () => {
     const [a, b] = [replica(2), replica(2)];
     const person = randomUUID();

@@ -1,21 +1,25 @@
 import { randomUUID } from "node:crypto";
-import type { Logger } from "@pulse/platform/server";
-import type { Redis } from "ioredis";
+import {
+  sendEach,
+  type Logger,
+  type RedisCommand,
+  type RedisConnection,
+} from "@pulse/platform/server";
 
 /**
- * Takes a place for socket `ARGV[1]` (`<replica>|<socket>`) in a person's set if fewer than
- * `ARGV[2]` places are held by live replicas: a place whose replica's heartbeat key
- * (`ARGV[3]` + replica) is gone belonged to a replica that died, and is dropped. Refreshes the
- * claiming replica's own heartbeat (`ARGV[4]` ms) and the set's expiry (`ARGV[5]` ms).
- * Answers 1 when taken, 0 when full. The heartbeat keys are not declared: one Redis, no cluster.
+ * Takes a place for socket `ARGV[1]` (`<replica>|<socket>`) in a person's set (KEYS[1]) if fewer
+ * than `ARGV[2]` places are held by replicas not among the ended ones (`ARGV[4]`, ...): the
+ * places of an ended replica are dropped. Refreshes the set's expiry (`ARGV[3]` ms).
+ * Answers 1 when taken, 0 when full. It touches its one key only, so it runs on a cluster: the
+ * replicas' heartbeats live in another slot, read before it (ENDED).
  */
 const CLAIM = `
-local claimer = string.match(ARGV[1], '^([^|]+)|')
-redis.call('SET', ARGV[3] .. claimer, '1', 'PX', ARGV[4])
+local ended = {}
+for i = 4, #ARGV do ended[ARGV[i]] = true end
 local held = 0
 for _, place in ipairs(redis.call('SMEMBERS', KEYS[1])) do
   local replica = string.match(place, '^([^|]+)|')
-  if replica and redis.call('EXISTS', ARGV[3] .. replica) == 1 then
+  if replica and not ended[replica] then
     held = held + 1
   else
     redis.call('SREM', KEYS[1], place)
@@ -23,8 +27,26 @@ for _, place in ipairs(redis.call('SMEMBERS', KEYS[1])) do
 end
 if held >= tonumber(ARGV[2]) then return 0 end
 redis.call('SADD', KEYS[1], ARGV[1])
-redis.call('PEXPIRE', KEYS[1], ARGV[5])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return 1`;
+
+/** Redis's clock in milliseconds, so that every replica judges heartbeats by one clock. */
+const NOW = `
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)`;
+
+/**
+ * Replica `ARGV[1]`'s heartbeat in the replicas' sorted set (KEYS[1]): alive until `ARGV[2]` ms
+ * from now (0: it has ended). Forgets replicas whose heartbeat ended `ARGV[3]` ms ago.
+ */
+const BEAT = `${NOW}
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - tonumber(ARGV[3]))
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
+return 1`;
+
+/** The replicas whose heartbeat ended (they died or closed), from the sorted set KEYS[1]. */
+const ENDED = `${NOW}
+return redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now)`;
 
 /** How long a replica's places outlive it, if it dies without giving them back. */
 const HEARTBEAT_MS = 60_000;
@@ -33,21 +55,32 @@ const HEARTBEAT_MS = 60_000;
  * one from the same person stops being counted: at worst a day-long socket lets one more in.
  */
 const PLACES_KEPT_MS = 24 * 3600_000;
+/**
+ * How long an ended replica is remembered: past the expiry of any set holding its places (a set
+ * lives `PLACES_KEPT_MS` after a claim, and every claim after the end drops them).
+ */
+const REPLICAS_KEPT_MS = 2 * PLACES_KEPT_MS;
 
-/** The claim script, sent once and then run by its hash (ioredis's `defineCommand`). */
+/** The scripts, each sent once and then run by its hash (ioredis's `defineCommand`). */
 interface QuotaCommands {
   claimSocketPlace(
     key: string,
     place: string,
     limit: number,
-    heartbeatPrefix: string,
-    heartbeatMs: number,
     placesKeptMs: number,
+    ...endedReplicas: string[]
   ): Promise<number>;
+  beatSocketReplica(
+    replicasKey: string,
+    replica: string,
+    aliveMs: number,
+    forgetMs: number,
+  ): Promise<number>;
+  endedSocketReplicas(replicasKey: string): Promise<string[]>;
 }
 
 export interface SocketQuotaOptions {
-  redis: Redis;
+  redis: RedisConnection;
   redisPrefix: string;
   /** Sockets one person may hold open across every replica. */
   limit: number;
@@ -57,9 +90,11 @@ export interface SocketQuotaOptions {
 
 /**
  * Sockets per person across every gateway replica. Each open socket holds a place in a Redis set
- * per person, given back when it closes. Each replica keeps a heartbeat key alive (one command
- * per third of `heartbeatMs`, however many sockets it holds); the places of a replica whose
- * heartbeat lapsed (it died) stop counting and are dropped at that person's next claim.
+ * per person, given back when it closes. Each replica keeps its heartbeat alive in one sorted set
+ * of replicas (one command per third of `heartbeatMs`, however many sockets it holds); the places
+ * of a replica whose heartbeat lapsed (it died) or ended (it closed) stop counting and are
+ * dropped at that person's next claim. A claim reads the ended replicas, then claims: two
+ * commands, since the person's set and the replicas' live in different slots of a cluster.
  *
  * When Redis cannot answer, a socket is let in (and logged): the limit guards against abuse, and
  * a Redis outage must not lock everyone out of live updates.
@@ -71,17 +106,22 @@ export class SocketQuota {
   private readonly releasing = new Map<string, string>();
   private flushScheduled = false;
   private readonly heartbeatMs: number;
-  private readonly heartbeatPrefix: string;
-  /** This replica's heartbeat: its places count while this key lives. */
-  private readonly heartbeatKey: string;
+  /** Every replica's heartbeat: a sorted set of replica ids by the time their heartbeat ends. */
+  private readonly replicasKey: string;
   private readonly heartbeat: NodeJS.Timeout;
+  private readonly commands: QuotaCommands;
+  /** Whether this replica's heartbeat is in Redis, so that its places can be told apart. */
+  private beaten = false;
   private closed = false;
 
   constructor(private readonly options: SocketQuotaOptions) {
     this.heartbeatMs = options.heartbeatMs ?? HEARTBEAT_MS;
-    this.heartbeatPrefix = `${options.redisPrefix}gateway:alive:`;
-    this.heartbeatKey = `${this.heartbeatPrefix}${this.replica}`;
-    options.redis.defineCommand("claimSocketPlace", { numberOfKeys: 1, lua: CLAIM });
+    this.replicasKey = `${options.redisPrefix}gateway:replicas`;
+    const { redis } = options;
+    redis.defineCommand("claimSocketPlace", { numberOfKeys: 1, lua: CLAIM });
+    redis.defineCommand("beatSocketReplica", { numberOfKeys: 1, lua: BEAT });
+    redis.defineCommand("endedSocketReplicas", { numberOfKeys: 1, lua: ENDED });
+    this.commands = redis as unknown as QuotaCommands;
     this.heartbeat = setInterval(() => void this.beat(), this.heartbeatMs / 3);
     this.heartbeat.unref();
   }
@@ -95,16 +135,17 @@ export class SocketQuota {
     const place = `${this.replica}|${randomUUID()}`;
     // Shutting down: nothing is counted for this replica any more.
     if (this.closed) return place;
-    const { redis, limit, logger } = this.options;
+    const { limit, logger } = this.options;
     try {
-      const commands = redis as unknown as QuotaCommands;
-      const taken = await commands.claimSocketPlace(
+      // A place must never be taken before its replica's heartbeat, which ends it, exists.
+      if (!this.beaten) await this.sendBeat();
+      const ended = await this.commands.endedSocketReplicas(this.replicasKey);
+      const taken = await this.commands.claimSocketPlace(
         this.key(personId),
         place,
         limit,
-        this.heartbeatPrefix,
-        this.heartbeatMs,
         PLACES_KEPT_MS,
+        ...ended,
       );
       if (taken !== 1) return null;
     } catch (error) {
@@ -117,7 +158,7 @@ export class SocketQuota {
 
   /**
    * Gives a socket's place back. Removals are sent together once this turn of the event loop is
-   * over (a burst of closing sockets makes one pipeline, not a command each); one that fails is
+   * over (a burst of closing sockets makes one batch, not a command each); one that fails is
    * retried with the next heartbeat, since a place left behind counts while this gateway lives.
    */
   release(place: string): void {
@@ -134,9 +175,10 @@ export class SocketQuota {
     this.flushScheduled = false;
     if (this.releasing.size === 0) return;
     const batch = [...this.releasing];
-    const pipeline = this.options.redis.pipeline();
-    for (const [place, personId] of batch) pipeline.srem(this.key(personId), place);
-    const results = await pipeline.exec().catch(() => null);
+    const results = await sendEach(
+      this.options.redis,
+      batch.map(([place, personId]): RedisCommand => ["srem", this.key(personId), place]),
+    ).catch(() => null);
     batch.forEach(([place], index) => {
       if (results && !results[index]?.[0]) this.releasing.delete(place);
     });
@@ -158,8 +200,8 @@ export class SocketQuota {
     clearInterval(this.heartbeat);
     this.held.clear();
     this.releasing.clear();
-    await this.options.redis
-      .del(this.heartbeatKey)
+    await this.commands
+      .beatSocketReplica(this.replicasKey, this.replica, 0, REPLICAS_KEPT_MS)
       .catch((error: unknown) =>
         this.options.logger.warn({ err: error }, "socket quota: heartbeat not ended"),
       );
@@ -167,10 +209,18 @@ export class SocketQuota {
 
   private async beat(): Promise<void> {
     void this.flushReleases();
-    await this.options.redis
-      .set(this.heartbeatKey, "1", "PX", this.heartbeatMs)
-      .catch((error: unknown) =>
-        this.options.logger.warn({ err: error }, "socket quota: heartbeat missed"),
-      );
+    await this.sendBeat().catch((error: unknown) =>
+      this.options.logger.warn({ err: error }, "socket quota: heartbeat missed"),
+    );
+  }
+
+  private async sendBeat(): Promise<void> {
+    await this.commands.beatSocketReplica(
+      this.replicasKey,
+      this.replica,
+      this.heartbeatMs,
+      REPLICAS_KEPT_MS,
+    );
+    this.beaten = true;
   }
 }

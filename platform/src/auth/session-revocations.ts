@@ -1,4 +1,5 @@
-import type { Redis } from "ioredis";
+import { sendEach, type RedisCommand, type RedisConnection } from "../data/redis.ts";
+import { onChannelMessage, publishCommand, subscribeChannel } from "../data/redis-channels.ts";
 
 /**
  * Sessions signed out before their access tokens expire. Identity records them after the
@@ -8,7 +9,7 @@ import type { Redis } from "ioredis";
  */
 export class SessionRevocations {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     private readonly prefix: string,
   ) {}
 
@@ -24,10 +25,10 @@ export class SessionRevocations {
   /** Records `sessionIds` as signed out for `ttlSeconds` (the access-token lifetime). */
   async revoke(sessionIds: readonly string[], ttlSeconds: number): Promise<void> {
     if (sessionIds.length === 0) return;
-    const pipeline = this.redis.pipeline();
-    for (const id of sessionIds) pipeline.set(this.key(id), "1", "EX", ttlSeconds);
-    pipeline.publish(this.channel, JSON.stringify(sessionIds));
-    const results = (await pipeline.exec()) ?? [];
+    const results = await sendEach(this.redis, [
+      ...sessionIds.map((id): RedisCommand => ["set", this.key(id), "1", "EX", ttlSeconds]),
+      [publishCommand(this.redis), this.channel, JSON.stringify(sessionIds)],
+    ]);
     const failure = results.find(([error]) => error)?.[0];
     if (failure) throw failure;
   }
@@ -38,12 +39,16 @@ export class SessionRevocations {
 
   /**
    * Calls `listener` with the session ids of every revocation announced from now on. Resolves
-   * once Redis listens. `subscriber` must be a connection of its own (it enters subscriber mode).
+   * once Redis listens. `subscriber` must be a connection of its own, created with
+   * `subscriber: true`.
    */
-  async listen(subscriber: Redis, listener: (sessionIds: string[]) => void): Promise<void> {
-    subscriber.on("message", (channel: string, message: string) => {
+  async listen(
+    subscriber: RedisConnection,
+    listener: (sessionIds: string[]) => void,
+  ): Promise<void> {
+    onChannelMessage(subscriber, (channel, message) => {
       if (channel === this.channel) listener(JSON.parse(message) as string[]);
     });
-    await subscriber.subscribe(this.channel);
+    await subscribeChannel(subscriber, this.channel);
   }
 }

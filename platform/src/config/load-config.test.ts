@@ -16,7 +16,7 @@ describe("config validation", () => {
     const line = describeConfigErrors(result.error!);
     expect(line).not.toContain("\n");
     expect(line).toMatch(/^DATABASE_URL: must be a postgresql:\/\/ connection string; /);
-    expect(line).toContain("REDIS_URL: required, a redis:// connection string");
+    expect(line).toContain("REDIS_URL: required, a redis:// or redis+cluster:// connection string");
     expect(line).toContain("PORT: ");
     expect(line).toContain("GATEWAY_SECRET: required");
   });
@@ -28,5 +28,16 @@ describe("config validation", () => {
       GATEWAY_SECRET: "x".repeat(32),
     });
     expect(parsed.PORT).toBe(4001);
+  });
+
+  it("takes a cluster by its nodes, and names a malformed node", () => {
+    const base = { DATABASE_URL: "postgresql://localhost/db", GATEWAY_SECRET: "x".repeat(32) };
+    const cluster = "redis+cluster://10.0.0.1:7000,10.0.0.2:7000";
+    expect(schema.parse({ ...base, REDIS_URL: cluster }).REDIS_URL).toBe(cluster);
+    const result = schema.safeParse({
+      ...base,
+      REDIS_URL: "redis+cluster://10.0.0.1,10.0.0.2:7000",
+    });
+    expect(describeConfigErrors(result.error!)).toBe('REDIS_URL: "10.0.0.1" is not host:port');
   });
 });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseClusterUrl } from "../data/redis.ts";
 
 /**
  * Parses the process environment against a zod schema. When any variable is missing or invalid,
@@ -38,9 +39,20 @@ export const env = {
   postgresUrl: z
     .string({ error: "required, a postgresql:// connection string" })
     .regex(/^postgres(ql)?:\/\//, "must be a postgresql:// connection string"),
+  /** One server (`redis://`, `rediss://`) or a cluster (`redis+cluster://host:port,host:port`). */
   redisUrl: z
-    .string({ error: "required, a redis:// connection string" })
-    .regex(/^rediss?:\/\//, "must be a redis:// or rediss:// connection string"),
+    .string({ error: "required, a redis:// or redis+cluster:// connection string" })
+    .regex(
+      /^rediss?(\+cluster)?:\/\//,
+      "must be a redis://, rediss:// or redis+cluster:// connection string",
+    )
+    .superRefine((url, context) => {
+      try {
+        parseClusterUrl(url);
+      } catch (error) {
+        context.addIssue({ code: "custom", message: (error as Error).message });
+      }
+    }),
   /** Prefix for every Redis key and channel, so environments can share one server. */
   redisPrefix: z
     .string()

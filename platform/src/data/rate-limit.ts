@@ -1,5 +1,5 @@
 import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
-import type { Redis } from "ioredis";
+import type { RedisConnection } from "./redis.ts";
 import { z } from "zod";
 import { rateLimited } from "../errors/errors.ts";
 
@@ -19,7 +19,7 @@ export interface RateLimitRule {
 export class RateLimit {
   private readonly limiter: RateLimiterRedis;
 
-  constructor(redis: Redis, prefix: string, rule: RateLimitRule) {
+  constructor(redis: RedisConnection, prefix: string, rule: RateLimitRule) {
     this.limiter = new RateLimiterRedis({
       storeClient: redis,
       keyPrefix: `${prefix}rl:${rule.name}`,
@@ -74,7 +74,7 @@ export class RateLimits<Name extends string> {
   private readonly limits = new Map<string, RateLimit>();
 
   constructor(
-    redis: Redis,
+    redis: RedisConnection,
     prefix: string,
     defaults: Record<Name, Omit<RateLimitRule, "name">>,
     overrides: RateLimitTable = {},

@@ -1,5 +1,12 @@
 import { LRUCache } from "lru-cache";
-import type { Redis } from "ioredis";
+import type { RedisConnection } from "./redis.ts";
+import {
+  isHearing,
+  onChannelMessage,
+  onSubscriptionsLost,
+  publishMessage,
+  subscribeChannel,
+} from "./redis-channels.ts";
 import { Counter, type Registry } from "prom-client";
 import type { Logger } from "../logging/logger.ts";
 
@@ -14,9 +21,9 @@ export interface ReplicatedCacheOptions {
   /** Prefix of the environment's Redis channels. */
   redisPrefix: string;
   /** Publishes invalidations: any connection. */
-  publisher: Redis;
-  /** Receives invalidations: a connection of its own (it enters subscriber mode). */
-  subscriber: Redis;
+  publisher: RedisConnection;
+  /** Receives invalidations: a connection of its own, created with `subscriber: true`. */
+  subscriber: RedisConnection;
   /** Most entries kept, least recently used out first. */
   maxEntries: number;
   /** How long an entry may serve: the bound on staleness should an invalidation be lost. */
@@ -67,15 +74,17 @@ export class ReplicatedCache<Value> {
     this.channel = options.channel ?? `${options.redisPrefix}cache:${options.name}:invalidated`;
     if (options.registry) this.lookups = lookupCounter(options.registry);
     const { subscriber } = options;
-    subscriber.on("message", (channel: string, message: string) => {
+    onChannelMessage(subscriber, (channel, message) => {
       if (channel === this.channel) this.drop(JSON.parse(message) as string[]);
     });
-    subscriber.on("close", () => this.clear());
     // ioredis subscribes again by itself after reconnecting; ours, queued behind, is answered
     // once that is in effect.
-    subscriber.on("ready", () => {
-      this.clear();
-      this.hear().catch((error: unknown) => this.warnDeaf(error));
+    onSubscriptionsLost(subscriber, {
+      lost: () => this.clear(),
+      back: () => {
+        this.clear();
+        this.hear().catch((error: unknown) => this.warnDeaf(error));
+      },
     });
     this.heard = this.hear();
   }
@@ -160,7 +169,7 @@ export class ReplicatedCache<Value> {
     if (keys.length === 0) return;
     this.drop(keys);
     try {
-      await this.options.publisher.publish(this.channel, JSON.stringify(keys));
+      await publishMessage(this.options.publisher, this.channel, JSON.stringify(keys));
     } catch (error) {
       this.options.logger.warn(
         { err: error, cache: this.options.name },
@@ -186,8 +195,8 @@ export class ReplicatedCache<Value> {
   }
 
   private async hear(): Promise<void> {
-    await this.options.subscriber.subscribe(this.channel);
-    this.hearing = this.options.subscriber.status === "ready";
+    await subscribeChannel(this.options.subscriber, this.channel);
+    this.hearing = isHearing(this.options.subscriber);
   }
 
   private warnDeaf(error: unknown): void {

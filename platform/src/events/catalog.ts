@@ -126,7 +126,26 @@ export interface DomainEvent<Type extends DomainEventType = DomainEventType> {
   payload: DomainEventPayload<Type>;
 }
 
-/** The Redis stream an event type travels on. */
+/**
+ * The Redis stream an event type travels on. Every stream shares the hash tag `{events}`, so on a
+ * cluster they live in one slot: a consumer reads all of its streams in one XREADGROUP, and a
+ * relay writes a batch of events of several types in one pipeline.
+ */
 export function streamKey(prefix: string, type: DomainEventType): string {
+  return `${prefix}{events}:${type}`;
+}
+
+/** Where events go that kept failing; in the streams' slot. */
+export function deadLetterKey(prefix: string): string {
+  return `${prefix}{events}:dead-letter`;
+}
+
+/**
+ * The stream an event type travelled on before the hash tag (`<prefix>events:<type>`). On one
+ * Redis, consumers also read it for one release, so nothing the previous release's relays
+ * published there is left behind (expand/contract, ADR 0023); remove it in the next release.
+ * A cluster never had it.
+ */
+export function legacyStreamKey(prefix: string, type: DomainEventType): string {
   return `${prefix}events:${type}`;
 }

@@ -1,9 +1,11 @@
 import { hostname } from "node:os";
-import type { Redis } from "ioredis";
+import { duplicateConnection, isCluster, type RedisConnection } from "../data/redis.ts";
 import type { Logger } from "../logging/logger.ts";
 import type { PrismaClient, PrismaTransaction } from "../data/prisma.ts";
 import {
+  deadLetterKey,
   domainEventSchemas,
+  legacyStreamKey,
   streamKey,
   type DomainEvent,
   type DomainEventType,
@@ -31,7 +33,7 @@ export interface EventConsumerOptions {
   handlers: EventHandlers;
   prisma: PrismaClient;
   /** Duplicated into a dedicated connection, since reads block. */
-  redis: Redis;
+  redis: RedisConnection;
   redisPrefix: string;
   logger: Logger;
   /** @default `${hostname}-${pid}` */
@@ -57,37 +59,46 @@ type StreamEntry = [id: string, fields: string[] | null];
  * commits; one whose handler keeps failing is moved to a dead-letter stream.
  */
 export class EventConsumer {
-  private connection: Redis | undefined;
+  private connection: RedisConnection | undefined;
   private loop: Promise<void> | undefined;
   private stopped = true;
-  private readonly streams: string[];
+  private readonly types: DomainEventType[];
+  /** The streams read: every handled type's, and the legacy ones that still exist. */
+  private streams: string[] = [];
   private readonly consumerName: string;
 
   constructor(private readonly options: EventConsumerOptions) {
     if (!/^[a-z_]+$/.test(options.inboxSchema)) throw new Error("invalid inbox schema");
-    this.streams = Object.keys(options.handlers).map((type) =>
-      streamKey(options.redisPrefix, type as DomainEventType),
-    );
+    this.types = Object.keys(options.handlers) as DomainEventType[];
     this.consumerName = options.consumerName ?? `${hostname()}-${process.pid}`;
   }
 
   async start(): Promise<void> {
-    if (this.streams.length === 0) return;
+    if (this.types.length === 0) return;
     this.stopped = false;
-    this.connection = this.options.redis.duplicate({
-      connectionName: `${this.options.group}-events`,
-    });
+    const { group, redisPrefix } = this.options;
+    const connection = duplicateConnection(this.options.redis, `${group}-events`);
+    this.connection = connection;
     // Listeners are not duplicated; the read loop already retries, this only keeps errors logged.
-    this.connection.on("error", (error: Error) =>
+    connection.on("error", (error: Error) =>
       this.options.logger.warn({ err: error }, "event consumer: redis error"),
     );
+    this.streams = this.types.map((type) => streamKey(redisPrefix, type));
     for (const stream of this.streams) {
       // From the start of the stream: a newly deployed consumer catches up on retained history.
-      await this.connection
-        .xgroup("CREATE", stream, this.options.group, "0", "MKSTREAM")
-        .catch((error: Error) => {
+      await connection.xgroup("CREATE", stream, group, "0", "MKSTREAM").catch((error: Error) => {
+        if (!error.message.includes("BUSYGROUP")) throw error;
+      });
+    }
+    if (!isCluster(connection)) {
+      for (const type of this.types) {
+        const legacy = legacyStreamKey(redisPrefix, type);
+        if (!(await connection.exists(legacy))) continue;
+        await connection.xgroup("CREATE", legacy, group, "0").catch((error: Error) => {
           if (!error.message.includes("BUSYGROUP")) throw error;
         });
+        this.streams.push(legacy);
+      }
     }
     this.loop = this.run();
   }
@@ -221,7 +232,7 @@ export class EventConsumer {
     const { group, redisPrefix, logger } = this.options;
     logger.error({ stream, id, deliveries }, "event consumer: giving up, dead-lettering");
     await this.connection!.xadd(
-      `${redisPrefix}events:dead-letter`,
+      deadLetterKey(redisPrefix),
       "*",
       "stream",
       stream,

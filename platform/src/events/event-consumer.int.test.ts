@@ -14,7 +14,7 @@ import {
 import { createPrismaClient, type PrismaClient, type PrismaTransaction } from "../data/prisma.ts";
 import { deleteKeysWithPrefix } from "../data/redis.ts";
 import { createLogger } from "../logging/logger.ts";
-import { streamKey, type DomainEvent } from "./catalog.ts";
+import { deadLetterKey, legacyStreamKey, streamKey, type DomainEvent } from "./catalog.ts";
 import { EventConsumer, type EventConsumerOptions } from "./consumer.ts";
 
 // The consumer side of the event bus against real Redis Streams, with identity's `inbox_event`
@@ -49,7 +49,7 @@ beforeEach(() => {
   const id = randomBytes(4).toString("hex");
   prefix = `${inject("redisPrefix")}${id}:`;
   stream = streamKey(prefix, "user.deleted");
-  deadLetterStream = `${prefix}events:dead-letter`;
+  deadLetterStream = deadLetterKey(prefix);
   group = `test_${id}`;
   recipient = `events-${id}@consumer.test`;
 });
@@ -169,6 +169,20 @@ describe("EventConsumer", () => {
     expect(calls).toEqual([event.id]);
     expect(await sideEffects()).toEqual([event.id]);
     expect(await inboxCount(event.id)).toBe(1);
+  });
+
+  it("also consumes what the previous release published on the stream's old name", async () => {
+    const [old, current] = [newEvent(), newEvent()];
+    const legacy = legacyStreamKey(prefix, "user.deleted");
+    await redis.xadd(legacy, "*", "event", JSON.stringify(old));
+    await publish(current);
+    const { handler } = countingHandler();
+    await startConsumer(handler);
+
+    await waitFor(async () => expect(await sideEffects()).toEqual([old.id, current.id].sort()));
+    await waitFor(expectSettled);
+    const [legacyPending] = (await redis.xpending(legacy, group)) as [number, ...unknown[]];
+    expect(legacyPending).toBe(0);
   });
 
   it("handles an event delivered to two consumers at once only once", async () => {

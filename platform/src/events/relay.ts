@@ -1,5 +1,5 @@
 import pg from "pg";
-import type { Redis } from "ioredis";
+import type { RedisConnection } from "../data/redis.ts";
 import type { Logger } from "../logging/logger.ts";
 import type { PrismaClient } from "../data/prisma.ts";
 import { streamKey, type DomainEvent, type DomainEventType } from "./catalog.ts";
@@ -20,7 +20,7 @@ export interface OutboxRelayOptions {
   prisma: PrismaClient;
   /** For the LISTEN connection that wakes the relay when an event commits. */
   databaseUrl: string;
-  redis: Redis;
+  redis: RedisConnection;
   redisPrefix: string;
   logger: Logger;
   /** Fallback poll, for notifications missed while disconnected. @default 1000 */

@@ -10,6 +10,7 @@ export * from "../auth/forwarded-identity.ts";
 export * from "../auth/viewer.ts";
 export * from "../auth/session-revocations.ts";
 export * from "../data/redis.ts";
+export * from "../data/redis-channels.ts";
 export * from "../data/memo.ts";
 export * from "../data/replicated-cache.ts";
 export * from "../data/rate-limit.ts";

@@ -1,27 +1,44 @@
-import { RedisPubSub } from "graphql-redis-subscriptions";
-import type { Redis } from "ioredis";
-import { createRedis } from "../data/redis.ts";
+import { createRedis, type RedisConnection } from "../data/redis.ts";
+import {
+  onChannelMessage,
+  publishMessage,
+  subscribeChannel,
+  unsubscribeChannel,
+} from "../data/redis-channels.ts";
 import type { Logger } from "../logging/logger.ts";
 import { EventQueue } from "../subscriptions/event-queue.ts";
 
+type Listener = (payload: unknown) => void;
+
+/** One channel's listeners in this process, and the Redis subscription they share. */
+interface ChannelState {
+  listeners: Set<Listener>;
+  /** Settles once Redis confirmed the subscription. */
+  subscribed: Promise<void>;
+}
+
 /**
  * Live notifications for subscriptions (new message, new match, rank change) over Redis pub/sub,
- * shared by every replica. Separate publisher and subscriber connections, and every channel is
- * under the environment's prefix. Not durable: durable facts travel as domain events.
+ * shared by every replica: sharded pub/sub on a cluster (redis-channels.ts). Separate publisher
+ * and subscriber connections, every channel under the environment's prefix, one Redis
+ * subscription per channel however many listen to it here. Payloads are JSON. Not durable:
+ * durable facts travel as domain events.
  */
 export class LivePubSub {
-  private readonly pubsub: RedisPubSub;
-  private readonly publisher: Redis;
-  private readonly subscriber: Redis;
+  private readonly publisher: RedisConnection;
+  private readonly subscriber: RedisConnection;
+  private readonly channels = new Map<string, ChannelState>();
+  /** Unsubscriptions in flight, by channel: a new subscription of it waits for its own. */
+  private readonly unsubscribing = new Map<string, Promise<void>>();
 
   constructor(
     redisUrl: string,
     private readonly prefix: string,
-    logger: Logger,
+    private readonly logger: Logger,
   ) {
     this.publisher = createRedis(redisUrl, "live-publisher", logger);
-    this.subscriber = createRedis(redisUrl, "live-subscriber", logger);
-    this.pubsub = new RedisPubSub({ publisher: this.publisher, subscriber: this.subscriber });
+    this.subscriber = createRedis(redisUrl, "live-subscriber", logger, { subscriber: true });
+    onChannelMessage(this.subscriber, (channel, message) => this.deliver(channel, message));
   }
 
   /** The prefixed channel of `topic`. */
@@ -29,8 +46,8 @@ export class LivePubSub {
     return `${this.prefix}live:${topic}`;
   }
 
-  publish<Payload>(topic: string, payload: Payload): Promise<void> {
-    return this.pubsub.publish(this.channel(topic), payload);
+  async publish<Payload>(topic: string, payload: Payload): Promise<void> {
+    await publishMessage(this.publisher, this.channel(topic), JSON.stringify(payload));
   }
 
   /**
@@ -39,22 +56,15 @@ export class LivePubSub {
    * leaves no gap). Returning the iterator unsubscribes.
    */
   async subscribe<Payload>(topics: string | string[]): Promise<AsyncIterableIterator<Payload>> {
-    const ids: number[] = [];
-    let ended = false;
+    const channels = (Array.isArray(topics) ? topics : [topics]).map((topic) =>
+      this.channel(topic),
+    );
+    const listener: Listener = (payload) => payloads.push(payload as Payload);
     const payloads = new EventQueue<Payload>(() => {
-      ended = true;
-      for (const id of ids) this.pubsub.unsubscribe(id);
-    });
-    const subscribed = (Array.isArray(topics) ? topics : [topics]).map(async (topic) => {
-      const id = await this.pubsub.subscribe<Payload>(this.channel(topic), (payload) =>
-        payloads.push(payload),
-      );
-      // Returned while Redis was still confirming: nobody will unsubscribe this one later.
-      if (ended) this.pubsub.unsubscribe(id);
-      else ids.push(id);
+      for (const channel of channels) this.stopListening(channel, listener);
     });
     try {
-      await Promise.all(subscribed);
+      await Promise.all(channels.map((channel) => this.listen(channel, listener)));
     } catch (error) {
       await payloads.return();
       throw error;
@@ -62,7 +72,55 @@ export class LivePubSub {
     return payloads;
   }
 
+  /** Adds a listener to `channel`, subscribing in Redis for the first; resolves once in effect. */
+  private listen(channel: string, listener: Listener): Promise<void> {
+    const existing = this.channels.get(channel);
+    if (existing) {
+      existing.listeners.add(listener);
+      return existing.subscribed;
+    }
+    const unsubscribed = this.unsubscribing.get(channel) ?? Promise.resolve();
+    const state: ChannelState = {
+      listeners: new Set([listener]),
+      subscribed: unsubscribed.then(() => subscribeChannel(this.subscriber, channel)),
+    };
+    this.channels.set(channel, state);
+    state.subscribed.catch(() => {
+      if (this.channels.get(channel) === state) this.channels.delete(channel);
+    });
+    return state.subscribed;
+  }
+
+  private stopListening(channel: string, listener: Listener): void {
+    const state = this.channels.get(channel);
+    if (!state?.listeners.delete(listener) || state.listeners.size > 0) return;
+    this.channels.delete(channel);
+    // Once subscribed: unsubscribing first would leave the late subscription in place.
+    const unsubscribed = state.subscribed
+      .then(() => unsubscribeChannel(this.subscriber, channel))
+      .catch((error: unknown) =>
+        this.logger.debug({ err: error, channel }, "live pub/sub: unsubscribe failed"),
+      )
+      .finally(() => {
+        if (this.unsubscribing.get(channel) === unsubscribed) this.unsubscribing.delete(channel);
+      });
+    this.unsubscribing.set(channel, unsubscribed);
+  }
+
+  private deliver(channel: string, message: string): void {
+    const state = this.channels.get(channel);
+    if (!state) return;
+    let payload: unknown;
+    try {
+      payload = JSON.parse(message);
+    } catch (error) {
+      this.logger.warn({ err: error, channel }, "live pub/sub: not JSON, dropped");
+      return;
+    }
+    for (const listener of state.listeners) listener(payload);
+  }
+
   async close(): Promise<void> {
-    await this.pubsub.close();
+    await Promise.all([this.publisher.quit(), this.subscriber.quit()]).catch(() => {});
   }
 }

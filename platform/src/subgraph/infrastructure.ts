@@ -1,5 +1,5 @@
 import { createPrismaClient, type PrismaClient, type StatementCounter } from "../data/prisma.ts";
-import { createRedis, type Redis } from "../data/redis.ts";
+import { createRedis, type RedisConnection } from "../data/redis.ts";
 import { Outbox } from "../events/outbox.ts";
 import type { DestinationStream } from "pino";
 import { createLogger, type Logger } from "../logging/logger.ts";
@@ -13,7 +13,7 @@ export interface Infrastructure {
   logger: Logger;
   metrics: Metrics;
   prisma: PrismaClient;
-  redis: Redis;
+  redis: RedisConnection;
   redisPrefix: string;
   databaseUrl: string;
   /** Where /metrics is served apart from the public port, if anywhere (`METRICS_PORT`). */

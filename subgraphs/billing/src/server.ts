@@ -1,4 +1,4 @@
-import { RateLimits, type Logger, type Redis } from "@pulse/platform/server";
+import { RateLimits, type Logger, type RedisConnection } from "@pulse/platform/server";
 import {
   closeInfrastructure,
   connectInfrastructure,
@@ -41,7 +41,7 @@ export function createBillingParts(deps: {
   config: BillingConfig;
   prisma: PrismaClient;
   outbox: Outbox;
-  redis: Redis;
+  redis: RedisConnection;
   redisPrefix: string;
   logger: Logger;
 }): BillingParts {

@@ -1,4 +1,9 @@
-import { RateLimits, type Logger, type RateLimitTable } from "@pulse/platform/server";
+import {
+  RateLimits,
+  type Logger,
+  type RateLimitTable,
+  type RedisConnection,
+} from "@pulse/platform/server";
 import {
   closeInfrastructure,
   connectInfrastructure,
@@ -9,7 +14,6 @@ import {
   type ServiceOptions,
   type SubgraphService,
 } from "@pulse/platform/subgraph";
-import type { Redis } from "ioredis";
 import { ActivityService } from "./activity/activity.service.ts";
 import { CompetitionService } from "./competition/competition.service.ts";
 import { DemoFeed } from "./demo/demo-feed.ts";
@@ -35,7 +39,7 @@ export interface CompetitionsService extends SubgraphService {
 
 export interface CompetitionsServicesDeps {
   prisma: PrismaClient;
-  redis: Redis;
+  redis: RedisConnection;
   redisPrefix: string;
   live: LivePubSub;
   logger: Logger;

@@ -47,7 +47,9 @@ export async function createProfilesService(
     forcePathStyle: config.S3_FORCE_PATH_STYLE,
     cdnBaseUrl: config.PHOTO_CDN_BASE_URL,
   });
-  const cacheSubscriber = createRedis(config.REDIS_URL, "profiles-cache-subscriber", logger);
+  const cacheSubscriber = createRedis(config.REDIS_URL, "profiles-cache-subscriber", logger, {
+    subscriber: true,
+  });
   const cards = await ProfileCards.open(prisma, {
     redisPrefix: infra.redisPrefix,
     publisher: infra.redis,

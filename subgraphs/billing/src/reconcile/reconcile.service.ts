@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Logger, Redis } from "@pulse/platform/server";
+import type { Logger, RedisConnection } from "@pulse/platform/server";
 import type { PrismaClient } from "@pulse/platform/subgraph";
 import type { MembershipService } from "../membership/membership.service.ts";
 import type { PaymentService } from "../payment/payment.service.ts";
@@ -25,7 +25,7 @@ export class Reconciler {
       memberships: MembershipService;
       payments: PaymentService;
       logger: Logger;
-      redis: Redis;
+      redis: RedisConnection;
       redisPrefix: string;
     },
   ) {}

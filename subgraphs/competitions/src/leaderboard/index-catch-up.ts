@@ -1,11 +1,11 @@
 import { Prisma } from "@pulse/db";
-import { redisKeys, type Logger, type Redis } from "@pulse/platform/server";
+import { redisKeys, type Logger, type RedisConnection } from "@pulse/platform/server";
 import type { PrismaClient } from "@pulse/platform/subgraph";
 import type { LeaderboardIndex, ScoreWrite } from "./leaderboard-index.ts";
 
 export interface IndexCatchUpDeps {
   prisma: PrismaClient;
-  redis: Redis;
+  redis: RedisConnection;
   redisPrefix: string;
   index: LeaderboardIndex;
   logger: Logger;

@@ -1,5 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { redisKeys, type Logger, type Redis } from "@pulse/platform/server";
+import {
+  publishCommand,
+  redisKeys,
+  type Logger,
+  type RedisConnection,
+} from "@pulse/platform/server";
 import { Prisma } from "@pulse/db";
 import type { PrismaClient } from "@pulse/platform/subgraph";
 import { rankChangedTopic, type BoardChange } from "./rank-changed.topic.ts";
@@ -11,8 +16,10 @@ import { rankChangedTopic, type BoardChange } from "./rank-changed.topic.ts";
  * Redis's clock in milliseconds), from which the board as it was at an earlier number or
  * instant can be told (`TOP_AT`, `SEQ_AT`, `STANDING_AT`).
  *
- * KEYS: board (sorted set: member user id, score thousandths), versions (hash), ready, seq,
- * moves (stream). ARGV: user id, version, score ('' removes), channel, moves kept.
+ * KEYS: board (sorted set: member user id, score thousandths), versions (hash), ready, seq, the
+ * channel (declared like a key: on a cluster a script publishes in its keys' slot only), moves
+ * (stream). ARGV: user id, version, score ('' removes), publish command (SPUBLISH on a cluster),
+ * moves kept.
  * Returns {applied (1, 0 for a stale write), rank after (0 when not on the board), seq (0: none),
  * ready (1 when the board is whole, so the rank is right)}.
  */
@@ -43,9 +50,9 @@ local ready = redis.call('EXISTS', KEYS[3])
 if ready == 1 then
   seq = redis.call('INCR', KEYS[4])
   local now = redis.call('TIME')
-  redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[5], string.format('%d-1', seq),
+  redis.call('XADD', KEYS[6], 'MAXLEN', '~', ARGV[5], string.format('%d-1', seq),
     'u', ARGV[1], 'o', old or '', 't', now[1] .. string.format('%03d', math.floor(now[2] / 1000)))
-  redis.call('PUBLISH', ARGV[4], cjson.encode({
+  redis.call(ARGV[4], KEYS[5], cjson.encode({
     kind = 'move', seq = string.format('%d', seq), userId = ARGV[1],
     oldScore = old and tonumber(old) or false, newScore = ARGV[3] ~= '' and tonumber(ARGV[3]) or false,
     oldRank = oldRank, newRank = newRank, oldPos = oldPos, newPos = newPos
@@ -73,7 +80,7 @@ return 1
  * Marks a rebuilt board ready and tells its subscribers to start over. Its numbering restarts
  * from the clock in microseconds, past any number the lost board handed out (fewer than a
  * million changes a second), so subscribers never mistake new changes for old ones.
- * KEYS: ready, seq. ARGV: channel.
+ * KEYS: ready, seq, channel. ARGV: publish command.
  */
 const READY = `
 redis.call('SET', KEYS[1], '1')
@@ -81,7 +88,7 @@ local now = redis.call('TIME')
 local floor = tonumber(now[1]) * 1000000 + tonumber(now[2])
 local seq = math.max(tonumber(redis.call('GET', KEYS[2]) or '0') + 1, floor)
 redis.call('SET', KEYS[2], string.format('%d', seq))
-redis.call('PUBLISH', ARGV[1], cjson.encode({ kind = 'reset', seq = string.format('%d', seq) }))
+redis.call(ARGV[1], KEYS[3], cjson.encode({ kind = 'reset', seq = string.format('%d', seq) }))
 return seq
 `;
 
@@ -297,7 +304,7 @@ const MOST_MOVES_UNDONE = 5_000;
 
 export interface LeaderboardIndexDeps {
   prisma: PrismaClient;
-  redis: Redis;
+  redis: RedisConnection;
   redisPrefix: string;
   logger: Logger;
   /** The prefixed live channel of a topic (LivePubSub.channel). */
@@ -321,9 +328,9 @@ export class LeaderboardIndex {
     const define = (name: string, numberOfKeys: number, lua: string) => {
       if (!(name in redis)) redis.defineCommand(name, { numberOfKeys, lua });
     };
-    define("competitionsApply", 5, APPLY_SCRIPT);
+    define("competitionsApply", 6, APPLY_SCRIPT);
     define("competitionsLoad", 2, LOAD);
-    define("competitionsReady", 2, READY);
+    define("competitionsReady", 3, READY);
     define("competitionsPage", 2, PAGE);
     define("competitionsStanding", 3, STANDING);
     define("competitionsTop", 3, TOP);
@@ -334,7 +341,7 @@ export class LeaderboardIndex {
     this.key = redisKeys(deps.redisPrefix);
   }
 
-  /** The keys of one competition's board (one hash slot: `{id}`). */
+  /** The keys of one competition's board, in one hash slot (`{id}`) with its channel. */
   keys(competitionId: string) {
     const base = this.key("competitions", "board", `{${competitionId}}`);
     return {
@@ -366,11 +373,12 @@ export class LeaderboardIndex {
         versions,
         ready,
         seq,
+        channel,
         moves,
         write.userId,
         write.version.toString(),
         write.scoreMilli === null ? "" : write.scoreMilli.toString(),
-        channel,
+        publishCommand(this.deps.redis),
         String(MOVES_KEPT),
       );
       ranks.push(applied && whole ? rank : null);
@@ -567,7 +575,12 @@ export class LeaderboardIndex {
         after = rows.at(-1)!.userId;
         if (rows.length < REBUILD_CHUNK) break;
       }
-      await this.commands.competitionsReady(keys.ready, keys.seq, this.channel(competitionId));
+      await this.commands.competitionsReady(
+        keys.ready,
+        keys.seq,
+        this.channel(competitionId),
+        publishCommand(redis),
+      );
       this.deps.logger.info(
         { competitionId, participants: loaded, ms: Date.now() - started },
         "leaderboard rebuilt from postgres",

@@ -1,6 +1,10 @@
-/** The live topic on which a competition's board announces every change, numbered. */
+/**
+ * The live topic on which a competition's board announces every change, numbered. The board's
+ * scripts publish on it, so it carries the board keys' hash tag (`{id}`): on a cluster a script
+ * publishes only in its keys' slot.
+ */
 export function rankChangedTopic(competitionId: string): string {
-  return `rank-changed:${competitionId}`;
+  return `rank-changed:{${competitionId}}`;
 }
 
 /**

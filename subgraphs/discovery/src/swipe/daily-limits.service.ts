@@ -1,4 +1,4 @@
-import { rateLimited, type Redis } from "@pulse/platform/server";
+import { rateLimited, type RedisConnection } from "@pulse/platform/server";
 import type { Tier } from "../candidate/tier.rules.ts";
 import { SwipeAction } from "./swipe.input.ts";
 
@@ -24,7 +24,7 @@ const unlimited: Allowance = { release: async () => {} };
  */
 export class DailyLimits {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     private readonly prefix: string,
   ) {}
 
