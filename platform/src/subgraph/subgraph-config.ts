@@ -10,6 +10,8 @@ function sharedVariables(defaultPort: number) {
     HOST: z.string().default("0.0.0.0"),
     PORT: env.port(defaultPort),
     DATABASE_URL: env.postgresUrl,
+    /** A read replica for the reads that tolerate replication lag (ADR 0025); else the primary. */
+    DATABASE_READ_URL: env.postgresUrl.optional(),
     REDIS_URL: env.redisUrl,
     REDIS_PREFIX: env.redisPrefix,
     GATEWAY_SECRET: env.gatewaySecret,
