@@ -120,7 +120,7 @@ describe.each(Object.keys(overlays))("the %s manifests", (overlay) => {
     }
   });
 
-  it("let only the gateway reach the subgraphs, and clients only the gateway", () => {
+  it("let only the gateway reach the subgraphs, clients only the gateway, monitoring only metrics", () => {
     const policies = ofKind<INetworkPolicy>(app, "NetworkPolicy");
     for (const subgraph of subgraphs) {
       expect(allowedPeers(policies, labelsOf(subgraph.name), "http"), subgraph.name).toEqual([
@@ -128,13 +128,22 @@ describe.each(Object.keys(overlays))("the %s manifests", (overlay) => {
       ]);
     }
     expect(allowedPeers(policies, labelsOf(gateway.name), "http")).toEqual(["anyone"]);
-    expect(allowedPeers(policies, labelsOf(gateway.name), "metrics")).toEqual([
-      {
-        namespaceSelector: {
-          matchLabels: { "kubernetes.io/metadata.name": overlays[overlay]!.monitoringNamespace },
+    // Every process's metrics: the monitoring namespace alone, on a port clients never reach.
+    for (const service of [gateway, ...subgraphs]) {
+      expect(allowedPeers(policies, labelsOf(service.name), "metrics"), service.name).toEqual([
+        {
+          namespaceSelector: {
+            matchLabels: { "kubernetes.io/metadata.name": overlays[overlay]!.monitoringNamespace },
+          },
         },
-      },
-    ]);
+      ]);
+    }
+    for (const deployment of deployments) {
+      const [container] = deployment.spec!.template.spec!.containers;
+      const metricsPort = container!.env!.find((variable) => variable.name === "METRICS_PORT");
+      const port = container!.ports!.find((candidate) => candidate.name === "metrics");
+      expect(metricsPort?.value, deployment.metadata!.name).toBe(String(port?.containerPort));
+    }
     // Anything else in the namespace (the migration Job, a new pod) gets no ingress at all.
     expect(allowedPeers(policies, { "app.kubernetes.io/name": "other" }, "http")).toEqual([]);
     for (const service of ofKind<IService>(app, "Service")) {

@@ -17,7 +17,7 @@ import type { Overlay } from "./overlays.ts";
 import {
   DATABASE_SECRET,
   gateway,
-  GATEWAY_METRICS_PORT,
+  METRICS_PORT,
   services,
   subgraphs,
   type ServiceSpec,
@@ -82,7 +82,6 @@ function gatewayEnv(overlay: Overlay): IEnvVar[] {
   return [
     { name: "SUPERGRAPH_PATH", value: `${SUPERGRAPH_DIR}/supergraph.graphql` },
     { name: "SUPERGRAPH_WATCH", value: "true" },
-    { name: "METRICS_PORT", value: String(GATEWAY_METRICS_PORT) },
     { name: "TRUST_PROXY", value: "true" },
     { name: "TRUSTED_DOCUMENTS", value: overlay.trustedDocuments },
     { name: "JWKS_URL", value: `http://identity:${portOf("identity")}/.well-known/jwks.json` },
@@ -101,8 +100,10 @@ function portOf(name: string): number {
 
 function deployment(overlay: Overlay, spec: ServiceSpec, tag: string): Deployment {
   const isGateway = spec.role === "gateway";
-  const ports = [{ name: "http", containerPort: spec.port }];
-  if (isGateway) ports.push({ name: "metrics", containerPort: GATEWAY_METRICS_PORT });
+  const ports = [
+    { name: "http", containerPort: spec.port },
+    { name: "metrics", containerPort: METRICS_PORT },
+  ];
   const probe = (probePath: string) => ({ httpGet: { path: probePath, port: "http" } });
   const container: IContainer = {
     name: spec.name,
@@ -112,6 +113,7 @@ function deployment(overlay: Overlay, spec: ServiceSpec, tag: string): Deploymen
       { name: "HOST", value: "0.0.0.0" },
       { name: "PORT", value: String(spec.port) },
       { name: "LOG_LEVEL", value: overlay.logLevel },
+      { name: "METRICS_PORT", value: String(METRICS_PORT) },
       ...(isGateway ? gatewayEnv(overlay) : []),
     ],
     envFrom: spec.secrets.map((name) => ({ secretRef: { name } })),
@@ -168,10 +170,10 @@ function deployment(overlay: Overlay, spec: ServiceSpec, tag: string): Deploymen
 }
 
 function service(overlay: Overlay, spec: ServiceSpec): Service {
-  const ports = [{ name: "http", port: spec.port, targetPort: "http" }];
-  if (spec.role === "gateway") {
-    ports.push({ name: "metrics", port: GATEWAY_METRICS_PORT, targetPort: "metrics" });
-  }
+  const ports = [
+    { name: "http", port: spec.port, targetPort: "http" },
+    { name: "metrics", port: METRICS_PORT, targetPort: "metrics" },
+  ];
   return new Service({
     metadata: { name: spec.name, namespace: overlay.namespace, labels: labelsOf(spec.name) },
     spec: { type: "ClusterIP", selector: labelsOf(spec.name), ports },
@@ -206,8 +208,8 @@ function disruptionBudget(overlay: Overlay, spec: ServiceSpec): PodDisruptionBud
 }
 
 /**
- * Ingress only where a rule allows it: clients reach the gateway's public port, the monitoring
- * namespace its metrics port, and each subgraph is reached by the gateway alone.
+ * Ingress only where a rule allows it: clients reach the gateway's public port, each subgraph's
+ * by the gateway alone, and the monitoring namespace every process's metrics port.
  */
 function networkPolicies(overlay: Overlay): NetworkPolicy[] {
   const metadata = (name: string) => ({
@@ -219,24 +221,22 @@ function networkPolicies(overlay: Overlay): NetworkPolicy[] {
     metadata: metadata("default-deny-ingress"),
     spec: { podSelector: {}, policyTypes: ["Ingress"] },
   });
+  const fromMonitoring = {
+    from: [
+      {
+        namespaceSelector: {
+          matchLabels: { "kubernetes.io/metadata.name": overlay.monitoringNamespace },
+        },
+      },
+    ],
+    ports: [{ port: "metrics" }],
+  };
   const toGateway = new NetworkPolicy({
     metadata: metadata("gateway-ingress"),
     spec: {
       podSelector: { matchLabels: labelsOf(gateway.name) },
       policyTypes: ["Ingress"],
-      ingress: [
-        { ports: [{ port: "http" }] },
-        {
-          from: [
-            {
-              namespaceSelector: {
-                matchLabels: { "kubernetes.io/metadata.name": overlay.monitoringNamespace },
-              },
-            },
-          ],
-          ports: [{ port: "metrics" }],
-        },
-      ],
+      ingress: [{ ports: [{ port: "http" }] }, fromMonitoring],
     },
   });
   const toSubgraphs = subgraphs.map(
@@ -251,6 +251,7 @@ function networkPolicies(overlay: Overlay): NetworkPolicy[] {
               from: [{ podSelector: { matchLabels: labelsOf(gateway.name) } }],
               ports: [{ port: "http" }],
             },
+            fromMonitoring,
           ],
         },
       }),

@@ -62,5 +62,5 @@ export const subgraphs: ServiceSpec[] = [
 
 export const services: ServiceSpec[] = [gateway, ...subgraphs];
 
-/** Where the gateway serves /metrics in production, apart from its public port. */
-export const GATEWAY_METRICS_PORT = 9464;
+/** Where every process serves /metrics, apart from its public port. */
+export const METRICS_PORT = 9464;

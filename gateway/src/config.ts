@@ -81,7 +81,7 @@ export const gatewayConfigSchema = z
      * Where `/metrics` is served, apart from the public port. Unset: on the public port in
      * development, on 9464 in production (never on the public port there).
      */
-    METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+    METRICS_PORT: env.metricsPort,
   })
   .loose()
   .transform((config) => ({

@@ -2,7 +2,8 @@
 // seconds; then, for a fixed time, syncActivity through the gateway at a fixed rate while sockets
 // follow myRankChanged and leaderboardRankChanged(top: 100) with user.profile.displayName. See
 // bench/RESULTS.md. Options (environment): BENCH_PARTICIPANTS, BENCH_SECONDS, BENCH_RATE (syncs a
-// second), BENCH_MY_SOCKETS, BENCH_TOP_SOCKETS, BENCH_PAGES (leaderboard pages read).
+// second), BENCH_MY_SOCKETS, BENCH_TOP_SOCKETS, BENCH_PAGES (leaderboard pages read),
+// BENCH_SCORES (normal or uniform: how the seeded totals spread).
 import { randomUUID } from "node:crypto";
 import { mkdtemp } from "node:fs/promises";
 import { cpus, tmpdir } from "node:os";
@@ -10,11 +11,17 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { signForwardedIdentity } from "@pulse/platform/server";
 import { createPrismaClient } from "@pulse/platform/subgraph";
+import { Prisma } from "@pulse/db";
 import { Redis } from "ioredis";
 import WebSocket from "ws";
+import {
+  APPLY_SCRIPT,
+  MOVES_KEPT,
+} from "../../subgraphs/competitions/src/leaderboard/leaderboard-index.ts";
 import { loadContractOperations } from "../lib/contract-operations.ts";
 import { provisionEnvironment } from "./discovery/environment.ts";
 import type { RoleProcess } from "./subscriptions/children.ts";
+import { describeCpu, sampleCpu } from "./subscriptions/cpu.ts";
 import {
   makeSecrets,
   serviceEnv,
@@ -31,6 +38,13 @@ const RATE = option("BENCH_RATE", 50);
 const MY_SOCKETS = option("BENCH_MY_SOCKETS", 1000);
 const TOP_SOCKETS = option("BENCH_TOP_SOCKETS", 1000);
 const PAGES = option("BENCH_PAGES", 500);
+/**
+ * How the seeded totals spread. `normal` (the default): steps after about a week, 60,000 on
+ * average with a standard deviation of 20,000, so the top 100 stand far ahead and a sync of up to
+ * 5,000 steps passes a few percent of the board. `uniform`: 0 to 20,000, the stress case, where a
+ * sync passes an eighth of the board and every eighth one enters the top 100.
+ */
+const SCORES = process.env.BENCH_SCORES === "uniform" ? "uniform" : "normal";
 /** How long the last events may take to arrive after the load stops. */
 const SETTLE_MS = 5_000;
 
@@ -73,8 +87,13 @@ async function run() {
   const competitionId = (created.body.data as { createCompetition: { id: string } })
     .createCompetition.id;
   const seedStart = now();
+  // Box-Muller for the normal spread; whole steps either way.
+  const steps =
+    SCORES === "uniform"
+      ? Prisma.sql`floor(random() * 20000)`
+      : Prisma.sql`greatest(0, floor(60000 + 20000 * sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random())))`;
   await prisma.$executeRaw`INSERT INTO competitions.participant (competition_id, user_id, score_milli, version)
-    SELECT ${competitionId}::uuid, gen_random_uuid(), floor(random() * 20000) * 1000,
+    SELECT ${competitionId}::uuid, gen_random_uuid(), ${steps} * 1000,
       nextval('competitions.score_version_seq')
     FROM generate_series(1, ${PARTICIPANTS})`;
   await prisma.$executeRaw`UPDATE competitions.competition SET participant_count = ${PARTICIPANTS}
@@ -100,9 +119,11 @@ async function run() {
 
   // Subscriptions, with chain and duplicate checks.
   let delivered = 0;
+  let deliveredMine = 0;
   let chainViolations = 0;
   let duplicates = 0;
   const lastRank = new Map<number, number | null>();
+  const lastScore = new Map<number, number | null>();
   const topLast = new Map<number, Map<string, string>>();
   const sentAt = new Map<string, number>();
   const deliveryLatencies: number[] = [];
@@ -121,6 +142,7 @@ async function run() {
           mine ? { competitionId } : { competitionId, top: 100 },
           (payload, receivedAt) => {
             delivered += 1;
+            if (mine) deliveredMine += 1;
             const data = (payload as { data?: Record<string, RankChangeData> }).data;
             if (!data) return;
             if (mine) {
@@ -129,8 +151,15 @@ async function run() {
               if (previous !== undefined && change.previousRank !== previous) chainViolations += 1;
               if (change.rank === change.previousRank) duplicates += 1;
               lastRank.set(i, change.rank);
+              // Only the event of the subscriber's own sync (its score moved) is timed from it:
+              // one caused by someone else's sync says nothing of this one's latency.
+              const ownMove = change.score !== lastScore.get(i);
+              lastScore.set(i, change.score);
               const sent = sentAt.get(people[i]!.id);
-              if (sent !== undefined) deliveryLatencies.push(receivedAt - sent);
+              if (ownMove && sent !== undefined) {
+                deliveryLatencies.push(receivedAt - sent);
+                sentAt.delete(people[i]!.id);
+              }
             } else {
               const change = data.leaderboardRankChanged!;
               const seen = (topLast.get(i) ?? topLast.set(i, new Map()).get(i))!;
@@ -160,9 +189,16 @@ async function run() {
   };
   for (let i = 0; i < myCount; i += 1) {
     if (!lastRank.has(i)) lastRank.set(i, await rankNow(people[i]!.id));
+    if (!lastScore.has(i)) {
+      const score = await redis.zscore(board, people[i]!.id);
+      lastScore.set(i, score === null ? null : Number(score) / 1000);
+    }
   }
 
   // Load: syncs through the gateway at RATE a second; every fifth goes to the subgraph directly.
+  const databaseName = new URL(environment.databaseUrl).pathname.slice(1);
+  const roles = () => new Map(started.map((role) => [role.name, role.pid]));
+  const cpuBefore = await sampleCpu(roles(), databaseName);
   await redis.config("RESETSTAT");
   const gatewaySyncs: number[] = [];
   const directSyncs: number[] = [];
@@ -209,7 +245,9 @@ async function run() {
   }
   await Promise.all(inflight);
   const loadMs = SECONDS * 1000;
+  const loadCpu = describeCpu(cpuBefore, await sampleCpu(roles(), databaseName), "the load");
   const systemRedisUsec = await redisUsec(redis);
+  const systemRedisTop = await redisTopCommands(redis);
   await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
 
   // Leaderboard pages at N participants, deep ones included (cursors at random places).
@@ -255,21 +293,24 @@ async function run() {
   const floorRedis = new Redis(environment.redisUrl);
   const floorKey = `${environment.redisPrefix}floor:{${competitionId}}`;
   await redis.zunionstore(`${floorKey}:board`, 1, board);
+  await redis.set(`${floorKey}:ready`, "1");
   await redis.config("RESETSTAT");
   const floorStart = now();
   const floorCount = Math.max(syncs, 100);
   for (let i = 0; i < floorCount; i += 1) {
     await floorRedis.eval(
-      FLOOR_APPLY,
-      4,
+      APPLY_SCRIPT,
+      5,
       `${floorKey}:board`,
       `${floorKey}:versions`,
       `${floorKey}:ready`,
       `${floorKey}:seq`,
+      `${floorKey}:moves`,
       people[i % people.length]!.id,
       String(1e12 + i),
       String(Math.floor(Math.random() * 2e7)),
       `${environment.redisPrefix}floor-channel`,
+      String(MOVES_KEPT),
     );
   }
   const floorMs = now() - floorStart;
@@ -280,15 +321,17 @@ async function run() {
   const floorPerSync = floorRedisUsec / floorCount;
   const lines = [
     `machine: ${cpus().length} × ${cpus()[0]?.model ?? "?"}; ${new Date().toISOString()}`,
-    `participants ${PARTICIPANTS}, ${SECONDS} s at ${RATE} syncs/s, ${myCount} myRankChanged + ${TOP_SOCKETS} leaderboardRankChanged(top: 100) sockets`,
+    `participants ${PARTICIPANTS} (${SCORES} scores), ${SECONDS} s at ${RATE} syncs/s, ${myCount} myRankChanged + ${TOP_SOCKETS} leaderboardRankChanged(top: 100) sockets`,
     `sync through the gateway (${gatewaySyncs.length}): ${describeLatencies(gatewaySyncs)}`,
     `sync directly to competitions (${directSyncs.length}): ${describeLatencies(directSyncs)}`,
     `sync errors: ${syncErrors}`,
     `Leaderboard(first: 50) through the gateway, random depths (${pageLatencies.length}): ${describeLatencies(pageLatencies)}`,
     `rank-change delivery, sync sent → own myRankChanged received (${deliveryLatencies.length}): p50 ${percentile(deliveryLatencies, 50).toFixed(1)} ms, p99 ${percentile(deliveryLatencies, 99).toFixed(1)} ms`,
-    `events delivered: ${delivered} (${(delivered / (loadMs / 1000)).toFixed(0)}/s)`,
+    `events delivered: ${delivered} (${(delivered / (loadMs / 1000)).toFixed(0)}/s), of which myRankChanged ${deliveredMine}, leaderboardRankChanged ${delivered - deliveredMine}`,
     `chain violations ${chainViolations}, duplicated ${duplicates}, lost (last rank ≠ rank now) ${lost}`,
     `Redis ranks vs Postgres recomputation: ${mismatches} mismatches of ${truth.length}`,
+    loadCpu,
+    `Redis commands by CPU during the load: ${systemRedisTop}`,
     `Redis CPU per sync: system ${systemPerSync.toFixed(1)} µs (all commands: syncs, reads of subscribers), bare floor ${floorPerSync.toFixed(1)} µs (${(floorMs / floorCount).toFixed(2)} ms round trip); ratio ${(systemPerSync / floorPerSync).toFixed(2)}`,
   ];
   console.log(lines.join("\n"));
@@ -308,6 +351,18 @@ function boardKey(prefix: string, competitionId: string) {
   return `${prefix}competitions:board:{${competitionId}}`;
 }
 
+/** The commands Redis spent most CPU on since the last RESETSTAT: name, calls, microseconds. */
+async function redisTopCommands(redis: Redis, count = 6): Promise<string> {
+  const info = await redis.info("commandstats");
+  const commands = [...info.matchAll(/cmdstat_([\w|]+):calls=(\d+),usec=(\d+)/g)]
+    .map(([, name, calls, usec]) => ({ name: name!, calls: Number(calls), usec: Number(usec) }))
+    .sort((a, b) => b.usec - a.usec);
+  return commands
+    .slice(0, count)
+    .map(({ name, calls, usec }) => `${name} ${calls} calls ${(usec / 1000).toFixed(0)} ms`)
+    .join(", ");
+}
+
 /** Total CPU microseconds Redis spent on commands since the last RESETSTAT. */
 async function redisUsec(redis: Redis): Promise<number> {
   const info = await redis.info("commandstats");
@@ -315,30 +370,6 @@ async function redisUsec(redis: Redis): Promise<number> {
   for (const match of info.matchAll(/usec=(\d+)/g)) total += Number(match[1]);
   return total;
 }
-
-/** The subgraph's apply script (leaderboard-index.ts), as the floor runs it. */
-const FLOOR_APPLY = `
-local cur = redis.call('HGET', KEYS[2], ARGV[1])
-if cur and tonumber(cur) >= tonumber(ARGV[2]) then return {0, 0, 0, 0} end
-redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
-local old = redis.call('ZSCORE', KEYS[1], ARGV[1])
-local oldRank = 0
-local oldPos = -1
-if old then
-  oldRank = redis.call('ZCOUNT', KEYS[1], '(' .. old, '+inf') + 1
-  oldPos = redis.call('ZREVRANK', KEYS[1], ARGV[1])
-end
-redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
-local newRank = redis.call('ZCOUNT', KEYS[1], '(' .. ARGV[3], '+inf') + 1
-local newPos = redis.call('ZREVRANK', KEYS[1], ARGV[1])
-local seq = redis.call('INCR', KEYS[4])
-redis.call('PUBLISH', ARGV[4], cjson.encode({
-  kind = 'move', seq = string.format('%d', seq), userId = ARGV[1],
-  oldScore = old and tonumber(old) or false, newScore = tonumber(ARGV[3]),
-  oldRank = oldRank, newRank = newRank, oldPos = oldPos, newPos = newPos
-}))
-return {1, newRank, seq, 1}
-`;
 
 async function post(url: string, token: string, name: string, variables: Record<string, unknown>) {
   const start = now();

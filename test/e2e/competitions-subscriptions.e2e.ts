@@ -186,6 +186,16 @@ describe("rank changes through the gateway", () => {
       await secondGateway?.close();
       await replica?.close();
     });
+    /** Stops the stack's competitions, syncs 1000 for `person` through the other gateway, restarts it. */
+    async function climbWhileDown(person: PersonWithProfile) {
+      await stack.stopSubgraph("competitions");
+      try {
+        const onB = new ApiClient(`${secondGateway.url}/graphql`, person.accessToken);
+        expect((await sync(onB, 1000)).errors).toBeUndefined();
+      } finally {
+        await stack.startSubgraph("competitions");
+      }
+    }
 
     it("resumes the chain: a change made while it was down comes first, with the right previousRank", async () => {
       const alice = await registerWithProfile(stack);
@@ -204,20 +214,53 @@ describe("rank changes through the gateway", () => {
         rank: 2,
         previousRank: 1,
       });
-      await stack.stopSubgraph("competitions");
-      try {
-        // Alice climbs back through the other gateway while her subgraph is down.
-        const aliceOnB = new ApiClient(`${secondGateway.url}/graphql`, alice.accessToken);
-        expect((await sync(aliceOnB, 1000)).errors).toBeUndefined();
-      } finally {
-        await stack.startSubgraph("competitions");
-      }
+      // Alice climbs back through the other gateway while her subgraph is down.
+      await climbWhileDown(alice);
       const [, resumed] = changes(await mine.results$(2), "myRankChanged");
       expect(resumed).toMatchObject({ rank: 1, previousRank: 2 });
       await listening(competition.id, 1);
       await sync(bob.client, 5000);
       const [, , last] = changes(await mine.results$(3), "myRankChanged");
       expect(last).toMatchObject({ rank: 2, previousRank: 1 });
+      await socket.close();
+    });
+
+    it("resumes a watcher's top: what changed while it was down comes with each entry's previous rank", async () => {
+      const alice = await registerWithProfile(stack);
+      const bob = await registerWithProfile(stack);
+      const watcher = await registerWithProfile(stack);
+      const competition = await competitionOf([alice, bob]);
+      await sync(alice.client, 500);
+      await sync(bob.client, 100);
+      const socket = await WsTestClient.connect(stack.gatewayUrl, watcher.accessToken);
+      const top = socket.subscribe("OnLeaderboardRankChanged", {
+        competitionId: competition.id,
+        top: 2,
+      });
+      await listening(competition.id, 1);
+      await sync(bob.client, 500);
+      const seen = (results: { data?: unknown }[]) =>
+        changes(results, "leaderboardRankChanged").map((change) => ({
+          user: change.user.id as string,
+          rank: change.rank,
+          previousRank: change.previousRank,
+        }));
+      // Bob 600 goes ahead of Alice 500.
+      expect(seen(await top.results$(2))).toEqual(
+        expect.arrayContaining([
+          { user: bob.id, rank: 1, previousRank: 2 },
+          { user: alice.id, rank: 2, previousRank: 1 },
+        ]),
+      );
+      // Alice climbs back through the other gateway while the watcher's subgraph is down.
+      await climbWhileDown(alice);
+      // The chains go on from what the watcher was told, not from nothing.
+      expect(seen(await top.results$(4)).slice(2)).toEqual(
+        expect.arrayContaining([
+          { user: alice.id, rank: 1, previousRank: 2 },
+          { user: bob.id, rank: 2, previousRank: 1 },
+        ]),
+      );
       await socket.close();
     });
   });

@@ -49,6 +49,22 @@ describe("operational endpoints", () => {
   });
 });
 
+describe("a subgraph with METRICS_PORT", () => {
+  it("serves /metrics on that port alone, out of the gateway's reach", async () => {
+    const replica = await stack.startReplica("identity", { METRICS_PORT: "0" });
+    try {
+      expect((await fetch(`${replica.url}/metrics`)).status).toBe(404);
+      expect((await fetch(`${replica.url}/ready`)).status).toBe(200);
+      const line = replica.logs.find((entry) => entry.msg === "metrics listening");
+      const metrics = await fetch(line!.url as string);
+      expect(metrics.status).toBe(200);
+      expect(await metrics.text()).toContain('service="identity"');
+    } finally {
+      await replica.close();
+    }
+  });
+});
+
 describe("development mode", () => {
   it("serves GraphiQL on /graphql and Apollo Sandbox on /sandbox, from its own files", async () => {
     const graphiql = await fetch(`${stack.gatewayUrl}/graphql`, {

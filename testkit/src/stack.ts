@@ -69,8 +69,14 @@ export interface Stack {
   stopSubgraph(name: string): Promise<void>;
   /** Starts stopped subgraph `name` again, on the same port. */
   startSubgraph(name: string): Promise<void>;
-  /** Starts another replica of subgraph `name` on the same database and Redis (closed with the stack). */
-  startReplica(name: string): Promise<{ url: string; close(): Promise<void> }>;
+  /**
+   * Starts another replica of subgraph `name` on the same database and Redis (closed with the
+   * stack), with `overrides` of its environment.
+   */
+  startReplica(
+    name: string,
+    overrides?: Record<string, string>,
+  ): Promise<{ url: string; logs: Record<string, unknown>[]; close(): Promise<void> }>;
   close(): Promise<void>;
 }
 
@@ -170,12 +176,15 @@ export async function startStack(
   const urls: Record<string, string> = {};
   const statements: Record<string, StatementCounter> = {};
   const logs: Record<string, Record<string, unknown>[]> = {};
-  const create = (name: string) => {
+  const create = (
+    name: string,
+    overrides: Record<string, string> = {},
+    lines = (logs[name] ??= []),
+  ) => {
     const entry = subgraphRegistry.find((candidate) => candidate.name === name)!;
     statements[name] ??= new StatementCounter();
-    const lines = (logs[name] ??= []);
     return entry.createService(
-      { ...env, ...bySubgraph[name] },
+      { ...env, ...bySubgraph[name], ...overrides },
       {
         statementCounter: statements[name],
         logDestination: capture(lines),
@@ -226,12 +235,14 @@ export async function startStack(
       services.set(name, service);
       await service.subgraph.listen(Number(new URL(urls[name]!).port), "127.0.0.1");
     },
-    async startReplica(name) {
-      const service = await create(name);
+    async startReplica(name, overrides = {}) {
+      const lines: Record<string, unknown>[] = [];
+      const service = await create(name, overrides, lines);
       replicas.push(service);
       const url = await service.subgraph.listen(0, "127.0.0.1");
       return {
         url,
+        logs: lines,
         async close() {
           replicas.splice(replicas.indexOf(service), 1);
           await service.close();

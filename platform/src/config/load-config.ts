@@ -30,6 +30,11 @@ export const env = {
   nodeEnv: z.enum(["development", "test", "production"]).default("development"),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   port: (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback),
+  /**
+   * A port of its own for /metrics (0: any free one), so that a network policy can open it to
+   * the monitoring namespace alone; unset, /metrics is served on the public port.
+   */
+  metricsPort: z.coerce.number().int().min(0).max(65535).optional(),
   postgresUrl: z
     .string({ error: "required, a postgresql:// connection string" })
     .regex(/^postgres(ql)?:\/\//, "must be a postgresql:// connection string"),

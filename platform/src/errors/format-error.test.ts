@@ -79,6 +79,11 @@ describe("error formatting", () => {
       meta: { driverAdapterError: { cause: { kind: "DatabaseNotReachable" } } },
     });
     expect(format({ message: "x", path: ["login"] }, unreachable)).toEqual(unavailable);
+    const noConnection = Object.assign(
+      new Error("Transaction API error: Unable to start a transaction in the given time."),
+      { code: "P2028" },
+    );
+    expect(format({ message: "x", path: ["login"] }, noConnection)).toEqual(unavailable);
     // As the gateway sees a subgraph's answer: the subgraph's extensions, its own error.
     const relayed = new GraphQLError(unavailable.message, { extensions: unavailable.extensions });
     expect(format({ ...unavailable, extensions: relayed.extensions }, relayed)).toEqual(

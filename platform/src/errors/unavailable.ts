@@ -52,6 +52,9 @@ const connectionMessages = [
   /connect ECONNREFUSED/i,
   /Client has encountered a connection error/i,
   /timeout exceeded when trying to connect/i,
+  // Prisma (P2028): no connection for a transaction within maxWait, the pool exhausted or the
+  // server not answering; its other P2028 errors (a closed transaction) are bugs of ours.
+  /Unable to start a transaction in the given time/i,
   /ECONNRESET|socket hang up|other side closed/i,
 ];
 

@@ -22,6 +22,8 @@ export interface Infrastructure {
   redis: Redis;
   redisPrefix: string;
   databaseUrl: string;
+  /** Where /metrics is served apart from the public port, if anywhere (`METRICS_PORT`). */
+  metricsPort?: number;
   /** Where this subgraph records the domain events it publishes. */
   outbox: Outbox;
 }
@@ -55,6 +57,7 @@ export function connectInfrastructure(
     redis: createRedis(config.REDIS_URL, name, logger),
     redisPrefix: config.REDIS_PREFIX,
     databaseUrl: config.DATABASE_URL,
+    ...(config.METRICS_PORT === undefined ? {} : { metricsPort: config.METRICS_PORT }),
     outbox: new Outbox(name),
   };
 }

@@ -9,6 +9,7 @@ function sharedVariables(defaultPort: number) {
     LOG_LEVEL: env.logLevel,
     HOST: z.string().default("0.0.0.0"),
     PORT: env.port(defaultPort),
+    METRICS_PORT: env.metricsPort,
     DATABASE_URL: env.postgresUrl,
     /** A read replica for the reads that tolerate replication lag (ADR 0025); else the primary. */
     DATABASE_READ_URL: env.postgresUrl.optional(),

@@ -16,6 +16,7 @@ import { OutboxRelay } from "../events/relay.ts";
 import { apolloRequestHandler } from "../http/apollo-handler.ts";
 import {
   closeServer,
+  createMetricsServer,
   createServiceServer,
   listen,
   type RouteHandler,
@@ -68,6 +69,8 @@ export interface SubgraphOptions<Context extends SubgraphContext> {
  */
 export class Subgraph<Context extends SubgraphContext> {
   readonly server: Server;
+  /** /metrics on a port of its own (`METRICS_PORT`), if set. */
+  private readonly metricsServer: Server | undefined;
   private readonly apollo: ApolloServer<Context>;
   private readonly relay: OutboxRelay;
   private readonly consumer: EventConsumer;
@@ -94,6 +97,7 @@ export class Subgraph<Context extends SubgraphContext> {
     this.server = createServiceServer({
       logger: infra.logger,
       metrics: infra.metrics,
+      metricsRoute: infra.metricsPort === undefined,
       graphql: apolloRequestHandler(
         this.apollo,
         async (req) => {
@@ -109,6 +113,8 @@ export class Subgraph<Context extends SubgraphContext> {
         { name: "redis", check: () => infra.redis.ping() },
       ],
     });
+    this.metricsServer =
+      infra.metricsPort === undefined ? undefined : createMetricsServer(infra.metrics);
     this.subscriptions = serveSubscriptions({
       server: this.server,
       schema: options.schema,
@@ -143,7 +149,12 @@ export class Subgraph<Context extends SubgraphContext> {
     await this.relay.start();
     await this.consumer.start();
     const url = await listen(this.server, port, host);
-    this.options.infra.logger.info({ url: `${url}/graphql` }, "subgraph listening");
+    const { logger, metricsPort } = this.options.infra;
+    if (this.metricsServer) {
+      const metricsUrl = await listen(this.metricsServer, metricsPort!, host);
+      logger.info({ url: `${metricsUrl}/metrics` }, "metrics listening");
+    }
+    logger.info({ url: `${url}/graphql` }, "subgraph listening");
     return url;
   }
 
@@ -154,6 +165,7 @@ export class Subgraph<Context extends SubgraphContext> {
   async close(): Promise<void> {
     await this.subscriptions.close();
     await closeServer(this.server);
+    if (this.metricsServer?.listening) await closeServer(this.metricsServer);
     await this.apollo.stop();
     await this.consumer.stop();
     await this.relay.stop();

@@ -9,6 +9,7 @@ import {
 import type { ActivityService } from "./activity/activity.service.ts";
 import { competitionLoaders } from "./competition/competition.loader.ts";
 import type { CompetitionService } from "./competition/competition.service.ts";
+import type { IndexCatchUp } from "./leaderboard/index-catch-up.ts";
 import type { LeaderboardIndex } from "./leaderboard/leaderboard-index.ts";
 import type { LeaderboardService } from "./leaderboard/leaderboard.service.ts";
 import type { CompetitionsRateLimits } from "./rate-limits.ts";
@@ -21,6 +22,8 @@ export interface CompetitionsServices {
   outbox: Outbox;
   logger: Logger;
   index: LeaderboardIndex;
+  /** Applies to the boards the committed writes Redis missed (a crash, a failed write). */
+  catchUp: IndexCatchUp;
   competitions: CompetitionService;
   activity: ActivityService;
   leaderboards: LeaderboardService;

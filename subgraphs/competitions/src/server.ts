@@ -20,6 +20,7 @@ import {
   type CompetitionsServices,
 } from "./context.ts";
 import { competitionsEventHandlers } from "./events/event-handlers.ts";
+import { IndexCatchUp } from "./leaderboard/index-catch-up.ts";
 import { LeaderboardIndex } from "./leaderboard/leaderboard-index.ts";
 import { LeaderboardService } from "./leaderboard/leaderboard.service.ts";
 import { RankFeed } from "./leaderboard/rank-feed.service.ts";
@@ -64,6 +65,7 @@ export function createCompetitionsServices(deps: CompetitionsServicesDeps): Comp
     outbox,
     logger,
     index,
+    catchUp: new IndexCatchUp({ prisma, redis, redisPrefix, index, logger }),
     competitions,
     activity: new ActivityService({ prisma, index, ...clock }),
     leaderboards: new LeaderboardService(index),
@@ -75,7 +77,7 @@ export function createCompetitionsServices(deps: CompetitionsServicesDeps): Comp
 
 /**
  * Wires the competitions subgraph: connections, services, event handlers, the finisher's sweep
- * (applies finished competitions' ratings) and server. Nothing listens until `subgraph.listen`.
+ * (applies finished competitions' ratings), the leaderboards' catch-up and server. Nothing listens until `subgraph.listen`.
  */
 export async function createCompetitionsService(
   config: CompetitionsConfig,
@@ -108,6 +110,7 @@ export async function createCompetitionsService(
       .catch((error: unknown) => logger.warn({ err: error }, "rating sweep failed"));
   }, config.RATING_SWEEP_MS);
   sweep.unref();
+  const stopCatchUp = services.catchUp.start();
   // Development only: a demo activity feed keeps the demo leaderboard moving.
   const demoFeed = new DemoFeed(services, logger);
   const demo =
@@ -124,6 +127,7 @@ export async function createCompetitionsService(
     services,
     async close() {
       clearInterval(sweep);
+      stopCatchUp();
       clearInterval(demo);
       await subgraph.close();
       await live.close();

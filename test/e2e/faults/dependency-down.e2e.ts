@@ -18,6 +18,7 @@ import {
   FAULT_TEST_TIMEOUT_MS,
   hold,
   report,
+  unexplainedErrors,
   type FaultFigures,
 } from "./fault-run.ts";
 import { UNLIMITED_RATE_LIMITS } from "../../../scripts/lib/unlimited-rate-limits.ts";
@@ -104,7 +105,7 @@ describe.each(dependencies)(
           ended: null,
         });
         expect(figures.hangs).toBe(0);
-        expect(figures.serverErrors).toEqual([]);
+        expect(figures.serverErrors, unexplainedErrors(stack).join("\n")).toEqual([]);
         await socket.close();
       },
     );

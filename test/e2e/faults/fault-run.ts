@@ -1,3 +1,4 @@
+import { isUnavailableError } from "@pulse/platform/server";
 import { tabulate, type MixedLoad, type Outcome } from "./load.ts";
 
 /**
@@ -90,6 +91,29 @@ export async function hold(
   } finally {
     await load.stop();
   }
+}
+
+/**
+ * The internal errors the stack's processes logged that do not say a dependency was down: what
+ * lies behind a server error a fault test finds, for its failure message.
+ */
+export function unexplainedErrors(stack: {
+  logs: Record<string, Record<string, unknown>[]>;
+  gatewayLogs: Record<string, unknown>[];
+}): string[] {
+  const all = [...Object.entries(stack.logs), ["gateway", stack.gatewayLogs] as const];
+  return [
+    ...new Set(
+      all.flatMap(([service, lines]) =>
+        lines
+          .filter((line) => line.msg === "internal error" && !isUnavailableError(line.err))
+          .map((line) => {
+            const err = (line.err ?? {}) as { type?: string; code?: string; message?: string };
+            return `${service} ${JSON.stringify(line.path)}: ${err.type} ${err.code ?? ""} ${err.message}`;
+          }),
+      ),
+    ),
+  ];
 }
 
 /** Prints a fault's figures, the ones docs/operations.md records. */

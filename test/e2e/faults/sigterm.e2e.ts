@@ -6,7 +6,13 @@ import { untilListening } from "@pulse/testkit/live";
 import { startGateway, startStack, type Stack } from "@pulse/testkit/stack";
 import { WsTestClient } from "@pulse/testkit/ws-client";
 import { subgraphRegistry } from "../../../subgraphs/registry.ts";
-import { FAULT_TEST_TIMEOUT_MS, hold, report, type FaultFigures } from "./fault-run.ts";
+import {
+  FAULT_TEST_TIMEOUT_MS,
+  hold,
+  report,
+  unexplainedErrors,
+  type FaultFigures,
+} from "./fault-run.ts";
 import { UNLIMITED_RATE_LIMITS } from "../../../scripts/lib/unlimited-rate-limits.ts";
 import { MixedLoad, type Client } from "./load.ts";
 import { MessageLedger, receivedIds } from "./messages.ts";
@@ -62,7 +68,7 @@ function expectClean(
 ) {
   expect({ lost, duplicated }).toEqual({ lost: 0, duplicated: 0 });
   expect(figures.hangs).toBe(0);
-  expect(figures.serverErrors).toEqual([]);
+  expect(figures.serverErrors, unexplainedErrors(stack).join("\n")).toEqual([]);
 }
 
 describe("SIGTERM to a subgraph under load", () => {

@@ -6,7 +6,13 @@ import { untilListening } from "@pulse/testkit/live";
 import { startGateway, startStack, type RunningGateway, type Stack } from "@pulse/testkit/stack";
 import { addressOf, startTcpProxy, type TcpProxy } from "@pulse/testkit/tcp-proxy";
 import { WsTestClient } from "@pulse/testkit/ws-client";
-import { FAULT_SECONDS, FAULT_TEST_TIMEOUT_MS, hold, report } from "./fault-run.ts";
+import {
+  FAULT_SECONDS,
+  FAULT_TEST_TIMEOUT_MS,
+  hold,
+  report,
+  unexplainedErrors,
+} from "./fault-run.ts";
 import { UNLIMITED_RATE_LIMITS } from "../../../scripts/lib/unlimited-rate-limits.ts";
 import { MixedLoad } from "./load.ts";
 import { MessageLedger } from "./messages.ts";
@@ -66,7 +72,7 @@ describe("chat killed and restarted under load", () => {
         ended: null,
       });
       expect(figures.hangs).toBe(0);
-      expect(figures.serverErrors).toEqual([]);
+      expect(figures.serverErrors, unexplainedErrors(stack).join("\n")).toEqual([]);
       await socket.close();
     },
   );

@@ -6,14 +6,17 @@ import { rankChangedTopic, type BoardChange } from "./rank-changed.topic.ts";
 
 /**
  * Applies one participant's write if it is newer than the last one applied (by version), and
- * announces the move on the board's live channel, in the same atomic step, numbered.
+ * announces the move on the board's live channel, in the same atomic step, numbered. The move
+ * also goes to the board's log of recent moves (a stream whose ids are the numbers, each with
+ * Redis's clock in milliseconds), from which the board as it was at an earlier number or
+ * instant can be told (`TOP_AT`, `SEQ_AT`, `STANDING_AT`).
  *
- * KEYS: board (sorted set: member user id, score thousandths), versions (hash), ready, seq.
- * ARGV: user id, version, score ('' removes), channel.
+ * KEYS: board (sorted set: member user id, score thousandths), versions (hash), ready, seq,
+ * moves (stream). ARGV: user id, version, score ('' removes), channel, moves kept.
  * Returns {applied (1, 0 for a stale write), rank after (0 when not on the board), seq (0: none),
  * ready (1 when the board is whole, so the rank is right)}.
  */
-const APPLY = `
+export const APPLY_SCRIPT = `
 local cur = redis.call('HGET', KEYS[2], ARGV[1])
 if cur and tonumber(cur) >= tonumber(ARGV[2]) then return {0, 0, 0, 0} end
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
@@ -39,6 +42,9 @@ local seq = 0
 local ready = redis.call('EXISTS', KEYS[3])
 if ready == 1 then
   seq = redis.call('INCR', KEYS[4])
+  local now = redis.call('TIME')
+  redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[5], string.format('%d-1', seq),
+    'u', ARGV[1], 'o', old or '', 't', now[1] .. string.format('%03d', math.floor(now[2] / 1000)))
   redis.call('PUBLISH', ARGV[4], cjson.encode({
     kind = 'move', seq = string.format('%d', seq), userId = ARGV[1],
     oldScore = old and tonumber(old) or false, newScore = ARGV[3] ~= '' and tonumber(ARGV[3]) or false,
@@ -139,6 +145,110 @@ for i = 1, #entries do out[#out + 1] = entries[i] end
 return out
 `;
 
+/**
+ * The top `count` entries as they were at board number `at`, from the top now and the moves
+ * since (each mover's score before its first move since then); false when not ready.
+ *
+ * KEYS: board, ready, seq, moves. ARGV: count, at, most moves to undo.
+ * Returns {seq now, {user id, score, ...} of the top count + moves now, {user id, score before
+ * ('' when not on the board), ...} of the moves since `at`}, or {seq now} alone when the log no
+ * longer reaches back to `at` (trimmed, or the board was rebuilt).
+ */
+const TOP_AT = `
+if redis.call('EXISTS', KEYS[2]) == 0 then return false end
+local seq = tonumber(redis.call('GET', KEYS[3]) or '0')
+local at = tonumber(ARGV[2])
+local since = seq - at
+if since < 0 or since > tonumber(ARGV[3]) then return {seq} end
+local moves = {}
+if since > 0 then
+  local log = redis.call('XRANGE', KEYS[4], string.format('%d-1', at + 1), '+')
+  if #log ~= since then return {seq} end
+  for i = 1, #log do
+    local fields = log[i][2]
+    moves[#moves + 1] = fields[2]
+    moves[#moves + 1] = fields[4]
+  end
+end
+local entries = redis.call('ZREVRANGE', KEYS[1], 0, tonumber(ARGV[1]) + since - 1, 'WITHSCORES')
+return {seq, entries, moves}
+`;
+
+/**
+ * The board's number at an instant: that of the last move made before it. Reads the log
+ * backwards, at most `ARGV[2]` moves; false when not ready.
+ *
+ * KEYS: ready, seq, moves. ARGV: instant (ms of Redis's clock), most moves read.
+ * Returns {1, number} or {0} when the log does not reach back to the instant.
+ */
+const SEQ_AT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+local seq = tonumber(redis.call('GET', KEYS[2]) or '0')
+if seq == 0 then return {1, 0} end
+local since = tonumber(ARGV[1])
+local left = tonumber(ARGV[2])
+local upper = '+'
+while left > 0 do
+  local batch = redis.call('XREVRANGE', KEYS[3], upper, '-', 'COUNT', math.min(left, 500))
+  if #batch == 0 then return {0} end
+  for i = 1, #batch do
+    local fields = batch[i][2]
+    if tonumber(fields[6]) < since then
+      local id = batch[i][1]
+      return {1, tonumber(string.sub(id, 1, string.find(id, '-') - 1))}
+    end
+    -- The log goes back no further than a number it has: nothing before it was kept.
+    if tonumber(string.sub(batch[i][1], 1, string.find(batch[i][1], '-') - 1)) == 1 then
+      return {1, 0}
+    end
+  end
+  upper = '(' .. batch[#batch][1]
+  left = left - #batch
+end
+return {0}
+`;
+
+/**
+ * A person's rank at board number `at`, from their standing now and the moves since: each
+ * mover's score then is the one before their first move since. False when not ready.
+ *
+ * KEYS: board, ready, seq, moves. ARGV: user id, at, most moves to undo.
+ * Returns {1, rank then (0: not on the board)} or {0} when the log does not reach back.
+ */
+const STANDING_AT = `
+if redis.call('EXISTS', KEYS[2]) == 0 then return false end
+local seq = tonumber(redis.call('GET', KEYS[3]) or '0')
+local since = seq - tonumber(ARGV[2])
+if since < 0 or since > tonumber(ARGV[3]) then return {0} end
+local before = {}
+local movers = {}
+if since > 0 then
+  local log = redis.call('XRANGE', KEYS[4], string.format('%d-1', tonumber(ARGV[2]) + 1), '+')
+  if #log ~= since then return {0} end
+  for i = 1, #log do
+    local fields = log[i][2]
+    if before[fields[2]] == nil then
+      before[fields[2]] = fields[4]
+      movers[#movers + 1] = fields[2]
+    end
+  end
+end
+local mine = before[ARGV[1]]
+if mine == nil then mine = redis.call('ZSCORE', KEYS[1], ARGV[1]) or '' end
+if mine == '' then return {1, 0} end
+local score = tonumber(mine)
+local higher = redis.call('ZCOUNT', KEYS[1], '(' .. mine, '+inf')
+for i = 1, #movers do
+  local user = movers[i]
+  if user ~= ARGV[1] then
+    local now = redis.call('ZSCORE', KEYS[1], user)
+    if now and tonumber(now) > score then higher = higher - 1 end
+    if before[user] ~= '' and tonumber(before[user]) > score then higher = higher + 1 end
+  end
+end
+return {1, higher + 1}
+`;
+
 interface LeaderboardCommands {
   competitionsApply(...args: string[]): Promise<[number, number, number, number]>;
   competitionsLoad(...args: string[]): Promise<number>;
@@ -146,6 +256,9 @@ interface LeaderboardCommands {
   competitionsPage(...args: string[]): Promise<(number | string)[] | null>;
   competitionsStanding(...args: string[]): Promise<(number | string)[] | null>;
   competitionsTop(...args: string[]): Promise<(number | string)[] | null>;
+  competitionsTopAt(...args: string[]): Promise<[number] | [number, string[], string[]] | null>;
+  competitionsSeqAt(...args: string[]): Promise<[0] | [1, number] | null>;
+  competitionsStandingAt(...args: string[]): Promise<[0] | [1, number] | null>;
 }
 
 /** One participant's write, as committed to Postgres. */
@@ -174,6 +287,13 @@ const REBUILD_WAIT_MS = 30_000;
 /** How long a rebuild's lock holds if its replica dies mid-way. */
 const REBUILD_LOCK_MS = 60_000;
 const REBUILD_POLL_MS = 25;
+/**
+ * Moves each board's log keeps (about: trimmed in whole blocks), so that a top as it was up to
+ * this many moves ago can be rebuilt: minutes of a busy board, far longer than a reconnection.
+ */
+export const MOVES_KEPT = 20_000;
+/** The most moves a rebuild of an earlier top undoes: it reads the top plus as many entries. */
+const MOST_MOVES_UNDONE = 5_000;
 
 export interface LeaderboardIndexDeps {
   prisma: PrismaClient;
@@ -201,12 +321,15 @@ export class LeaderboardIndex {
     const define = (name: string, numberOfKeys: number, lua: string) => {
       if (!(name in redis)) redis.defineCommand(name, { numberOfKeys, lua });
     };
-    define("competitionsApply", 4, APPLY);
+    define("competitionsApply", 5, APPLY_SCRIPT);
     define("competitionsLoad", 2, LOAD);
     define("competitionsReady", 2, READY);
     define("competitionsPage", 2, PAGE);
     define("competitionsStanding", 3, STANDING);
     define("competitionsTop", 3, TOP);
+    define("competitionsTopAt", 4, TOP_AT);
+    define("competitionsSeqAt", 3, SEQ_AT);
+    define("competitionsStandingAt", 4, STANDING_AT);
     this.commands = redis as unknown as LeaderboardCommands;
     this.key = redisKeys(deps.redisPrefix);
   }
@@ -219,6 +342,7 @@ export class LeaderboardIndex {
       versions: `${base}:versions`,
       ready: `${base}:ready`,
       seq: `${base}:seq`,
+      moves: `${base}:moves`,
       lock: `${base}:rebuild`,
     };
   }
@@ -233,7 +357,7 @@ export class LeaderboardIndex {
    * or a board not whole (being rebuilt), whose ranks would be wrong.
    */
   async apply(competitionId: string, writes: ScoreWrite[]): Promise<(number | null)[]> {
-    const { board, versions, ready, seq } = this.keys(competitionId);
+    const { board, versions, ready, seq, moves } = this.keys(competitionId);
     const channel = this.channel(competitionId);
     const ranks: (number | null)[] = [];
     for (const write of writes) {
@@ -242,10 +366,12 @@ export class LeaderboardIndex {
         versions,
         ready,
         seq,
+        moves,
         write.userId,
         write.version.toString(),
         write.scoreMilli === null ? "" : write.scoreMilli.toString(),
         channel,
+        String(MOVES_KEPT),
       );
       ranks.push(applied && whole ? rank : null);
     }
@@ -302,6 +428,88 @@ export class LeaderboardIndex {
     );
     const pairs = reply.slice(1);
     return { entries: rankedEntries(1, 0, pairs), seq: Number(reply[0]) };
+  }
+
+  /**
+   * The first `count` entries as they were at board number `at`, or null when that can no longer
+   * be told (more than a few thousand moves ago, or before the board was rebuilt).
+   */
+  async topAt(competitionId: string, count: number, at: number): Promise<BoardEntry[] | null> {
+    const { board, ready, seq, moves } = this.keys(competitionId);
+    const reply = await this.whenReady(competitionId, () =>
+      this.commands.competitionsTopAt(
+        board,
+        ready,
+        seq,
+        moves,
+        String(count),
+        String(at),
+        String(MOST_MOVES_UNDONE),
+      ),
+    );
+    if (reply.length === 1) return null;
+    const [, now, since] = reply;
+    // Each mover's score at `at` is the one before its first move since.
+    const before = new Map<string, string>();
+    for (let i = 0; i < since.length; i += 2) {
+      if (!before.has(since[i]!)) before.set(since[i]!, since[i + 1]!);
+    }
+    const then: { userId: string; score: bigint }[] = [];
+    for (let i = 0; i < now.length; i += 2) {
+      if (!before.has(now[i]!)) then.push({ userId: now[i]!, score: BigInt(now[i + 1]!) });
+    }
+    for (const [userId, score] of before) {
+      if (score !== "") then.push({ userId, score: BigInt(score) });
+    }
+    // The board's order: score, then user id, both descending.
+    then.sort((a, b) =>
+      a.score === b.score ? (a.userId < b.userId ? 1 : -1) : a.score < b.score ? 1 : -1,
+    );
+    const pairs = then.slice(0, count).flatMap((entry) => [entry.userId, entry.score.toString()]);
+    return rankedEntries(1, 0, pairs);
+  }
+
+  /**
+   * The board's number at `instant` (of Redis's clock), or null when its log no longer reaches
+   * that far back.
+   */
+  async seqAt(competitionId: string, instant: Date): Promise<number | null> {
+    const { ready, seq, moves } = this.keys(competitionId);
+    const reply = await this.whenReady(competitionId, () =>
+      this.commands.competitionsSeqAt(
+        ready,
+        seq,
+        moves,
+        String(instant.getTime()),
+        String(MOST_MOVES_UNDONE),
+      ),
+    );
+    return reply[0] === 1 ? reply[1] : null;
+  }
+
+  /**
+   * `userId`'s rank at board number `at` (null: not on the board then), or undefined when the
+   * log no longer reaches that far back.
+   */
+  async rankAt(
+    competitionId: string,
+    userId: string,
+    at: number,
+  ): Promise<number | null | undefined> {
+    const { board, ready, seq, moves } = this.keys(competitionId);
+    const reply = await this.whenReady(competitionId, () =>
+      this.commands.competitionsStandingAt(
+        board,
+        ready,
+        seq,
+        moves,
+        userId,
+        String(at),
+        String(MOST_MOVES_UNDONE),
+      ),
+    );
+    if (reply[0] === 0) return undefined;
+    return reply[1] === 0 ? null : reply[1];
   }
 
   /** Runs a read; when the board is not ready, rebuilds it from Postgres and reads again. */

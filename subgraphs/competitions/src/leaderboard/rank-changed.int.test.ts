@@ -1,5 +1,5 @@
 import type { Viewer } from "@pulse/platform/server";
-import { StreamResume } from "@pulse/platform/subgraph";
+import { StreamResume, SUBSCRIBED_AT_MARGIN_MS } from "@pulse/platform/subgraph";
 import { parse, subscribe, type ExecutionResult, type GraphQLSchema } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildCompetitionsSchema } from "../schema.ts";
@@ -80,6 +80,18 @@ async function next(events: Events): Promise<Change> {
 
 const sync = (viewer: Viewer, value: number) =>
   harness.activity.sync(viewer, { source: "MANUAL", records: [record(value)] });
+
+/**
+ * When a client subscribed, as the gateway tells it: so that the stream starts from now (the
+ * subgraph subtracts its margin), a millisecond after anything done before.
+ */
+function subscribedNow(): Date {
+  const before = Date.now();
+  while (Date.now() <= before) {
+    // A millisecond at most: moves logged before are told apart from those after.
+  }
+  return new Date(Date.now() + SUBSCRIBED_AT_MARGIN_MS);
+}
 
 async function competitionWith(count: number) {
   const competition = await newCompetition(harness);
@@ -169,6 +181,25 @@ describe("myRankChanged", () => {
     await events.return!();
   });
 
+  it("started after the client subscribed, first tells a change made in between", async () => {
+    const { competition, people } = await competitionWith(2);
+    const [me, other] = people as [Viewer, Viewer];
+    await sync(me, 100);
+    const subscribedAt = subscribedNow();
+    // Overtaken while the subscription was on its way to the subgraph.
+    await sync(other, 500);
+    const events = await feed(
+      MY_RANK,
+      me,
+      { id: competition.id },
+      new StreamResume(undefined, subscribedAt),
+    );
+    expect(await next(events)).toMatchObject({ rank: 2, previousRank: 1 });
+    await sync(me, 1000);
+    expect(await next(events)).toMatchObject({ rank: 1, previousRank: 2 });
+    await events.return!();
+  });
+
   it("after Redis lost the board, starts over from the rebuilt board and stays right", async () => {
     const { competition, people } = await competitionWith(2);
     const [me, other] = people as [Viewer, Viewer];
@@ -230,6 +261,144 @@ describe("leaderboardRankChanged", () => {
     } finally {
       harness.index.top = top;
     }
+  });
+
+  it("started after the client subscribed, first tells what changed in between, chained", async () => {
+    const { competition, people } = await competitionWith(3);
+    const [a, b, c] = people as [Viewer, Viewer, Viewer];
+    await sync(a, 500);
+    await sync(b, 400);
+    const subscribedAt = subscribedNow();
+    await sync(c, 450);
+    const events = await feed(
+      BOARD,
+      newViewer(),
+      { id: competition.id, top: 2 },
+      new StreamResume(undefined, subscribedAt),
+    );
+    const got = [await next(events), await next(events)];
+    expect(got.map(({ user, rank, previousRank }) => [user.id, previousRank, rank])).toEqual([
+      [c.id, null, 2],
+      [b.id, 2, 3],
+    ]);
+    await events.return!();
+  });
+
+  it("resumed in the middle of an update, continues every entry's chain where it stopped", async () => {
+    const { competition, people } = await competitionWith(5);
+    const [a, b, c, d, e] = people as [Viewer, Viewer, Viewer, Viewer, Viewer];
+    await sync(a, 500);
+    await sync(b, 400);
+    await sync(c, 300);
+    const resume = new StreamResume(undefined);
+    const first = await feed(BOARD, newViewer(), { id: competition.id, top: 3 }, resume);
+    // E enters first: four events (E enters, A and B move down, C leaves). The socket drops
+    // after the first two reached the gateway.
+    await sync(e, 600);
+    expect(await next(first)).toMatchObject({ user: { id: e.id }, rank: 1, previousRank: null });
+    expect(await next(first)).toMatchObject({ user: { id: a.id }, rank: 2, previousRank: 1 });
+    const position = resume.takePosition()!;
+    await first.return!();
+    // Meanwhile D goes first: the top is D, E, A; B and C are out.
+    await sync(d, 1000);
+    const resumed = await feed(
+      BOARD,
+      newViewer(),
+      { id: competition.id, top: 3 },
+      new StreamResume(position),
+    );
+    const got = [];
+    for (let i = 0; i < 5; i += 1) got.push(await next(resumed));
+    expect(got.map(({ user, rank, previousRank }) => [user.id, previousRank, rank])).toEqual([
+      [d.id, null, 1],
+      [e.id, 1, 2],
+      [a.id, 2, 3],
+      // B and C were last told at 2 and 3 (the update that moved them was cut short).
+      ...[
+        [b.id, 2, 4],
+        [c.id, 3, 5],
+      ].sort((x, y) => (x[0]! < y[0]! ? -1 : 1)),
+    ]);
+    await resumed.return!();
+  });
+
+  it("resumed after a whole update, tells only what changed since, chained", async () => {
+    const { competition, people } = await competitionWith(3);
+    const [a, b, c] = people as [Viewer, Viewer, Viewer];
+    await sync(a, 500);
+    await sync(b, 400);
+    const resume = new StreamResume(undefined);
+    const first = await feed(BOARD, newViewer(), { id: competition.id, top: 2 }, resume);
+    await sync(b, 200);
+    await next(first);
+    await next(first);
+    const position = resume.takePosition()!;
+    await first.return!();
+    // B 600 then A 500 was told. Now C takes the lead: B and A move down, A leaves the top two.
+    await sync(c, 700);
+    const resumed = await feed(
+      BOARD,
+      newViewer(),
+      { id: competition.id, top: 2 },
+      new StreamResume(position),
+    );
+    const got = [await next(resumed), await next(resumed), await next(resumed)];
+    expect(got.map(({ user, rank, previousRank }) => [user.id, previousRank, rank])).toEqual([
+      [c.id, null, 1],
+      [b.id, 1, 2],
+      [a.id, 2, 3],
+    ]);
+    await resumed.return!();
+  });
+
+  it("resumed where the board's log no longer reaches, starts every chain afresh", async () => {
+    const { competition, people } = await competitionWith(2);
+    const [a, b] = people as [Viewer, Viewer];
+    await sync(a, 500);
+    await sync(b, 400);
+    const resumed = await feed(
+      BOARD,
+      newViewer(),
+      { id: competition.id, top: 2 },
+      new StreamResume("999999999"),
+    );
+    const got = [await next(resumed), await next(resumed)];
+    expect(got.map(({ user, rank, previousRank }) => [user.id, previousRank, rank])).toEqual([
+      [a.id, null, 1],
+      [b.id, null, 2],
+    ]);
+    await resumed.return!();
+  });
+
+  it("shares one read of where a person who left the top stands among the watchers", async () => {
+    const { competition, people } = await competitionWith(3);
+    const [a, b, c] = people as [Viewer, Viewer, Viewer];
+    await sync(a, 500);
+    await sync(b, 400);
+    const watchers = await Promise.all(
+      Array.from({ length: 5 }, () => feed(BOARD, newViewer(), { id: competition.id, top: 2 })),
+    );
+    const standing = harness.index.standing.bind(harness.index);
+    let reads = 0;
+    harness.index.standing = (...args) => {
+      reads += 1;
+      return standing(...args);
+    };
+    try {
+      // C enters second; B leaves the top two for third.
+      await sync(c, 450);
+      for (const events of watchers) {
+        const got = [await next(events), await next(events)];
+        expect(got.find((change) => change.user.id === b.id)).toMatchObject({
+          rank: 3,
+          previousRank: 2,
+        });
+      }
+      expect(reads).toBe(1);
+    } finally {
+      harness.index.standing = standing;
+    }
+    await Promise.all(watchers.map((events) => events.return!()));
   });
 
   it("refuses a top outside 1..1000", async () => {

@@ -27,7 +27,7 @@ export class RankChangedResolver {
       const ctx = context as CompetitionsContext;
       requireViewer(ctx);
       const { competitionId, top } = args as { competitionId: string; top?: number | null };
-      return ctx.rankFeed.leaderboard(competitionId, top, ctx.resume?.after);
+      return ctx.rankFeed.leaderboard(competitionId, top, ctx.resume?.after, ctx.resume?.since);
     },
   })
   leaderboardRankChanged(
@@ -49,7 +49,12 @@ export class RankChangedResolver {
     subscribe: ({ args, context }) => {
       const ctx = context as CompetitionsContext;
       const { competitionId } = args as { competitionId: string };
-      return ctx.rankFeed.myRank(requireViewer(ctx), competitionId, ctx.resume?.after);
+      return ctx.rankFeed.myRank(
+        requireViewer(ctx),
+        competitionId,
+        ctx.resume?.after,
+        ctx.resume?.since,
+      );
     },
   })
   myRankChanged(

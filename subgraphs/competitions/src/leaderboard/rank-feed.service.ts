@@ -2,7 +2,7 @@ import { badUserInput, EventQueue, forbidden, type Viewer } from "@pulse/platfor
 import type { Competition as CompetitionRow } from "@pulse/db";
 import type { LivePubSub, PrismaClient } from "@pulse/platform/subgraph";
 import type { CompetitionService } from "../competition/competition.service.ts";
-import type { BoardEntry, LeaderboardIndex } from "./leaderboard-index.ts";
+import type { BoardEntry, LeaderboardIndex, Standing } from "./leaderboard-index.ts";
 import type { RankChangeSource } from "./leaderboard.type.ts";
 import { rankChangedTopic, type BoardChange } from "./rank-changed.topic.ts";
 
@@ -45,7 +45,25 @@ export class RankFeed {
     { users: number; latest?: { entries: BoardEntry[]; seq: number }; reading?: Promise<void> }
   >();
 
+  /**
+   * Where those who left a top stand, by the read of the top they left: the process's watchers
+   * sharing that read tell of the same departures, and read each once between them.
+   */
+  private readonly departures = new WeakMap<object, Map<string, Promise<Standing | null>>>();
+
   constructor(private readonly deps: RankFeedDeps) {}
+
+  /** Where `userId`, who is not in the top read `top`, stands now: read once per read of a top. */
+  private departure(top: object, competitionId: string, userId: string): Promise<Standing | null> {
+    let readings = this.departures.get(top);
+    if (!readings) this.departures.set(top, (readings = new Map()));
+    let reading = readings.get(userId);
+    if (!reading) {
+      reading = this.deps.index.standing(competitionId, userId).then(({ standing }) => standing);
+      readings.set(userId, reading);
+    }
+    return reading;
+  }
 
   /** A top of `size` entries whose board number is at least `minSeq` (the one shared if fresh). */
   private async sharedTop(
@@ -88,12 +106,15 @@ export class RankFeed {
    *
    * @param resumeAfter the rank the gateway last delivered: if it changed meanwhile, the current
    * standing comes first.
+   * @param since without `resumeAfter`, when the client subscribed (less a margin): if the rank
+   * changed since, the current standing comes first.
    * @throws NOT_FOUND for an unknown competition, FORBIDDEN for a non-participant.
    */
   async myRank(
     viewer: Viewer,
     competitionId: string,
     resumeAfter: string | undefined,
+    since?: Date,
   ): Promise<AsyncIterableIterator<RankEvent>> {
     const competition = await this.deps.competitions.require(competitionId);
     const joined = await this.deps.prisma.competitionParticipant.findUnique({
@@ -112,8 +133,13 @@ export class RankFeed {
       state.score = standing?.scoreMilli ?? null;
     };
     await snapshot();
-    const resumed = resumeAfter === undefined ? undefined : parseRank(resumeAfter);
-    let lastSent: number | null = resumed === undefined ? state.rank : resumed;
+    // The rank the subscriber is taken to know: the one last delivered, or the one it had when
+    // it subscribed (a change between then and now comes first); else the one now.
+    const known =
+      resumeAfter !== undefined
+        ? parseRank(resumeAfter)
+        : since && (await this.rankSince(competitionId, me, since));
+    let lastSent: number | null = known === undefined ? state.rank : known;
 
     const apply = async (batch: BoardChange[]) => {
       for (const change of batch) {
@@ -156,8 +182,18 @@ export class RankFeed {
         const next = event();
         return next ? [next] : [];
       },
-      resumed !== undefined,
+      known !== undefined,
     );
+  }
+
+  /** `userId`'s rank at `instant`; undefined when the board's log does not reach back to it. */
+  private async rankSince(
+    competitionId: string,
+    userId: string,
+    instant: Date,
+  ): Promise<number | null | undefined> {
+    const at = await this.deps.index.seqAt(competitionId, instant);
+    return at === null ? undefined : this.deps.index.rankAt(competitionId, userId, at);
   }
 
   /**
@@ -166,12 +202,21 @@ export class RankFeed {
    * inside it; then the top is read again (at most `top` entries, never the whole board) and
    * compared with what this subscriber was told.
    *
+   * Each event's position says what the subscriber had been told once it got the event (see
+   * {@link TopPosition}), so a subscription resumed there, by any replica, continues every
+   * entry's chain: the board's log of recent moves rebuilds the top as it was then.
+   *
+   * Without a position but with `since` (when the client subscribed, less a margin), it starts
+   * from the top as it was then, so a change made while the subscription was on its way comes
+   * first.
+   *
    * @throws NOT_FOUND for an unknown competition, BAD_USER_INPUT on `top` outside 1..1000.
    */
   async leaderboard(
     competitionId: string,
     top: number | null | undefined,
     resumeAfter: string | undefined,
+    since?: Date,
   ): Promise<AsyncIterableIterator<RankEvent>> {
     const size = top ?? DEFAULT_TOP;
     if (!Number.isInteger(size) || size < 1 || size > MAX_TOP) {
@@ -182,8 +227,11 @@ export class RankFeed {
     const { index } = this.deps;
     let seq = 0;
     let view = new Map<string, BoardEntry>();
-    /** What this subscriber was last told of each person in its top. */
-    const told = new Map<string, { rank: number | null; scoreMilli: bigint | null }>();
+    /** The read `view` was made from (shared by the process's watchers of this top). */
+    let viewRead: object = {};
+    /** What this subscriber was last told of each person in its top, as of board number `toldAt`. */
+    let told = new Map<string, Told>();
+    let toldAt: number | null = null;
     let dirty = false;
     const unshare = this.share(competitionId, size);
     const read = async (force: boolean) => {
@@ -193,13 +241,24 @@ export class RankFeed {
         : await this.sharedTop(competitionId, size, seq);
       seq = snapshot.seq;
       view = new Map(snapshot.entries.map((entry) => [entry.userId, entry]));
+      viewRead = snapshot;
     };
     await read(true);
-    for (const entry of view.values()) told.set(entry.userId, entry);
-    // Resumed at another board position: its top may have changed meanwhile; tell it afresh.
-    const resumedSeq = resumeAfter === undefined ? undefined : Number(resumeAfter);
-    if (resumedSeq !== undefined && resumedSeq !== seq) {
-      told.clear();
+    const resumed = resumeAfter === undefined ? undefined : parseTopPosition(resumeAfter);
+    if (resumeAfter === undefined) {
+      const at = since && (await index.seqAt(competitionId, since));
+      const then = typeof at === "number" ? await index.topAt(competitionId, size, at) : null;
+      told = then ? new Map(then.map((entry) => [entry.userId, entry])) : new Map(view);
+      toldAt = then ? (at as number) : seq;
+      dirty = then !== null;
+    } else {
+      // Resumed: what it was told then, if the board's log still reaches back; else it starts
+      // afresh (every entry's chain restarts with a null previousRank). Catch up either way.
+      const then = resumed && (await this.toldAt(competitionId, size, resumed));
+      if (then) {
+        told = then;
+        toldAt = resumed.seq;
+      }
       dirty = true;
     }
 
@@ -224,41 +283,57 @@ export class RankFeed {
     const events = async (): Promise<RankEvent[]> => {
       if (!dirty) return [];
       dirty = false;
+      const steps = topSteps(told, view);
       const out: RankEvent[] = [];
-      const position = String(seq);
-      for (const entry of view.values()) {
-        const before = told.get(entry.userId);
-        if (before && before.rank === entry.rank && before.scoreMilli === entry.scoreMilli)
-          continue;
+      for (const [i, step] of steps.entries()) {
+        // Those who left the top: where they stand now (null: they left the competition).
+        const now = step.entry ?? (await this.departure(viewRead, competitionId, step.userId));
         out.push({
           competition,
           competitionId,
-          userId: entry.userId,
-          rank: entry.rank,
-          previousRank: before?.rank ?? null,
-          scoreMilli: entry.scoreMilli,
-          position,
+          userId: step.userId,
+          rank: now?.rank ?? null,
+          previousRank: told.get(step.userId)?.rank ?? null,
+          scoreMilli: now?.scoreMilli ?? null,
+          position: formatTopPosition(
+            i === steps.length - 1 ? { seq } : { from: toldAt, seq, steps: i + 1 },
+          ),
         });
-        told.set(entry.userId, entry);
       }
-      // Those who left the top: where they stand now (null: they left the competition).
-      for (const [userId, before] of told) {
-        if (view.has(userId)) continue;
-        const { standing } = await index.standing(competitionId, userId);
-        out.push({
-          competition,
-          competitionId,
-          userId,
-          rank: standing?.rank ?? null,
-          previousRank: before.rank,
-          scoreMilli: standing?.scoreMilli ?? null,
-          position,
-        });
-        told.delete(userId);
-      }
+      told = new Map(view);
+      toldAt = seq;
       return out;
     };
     return coalesce(changes, apply, events, dirty, unshare);
+  }
+
+  /**
+   * What a subscriber had been told at `position`: the top at its board number, or on the way
+   * there, the top it started from with the first `steps` changes applied. Null when the board's
+   * log no longer reaches back.
+   */
+  private async toldAt(
+    competitionId: string,
+    size: number,
+    position: TopPosition,
+  ): Promise<Map<string, Told> | null> {
+    const { index } = this.deps;
+    const asMap = (entries: BoardEntry[]) => new Map(entries.map((e) => [e.userId, e]));
+    const at = await index.topAt(competitionId, size, position.seq);
+    if (!at) return null;
+    if (!("steps" in position)) return asMap(at);
+    let from = new Map<string, Told>();
+    if (position.from !== null) {
+      const entries = await index.topAt(competitionId, size, position.from);
+      if (!entries) return null;
+      from = asMap(entries);
+    }
+    const target = asMap(at);
+    for (const step of topSteps(from, target).slice(0, position.steps)) {
+      if (step.entry) from.set(step.userId, step.entry);
+      else from.delete(step.userId);
+    }
+    return from;
   }
 
   private async subscribe(competitionId: string): Promise<AsyncIterableIterator<BoardChange>> {
@@ -311,6 +386,68 @@ function coalesce(
     },
   };
   return iterator;
+}
+
+/** What a `leaderboardRankChanged` subscriber was told of one person. */
+interface Told {
+  rank: number;
+  scoreMilli: bigint;
+}
+
+/**
+ * One event of a top's update: a person in the new top whose rank or score differs from what
+ * was told (`entry`), or one told of who left it (`entry` undefined).
+ */
+interface TopStep {
+  userId: string;
+  entry?: BoardEntry;
+}
+
+/**
+ * The events that take a subscriber from `told` to the top `view`, in an order that depends only
+ * on the two (the top's order, then those who left by user id), so a resumed subscription can
+ * replay the first few of them exactly.
+ */
+function topSteps(told: Map<string, Told>, view: Map<string, BoardEntry>): TopStep[] {
+  const steps: TopStep[] = [];
+  for (const entry of view.values()) {
+    const before = told.get(entry.userId);
+    if (before && before.rank === entry.rank && before.scoreMilli === entry.scoreMilli) continue;
+    steps.push({ userId: entry.userId, entry });
+  }
+  const left = [...told.keys()].filter((userId) => !view.has(userId)).sort();
+  for (const userId of left) steps.push({ userId });
+  return steps;
+}
+
+/**
+ * Where a `leaderboardRankChanged` subscriber is: told the top at board number `seq` (the last
+ * event of an update), or on the way from the top at `from` (null: nothing told) to the one at
+ * `seq`, `steps` events into it. Written `seq`, or `from.seq.steps` with `-` for a null `from`.
+ */
+type TopPosition = { seq: number } | { from: number | null; seq: number; steps: number };
+
+function formatTopPosition(position: TopPosition): string {
+  if (!("steps" in position)) return String(position.seq);
+  return `${position.from ?? "-"}.${position.seq}.${position.steps}`;
+}
+
+function parseTopPosition(text: string): TopPosition | null {
+  const parts = text.split(".");
+  const number = (part: string) => (/^\d{1,20}$/.test(part) ? Number(part) : null);
+  if (parts.length === 1) {
+    const seq = number(parts[0]!);
+    return seq === null ? null : { seq };
+  }
+  if (parts.length !== 3) return null;
+  const [from, seq, steps] = [
+    parts[0] === "-" ? null : number(parts[0]!),
+    number(parts[1]!),
+    number(parts[2]!),
+  ];
+  if (seq === null || steps === null || steps < 1 || (from === null && parts[0] !== "-"))
+    return null;
+  return { from, seq, steps };
 }
 
 function parseRank(position: string): number | null | undefined {

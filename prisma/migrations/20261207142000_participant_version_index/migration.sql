@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "participant_version_idx" ON "competitions"."participant"("version");
