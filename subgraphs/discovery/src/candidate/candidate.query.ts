@@ -121,7 +121,11 @@ export async function findCandidates(
   viewerId: string,
   limit: number,
 ): Promise<CandidateRow[]> {
-  return withoutWaitingForFlush(prisma, candidateQuery(viewerId, limit));
+  const [, rows] = await prisma.$transaction([
+    prisma.$executeRaw`SET LOCAL synchronous_commit = off`,
+    prisma.$queryRaw<CandidateRow[]>(candidateQuery(viewerId, limit)),
+  ]);
+  return rows;
 }
 
 /**
@@ -137,21 +141,13 @@ export async function findCandidatesOnReplica(
 ): Promise<CandidateRow[]> {
   const rows = await db.replica.$queryRaw<CandidateRow[]>(candidateQuery(viewerId, limit, false));
   const ids = rows.map((row) => row.userId);
-  const swiped = await withoutWaitingForFlush<{ userId: string }>(
-    db.primary,
-    Prisma.sql`WITH touch AS (${touchActivity(viewerId)})
-      SELECT target_id::text AS "userId" FROM discovery.swipe
-      WHERE swiper_id = ${viewerId}::uuid AND target_id = ANY (${ids}::uuid[])`,
-  );
-  const gone = new Set(swiped.map((row) => row.userId));
+  // One statement, whose commit does not wait for the WAL flush either (as findCandidates):
+  // set_config's local value lasts until the end of the statement's own transaction.
+  const [{ swiped }] = await db.primary.$queryRaw<[{ swiped: string[] }]>`
+    WITH touch AS (${touchActivity(viewerId)})
+    SELECT set_config('synchronous_commit', 'off', true) AS unflushed,
+           ARRAY(SELECT target_id::text FROM discovery.swipe
+                 WHERE swiper_id = ${viewerId}::uuid AND target_id = ANY (${ids}::uuid[])) AS swiped`;
+  const gone = new Set(swiped);
   return rows.filter((row) => !gone.has(row.userId));
-}
-
-/** Runs a statement that marks activity in a transaction whose commit skips the WAL flush. */
-async function withoutWaitingForFlush<Row>(prisma: PrismaClient, sql: Prisma.Sql): Promise<Row[]> {
-  const [, rows] = await prisma.$transaction([
-    prisma.$executeRaw`SET LOCAL synchronous_commit = off`,
-    prisma.$queryRaw<Row[]>(sql),
-  ]);
-  return rows;
 }
