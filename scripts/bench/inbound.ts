@@ -52,7 +52,7 @@ const env = await provisionEnvironment({ commitWithoutFlush: !values["synchronou
 const prisma = createPrismaClient(env.databaseUrl, { maxConnections: senders });
 const logger = createLogger("bench-inbound", "warn");
 const live = new LivePubSub(env.redisUrl, env.redisPrefix, logger);
-const { messages } = createChatServices({ prisma, live, logger });
+const { messages } = createChatServices({ prisma, reads: prisma, live, logger });
 try {
   const onePerson = randomUUID();
   const scenarios = [

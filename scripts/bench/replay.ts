@@ -99,7 +99,7 @@ const statements = new StatementCounter();
 const prisma = createPrismaClient(env.databaseUrl, { statementCounter: statements });
 const logger = createLogger("bench-replay", "warn");
 const live = new LivePubSub(env.redisUrl, env.redisPrefix, logger);
-const { feed } = createChatServices({ prisma, live, logger });
+const { feed } = createChatServices({ prisma, reads: prisma, live, logger });
 try {
   for (const scenario of scenarios) {
     const person = { id: randomUUID(), role: "USER" as const, sessionId: randomUUID() };

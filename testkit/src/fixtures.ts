@@ -159,8 +159,20 @@ export async function registerWithProfile(
 
 export type PersonWithProfile = Awaited<ReturnType<typeof registerWithProfile>>;
 
-/** Waits until discovery's read model holds each person's latest profile snapshot. */
+/**
+ * Waits until discovery's read model holds each person's latest profile snapshot, on the read
+ * replica too when the run has one (`discover` reads there).
+ */
 export async function untilDiscoverable(
+  stack: Stack,
+  ...people: PersonWithProfile[]
+): Promise<void> {
+  await untilInDiscoveryReadModel(stack, ...people);
+  await stack.untilReadReplicaCaughtUp();
+}
+
+/** Waits until discovery's read model on the primary has each person's latest profile. */
+export async function untilInDiscoveryReadModel(
   stack: Stack,
   ...people: PersonWithProfile[]
 ): Promise<void> {
@@ -226,7 +238,8 @@ export async function discoverablePair(
 
 /**
  * A {@link discoverablePair} made a match by liking each other through the gateway (`Swipe`),
- * once chat has opened their conversation. Given an earlier pair, matches its Alice with a new Bob.
+ * once chat has opened their conversation (on the read replica too, when the run has one: the
+ * conversation list reads there). Given an earlier pair, matches its Alice with a new Bob.
  */
 export async function matchedPair(stack: Stack, earlier?: MatchedPair): Promise<MatchedPair> {
   const { alice, bob, place } = await discoverablePair(stack, earlier);
@@ -244,6 +257,7 @@ export async function matchedPair(stack: Stack, earlier?: MatchedPair): Promise<
     },
     { timeout: 15_000, interval: 50 },
   );
+  await stack.untilReadReplicaCaughtUp();
   return { alice, bob, place, matchId, conversationId: conversation.id };
 }
 

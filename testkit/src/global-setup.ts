@@ -10,6 +10,7 @@ import {
   deleteKeysWithPrefix,
   parseClusterUrl,
 } from "@pulse/platform/server";
+import { createPrismaClient } from "@pulse/platform/subgraph";
 import type { TestProject } from "vitest/node";
 import {
   dropDatabase,
@@ -18,6 +19,7 @@ import {
   type LocalPostgres,
 } from "../../scripts/lib/local-postgres.ts";
 import { startLocalS3 } from "../../scripts/lib/local-s3.ts";
+import { untilReplayed } from "./read-replica.ts";
 import {
   startLocalRedisCluster,
   stopLocalRedisCluster,
@@ -32,6 +34,8 @@ import {
 declare module "vitest" {
   export interface ProvidedContext {
     databaseUrl: string;
+    /** The run's database on the read replica at DATABASE_READ_URL; null without one. */
+    readDatabaseUrl: string | null;
     redisUrl: string;
     redisPrefix: string;
     /**
@@ -46,6 +50,7 @@ declare module "vitest" {
 
 interface Services {
   databaseUrl: string;
+  readDatabaseUrl: string | null;
   redisUrl: string;
   redisPrefix: string;
   redisClusterUrl: string;
@@ -66,13 +71,15 @@ const runServices = globalThis as {
 /**
  * Provisions this run's own database (on DATABASE_URL's server, or an embedded Postgres) with
  * every migration applied, a Redis key prefix of its own, and an s3rver in a temporary directory;
- * removes them all after the last project that uses them is done.
+ * removes them all after the last project that uses them is done. With DATABASE_READ_URL, a
+ * streaming replica of DATABASE_URL's server, the stacks' lag-tolerant reads go there.
  */
 export default async function setup(project: TestProject) {
   const shared = (runServices.pulseTestServices ??= { services: provision(), users: 0 });
   shared.users += 1;
   const services = await shared.services;
   project.provide("databaseUrl", services.databaseUrl);
+  project.provide("readDatabaseUrl", services.readDatabaseUrl);
   project.provide("redisUrl", services.redisUrl);
   project.provide("redisPrefix", services.redisPrefix);
   project.provide("redisClusterUrl", services.redisClusterUrl);
@@ -100,6 +107,7 @@ async function provision(): Promise<Services> {
   const databaseUrl = withDatabase(serverUrl, databaseName);
   await ensureDatabase(databaseUrl);
   await applyMigrations(databaseUrl);
+  const readDatabaseUrl = await replicaOf(serverUrl, databaseName, process.env.DATABASE_READ_URL);
 
   const redis = await findRedis(path.join(tmpdir(), `pulse-test-redis-${runId}`));
   const redisPrefix = `pulse-test:${runId}:`;
@@ -110,6 +118,7 @@ async function provision(): Promise<Services> {
 
   return {
     databaseUrl,
+    readDatabaseUrl,
     redisUrl: redis.url,
     redisPrefix,
     redisClusterUrl: cluster?.url ?? "",
@@ -128,6 +137,27 @@ async function provision(): Promise<Services> {
       await rm(s3Directory, { recursive: true, force: true });
     },
   };
+}
+
+/** The run's database on the replica at `replicaServerUrl`, once it has the migrated database. */
+async function replicaOf(
+  primaryServerUrl: string,
+  databaseName: string,
+  replicaServerUrl: string | undefined,
+): Promise<string | null> {
+  if (!replicaServerUrl) return null;
+  if (!process.env.DATABASE_URL) {
+    throw new Error("DATABASE_READ_URL needs DATABASE_URL: the server the replica streams from");
+  }
+  // The replica streams the whole server: the database created above arrives there too.
+  const primary = createPrismaClient(primaryServerUrl, { maxConnections: 1 });
+  const replica = createPrismaClient(replicaServerUrl, { maxConnections: 1 });
+  try {
+    await untilReplayed(primary, replica);
+  } finally {
+    await Promise.all([primary.$disconnect(), replica.$disconnect()]);
+  }
+  return withDatabase(replicaServerUrl, databaseName);
 }
 
 async function findRedis(dir: string): Promise<LocalRedis> {

@@ -12,6 +12,7 @@ import { createBucket, LOCAL_S3_CREDENTIALS } from "../../scripts/lib/local-s3.t
 import { subgraphRegistry } from "../../subgraphs/registry.ts";
 import { ApiClient } from "./api-client.ts";
 import { startTestStripe, type LocalStripe } from "./local-stripe.ts";
+import { untilReplayed } from "./read-replica.ts";
 
 const LOG_LEVEL = process.env.TEST_LOG_LEVEL ?? "silent";
 
@@ -44,6 +45,11 @@ export interface Stack {
   gatewayLogs: Record<string, unknown>[];
   /** For assertions on stored state, in any subgraph's tables. */
   prisma: PrismaClient;
+  /**
+   * Waits until the run's read replica (DATABASE_READ_URL) has replayed all the primary has
+   * written so far, so lag-tolerant reads see it; without a read replica, returns at once.
+   */
+  untilReadReplicaCaughtUp(): Promise<void>;
   redis: RedisConnection;
   redisPrefix: string;
   /** The stack's own bucket on the run's s3rver (path-style, `LOCAL_S3_CREDENTIALS`). */
@@ -120,6 +126,12 @@ export async function withGateway<Result>(
   }
 }
 
+/** DATABASE_READ_URL for the subgraphs when the run has a read replica (ADR 0025). */
+function readReplicaEnv(): { DATABASE_READ_URL?: string } {
+  const url = inject("readDatabaseUrl");
+  return url ? { DATABASE_READ_URL: url } : {};
+}
+
 /**
  * Boots every subgraph and the gateway on free ports against this run's database, with a Redis
  * prefix of their own. `overrides` are environment variables for every subgraph; `bySubgraph`,
@@ -144,6 +156,7 @@ export async function startStack(
     NODE_ENV: "test",
     LOG_LEVEL: "info",
     DATABASE_URL: databaseUrl,
+    ...readReplicaEnv(),
     REDIS_URL: redisUrl,
     REDIS_PREFIX: redisPrefix,
     GATEWAY_SECRET: gatewaySecret,
@@ -190,6 +203,10 @@ export async function startStack(
   );
   testStripe.stripe.addWebhookEndpoint(`${gateway.url}/webhooks/stripe`, testStripe.webhookSecret);
   const prisma = createPrismaClient(databaseUrl, { maxConnections: 2 });
+  const readDatabaseUrl = inject("readDatabaseUrl");
+  const readReplica = readDatabaseUrl
+    ? createPrismaClient(readDatabaseUrl, { maxConnections: 1 })
+    : undefined;
   const redis = createRedis(redisUrl, "test-stack", createLogger("test-stack", "silent"));
   return {
     gatewayUrl: gateway.url,
@@ -198,6 +215,9 @@ export async function startStack(
     logs,
     gatewayLogs: gateway.logs,
     prisma,
+    async untilReadReplicaCaughtUp() {
+      if (readReplica) await untilReplayed(prisma, readReplica);
+    },
     redis,
     redisPrefix,
     s3: { endpoint: s3Endpoint, bucket: s3Bucket },
@@ -235,6 +255,7 @@ export async function startStack(
         await service.close();
       }
       await prisma.$disconnect();
+      if (readReplica) await readReplica.$disconnect();
       redis.disconnect();
     },
   };

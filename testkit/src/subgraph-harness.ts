@@ -24,6 +24,8 @@ import { inject } from "vitest";
  */
 export interface HarnessInfrastructure {
   prisma: PrismaClient;
+  /** Where lag-tolerant reads go: the harness has no replica, so `prisma`. */
+  reads: PrismaClient;
   redis: RedisConnection;
   redisPrefix: string;
   logger: Logger;
@@ -48,6 +50,7 @@ export function connectHarness(
   const live = new LivePubSub(inject("redisUrl"), redisPrefix, logger);
   return {
     prisma,
+    reads: prisma,
     redis,
     redisPrefix,
     logger,

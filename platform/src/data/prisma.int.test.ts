@@ -41,3 +41,20 @@ describe("prepared statements", () => {
     expect(texts.some((text) => text.includes("AS unmarked"))).toBe(false);
   });
 });
+
+describe("read-only pools", () => {
+  it("refuse every write and answer reads", async () => {
+    const readOnly = createPrismaClient(inject("databaseUrl"), {
+      maxConnections: 1,
+      readOnly: true,
+    });
+    try {
+      await expect(readOnly.$executeRaw`CREATE TEMP TABLE scratch (x int)`).rejects.toThrow(
+        /read-only transaction/,
+      );
+      expect(await readOnly.$queryRaw`SELECT 1::int AS one`).toEqual([{ one: 1 }]);
+    } finally {
+      await readOnly.$disconnect();
+    }
+  });
+});

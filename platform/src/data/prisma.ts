@@ -34,6 +34,11 @@ export interface PrismaOptions {
   maxConnections?: number;
   /** Incremented for every statement sent to Postgres. */
   statementCounter?: StatementCounter;
+  /**
+   * Every transaction read-only (`default_transaction_read_only`), so a write sent to a read
+   * replica's pool fails wherever the URL points, not only on a hot standby.
+   */
+  readOnly?: boolean;
 }
 
 const PREPARED_MARK = "/* prepared */";
@@ -67,7 +72,11 @@ function preparedStatementName(query: { sql: string }): string | undefined {
  */
 export function createPrismaClient(url: string, options: PrismaOptions = {}): PrismaClient {
   tracePrismaQueries();
-  const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10 });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.maxConnections ?? 10,
+    ...(options.readOnly ? { options: "-c default_transaction_read_only=on" } : {}),
+  });
   const counter = options.statementCounter;
   if (counter) {
     pool.on("connect", (client) => {

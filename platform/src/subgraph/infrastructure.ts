@@ -12,7 +12,13 @@ export interface Infrastructure {
   name: string;
   logger: Logger;
   metrics: Metrics;
+  /** The primary: every write, and every read that must see the writes before it. */
   prisma: PrismaClient;
+  /**
+   * Reads that tolerate replication lag (ADR 0025): a read-only pool on the replica at
+   * `DATABASE_READ_URL`, or, without one, `prisma` itself.
+   */
+  reads: PrismaClient;
   redis: RedisConnection;
   redisPrefix: string;
   databaseUrl: string;
@@ -37,13 +43,17 @@ export function connectInfrastructure(
   options: ServiceOptions = {},
 ): Infrastructure {
   const logger = createLogger(name, config.LOG_LEVEL, options.logDestination);
+  // The replica's statements count too: an N+1 is one wherever it runs.
+  const counted = options.statementCounter ? { statementCounter: options.statementCounter } : {};
+  const prisma = createPrismaClient(config.DATABASE_URL, counted);
   return {
     name,
     logger,
     metrics: createMetrics(name),
-    prisma: createPrismaClient(config.DATABASE_URL, {
-      ...(options.statementCounter ? { statementCounter: options.statementCounter } : {}),
-    }),
+    prisma,
+    reads: config.DATABASE_READ_URL
+      ? createPrismaClient(config.DATABASE_READ_URL, { ...counted, readOnly: true })
+      : prisma,
     redis: createRedis(config.REDIS_URL, name, logger),
     redisPrefix: config.REDIS_PREFIX,
     databaseUrl: config.DATABASE_URL,
@@ -54,6 +64,7 @@ export function connectInfrastructure(
 
 export async function closeInfrastructure(infra: Infrastructure): Promise<void> {
   await infra.prisma.$disconnect();
+  if (infra.reads !== infra.prisma) await infra.reads.$disconnect();
   infra.redis.disconnect();
 }
 

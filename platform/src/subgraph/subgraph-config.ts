@@ -11,6 +11,8 @@ function sharedVariables(defaultPort: number) {
     PORT: env.port(defaultPort),
     METRICS_PORT: env.metricsPort,
     DATABASE_URL: env.postgresUrl,
+    /** A read replica for the reads that tolerate replication lag (ADR 0025); else the primary. */
+    DATABASE_READ_URL: env.postgresUrl.optional(),
     REDIS_URL: env.redisUrl,
     REDIS_PREFIX: env.redisPrefix,
     GATEWAY_SECRET: env.gatewaySecret,

@@ -4,6 +4,7 @@ import {
   connectInfrastructure,
   LivePubSub,
   Subgraph,
+  type PrismaClient,
   type ServiceOptions,
   type SubgraphService,
 } from "@pulse/platform/subgraph";
@@ -20,12 +21,12 @@ export interface ChatService extends SubgraphService {
   subgraph: Subgraph<ChatContext>;
 }
 
-/** Chat's services over one database pool and one live pub/sub. */
+/** Chat's services over the primary, the pool of lag-tolerant reads and one live pub/sub. */
 export function createChatServices(
-  deps: Pick<ChatServices, "prisma"> & { live: LivePubSub; logger: Logger },
+  deps: Pick<ChatServices, "prisma"> & { reads: PrismaClient; live: LivePubSub; logger: Logger },
 ): ChatServices {
-  const { prisma, live, logger } = deps;
-  const conversations = new ConversationService(prisma);
+  const { prisma, reads, live, logger } = deps;
+  const conversations = new ConversationService(prisma, reads);
   return {
     prisma,
     conversations,
@@ -43,9 +44,9 @@ export async function createChatService(
   options: ServiceOptions = {},
 ): Promise<ChatService> {
   const infra = connectInfrastructure("chat", config, options);
-  const { prisma, redisPrefix, logger } = infra;
+  const { prisma, reads, redisPrefix, logger } = infra;
   const live = new LivePubSub(config.REDIS_URL, redisPrefix, logger);
-  const services = createChatServices({ prisma, live, logger });
+  const services = createChatServices({ prisma, reads, live, logger });
   const limits = new RateLimits(infra.redis, redisPrefix, CHAT_RATE_LIMITS, config.RATE_LIMITS);
 
   const subgraph = new Subgraph<ChatContext>({

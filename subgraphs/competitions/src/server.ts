@@ -39,6 +39,8 @@ export interface CompetitionsService extends SubgraphService {
 
 export interface CompetitionsServicesDeps {
   prisma: PrismaClient;
+  /** Lag-tolerant reads (ADR 0025): the rating ladder. */
+  reads: PrismaClient;
   redis: RedisConnection;
   redisPrefix: string;
   live: LivePubSub;
@@ -52,7 +54,7 @@ export interface CompetitionsServicesDeps {
 
 /** Competitions' services over one database pool, one Redis connection and one live pub/sub. */
 export function createCompetitionsServices(deps: CompetitionsServicesDeps): CompetitionsServices {
-  const { prisma, redis, redisPrefix, live, logger, outbox, now, rateLimits } = deps;
+  const { prisma, reads, redis, redisPrefix, live, logger, outbox, now, rateLimits } = deps;
   const clock = now ? { now } : {};
   const index = new LeaderboardIndex({
     prisma,
@@ -71,7 +73,7 @@ export function createCompetitionsServices(deps: CompetitionsServicesDeps): Comp
     competitions,
     activity: new ActivityService({ prisma, index, ...clock }),
     leaderboards: new LeaderboardService(index),
-    ratings: new RatingService({ prisma, logger, ...clock }),
+    ratings: new RatingService({ prisma, reads, logger, ...clock }),
     rankFeed: new RankFeed({ prisma, live, index, competitions }),
     limits: new RateLimits(redis, redisPrefix, COMPETITIONS_RATE_LIMITS, rateLimits),
   };
@@ -86,10 +88,11 @@ export async function createCompetitionsService(
   options: ServiceOptions = {},
 ): Promise<CompetitionsService> {
   const infra = connectInfrastructure("competitions", config, options);
-  const { prisma, redis, redisPrefix, logger, outbox } = infra;
+  const { prisma, reads, redis, redisPrefix, logger, outbox } = infra;
   const live = new LivePubSub(config.REDIS_URL, redisPrefix, logger);
   const services = createCompetitionsServices({
     prisma,
+    reads,
     redis,
     redisPrefix,
     live,

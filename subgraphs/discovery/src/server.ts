@@ -38,7 +38,7 @@ export async function createDiscoveryService(
     matches,
     limits: new DailyLimits(redis, redisPrefix),
   });
-  const discover = new DiscoverService(prisma);
+  const discover = new DiscoverService(prisma, infra.reads);
 
   const limits = new RateLimits(redis, redisPrefix, DISCOVERY_RATE_LIMITS, config.RATE_LIMITS);
   const services = { prisma, discover, swipes, matches, limits };

@@ -62,7 +62,7 @@ export async function createProfilesService(
   const profiles = new ProfileService({ prisma, outbox, cards });
   const photos = new PhotoService({ prisma, outbox, storage, moderator, logger, cards });
   const blocks = new BlockService({ prisma, outbox });
-  const search = new SearchService({ prisma, blocks });
+  const search = new SearchService({ reads: infra.reads, blocks });
 
   const limits = new RateLimits(
     infra.redis,

@@ -16,7 +16,14 @@ const listCursorSchema = z.tuple([z.iso.datetime(), z.uuid()]);
 
 /** Conversations: listing the viewer's, reading one, marking one read. */
 export class ConversationService {
-  constructor(private readonly prisma: PrismaClient) {}
+  /**
+   * @param prisma the primary: one conversation, and marking read.
+   * @param reads lag-tolerant reads (ADR 0025): the list, on the replica when there is one.
+   */
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly reads: PrismaClient,
+  ) {}
 
   /** The conversation with this id, if any (ids that are not UUIDs name none). */
   find(id: string): Promise<ConversationRow | null> {
@@ -28,6 +35,8 @@ export class ConversationService {
   /**
    * The viewer's conversations, most recently active first, a keyset page at a time. Those
    * closed by unmatch or block are gone; one whose other person deleted their account stays.
+   * The list may lag the primary by the replica's delay (its order, a conversation just opened or
+   * closed); each conversation's unread count and last message come from the primary.
    *
    * @throws BAD_USER_INPUT on `after` for a cursor we did not make.
    */
@@ -39,7 +48,7 @@ export class ConversationService {
     const size = pageSize(first);
     const position = after ? decodeCursor(after, listCursorSchema) : undefined;
     const since = position && new Date(position[0]);
-    const rows = await this.prisma.conversationParticipant.findMany({
+    const rows = await this.reads.conversationParticipant.findMany({
       where: {
         userId: viewer.id,
         hiddenAt: null,

@@ -12,6 +12,8 @@ import { ratingChanges, type Finisher } from "./rating.rules.ts";
 
 export interface RatingServiceDeps {
   prisma: PrismaClient;
+  /** Lag-tolerant reads (ADR 0025): the ladder, on the replica when there is one. */
+  reads: PrismaClient;
   logger: Logger;
   now?: () => Date;
 }
@@ -109,7 +111,8 @@ export class RatingService {
 
   /**
    * The ladder, highest rating first (ties by user id, descending), a page after `after`. Ties
-   * share a rank: 1 + the number of people rated strictly higher.
+   * share a rank: 1 + the number of people rated strictly higher. Ratings move only when a
+   * competition finishes, so the replica's lag is harmless here.
    */
   async ladder(
     first: number | null | undefined,
@@ -117,7 +120,7 @@ export class RatingService {
   ): Promise<Connection<RatingEntryRow>> {
     const size = pageSize(first);
     const cursor = after ? decodeCursor(after, cursorSchema) : null;
-    const rows = await this.deps.prisma.$queryRaw<{ userId: string; rating: number }[]>(
+    const rows = await this.deps.reads.$queryRaw<{ userId: string; rating: number }[]>(
       Prisma.sql`SELECT user_id AS "userId", rating FROM competitions.rating
         ${cursor ? Prisma.sql`WHERE (rating, user_id) < (${cursor[0]}, ${cursor[1]}::uuid)` : Prisma.empty}
         ORDER BY rating DESC, user_id DESC LIMIT ${size + 1}`,
@@ -127,7 +130,7 @@ export class RatingService {
     if (page.length > 0) {
       const head = page[0]!;
       // Where the page's first entry stands: those rated higher, and its ties before it.
-      const [position] = await this.deps.prisma.$queryRaw<{ higher: bigint; tiedBefore: bigint }[]>(
+      const [position] = await this.deps.reads.$queryRaw<{ higher: bigint; tiedBefore: bigint }[]>(
         Prisma.sql`SELECT count(*) FILTER (WHERE rating > ${head.rating}) AS higher,
             count(*) FILTER (WHERE rating = ${head.rating} AND user_id > ${head.userId}::uuid) AS "tiedBefore"
           FROM competitions.rating WHERE rating >= ${head.rating}`,

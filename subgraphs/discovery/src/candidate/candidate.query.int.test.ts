@@ -1,5 +1,6 @@
+import { createPrismaClient, type PrismaClient } from "@pulse/platform/subgraph";
 import { placeOfItsOwn } from "@pulse/testkit/places";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import {
   addPerson,
   bornYearsAgo,
@@ -7,6 +8,7 @@ import {
   startDiscoveryHarness,
   type DiscoveryHarness,
 } from "../testing/discovery-harness.ts";
+import { DiscoverService } from "./discover.service.ts";
 
 let harness: DiscoveryHarness;
 beforeAll(() => {
@@ -172,6 +174,38 @@ describe("discover's candidate query", () => {
     });
     expect(await harness.discover.discover(viewer, undefined)).toHaveLength(20);
     expect(await harness.discover.discover(viewer, 500)).toHaveLength(50);
+    const row = await harness.prisma.candidate.findUniqueOrThrow({
+      where: { userId: viewer.id },
+      select: { lastActiveAt: true },
+    });
+    expect(row.lastActiveAt.getTime()).toBeGreaterThan(stale.getTime());
+  });
+});
+
+describe("discover with a read replica", () => {
+  // Stands in for a replica that has replayed everything: a read-only pool on the primary, which
+  // fails any write, as a hot standby does.
+  let replica: PrismaClient;
+  beforeAll(() => {
+    replica = createPrismaClient(inject("databaseUrl"), { maxConnections: 2, readOnly: true });
+  });
+  afterAll(() => replica?.$disconnect());
+
+  it("searches the replica, writing nothing there, and marks activity on the primary", async () => {
+    const onReplica = new DiscoverService(harness.prisma, replica);
+    const { place, viewer } = await scene();
+    const [swiped, fits] = await Promise.all(
+      [1, 2].map(() => addPerson(harness, { ...man, location: place, preferences: seekingWomen })),
+    );
+    await harness.swipes.swipe(viewer, { targetUserId: swiped!.id, action: "PASS" });
+    const stale = new Date(Date.now() - 3600_000);
+    await harness.prisma.candidate.update({
+      where: { userId: viewer.id },
+      data: { lastActiveAt: stale },
+    });
+    expect(await onReplica.discover(viewer, 20)).toEqual([
+      { user: { id: fits!.id }, distanceKm: expect.closeTo(0, 1), score: expect.any(Number) },
+    ]);
     const row = await harness.prisma.candidate.findUniqueOrThrow({
       where: { userId: viewer.id },
       select: { lastActiveAt: true },

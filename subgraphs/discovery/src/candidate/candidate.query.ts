@@ -37,11 +37,13 @@ type Gender = (typeof GENDERS)[number];
  *
  * A viewer without a row or without a location gets no candidates (an empty list): right after
  * creating a profile the read model may still be catching up, which is not an error.
+ *
+ * @param touch whether to mark the viewer active too: not on a read replica, which writes nothing.
  */
-export function candidateQuery(viewerId: string, limit: number): Prisma.Sql {
+export function candidateQuery(viewerId: string, limit: number, touch = true): Prisma.Sql {
   const { distance, activity, completeness, jitter } = SCORE_WEIGHTS;
   return Prisma.sql`
-    WITH touch AS (${touchActivity(viewerId)}),
+    WITH ${touch ? Prisma.sql`touch AS (${touchActivity(viewerId)}),` : Prisma.empty}
     viewer AS MATERIALIZED (
       SELECT user_id, gender, genders, earth, radius, age, born_after, born_by,
              ${searchBox({
@@ -110,9 +112,9 @@ function nearbyOfGender(gender: Gender): Prisma.Sql {
 }
 
 /**
- * Runs {@link candidateQuery}. Its activity mark is a ranking hint: losing the last instants of
- * it in a crash is harmless, so the commit does not wait for the WAL flush (which otherwise
- * dominates a discover that writes).
+ * Runs {@link candidateQuery} on the primary. Its activity mark is a ranking hint: losing the
+ * last instants of it in a crash is harmless, so the commit does not wait for the WAL flush
+ * (which otherwise dominates a discover that writes).
  */
 export async function findCandidates(
   prisma: PrismaClient,
@@ -124,4 +126,28 @@ export async function findCandidates(
     prisma.$queryRaw<CandidateRow[]>(candidateQuery(viewerId, limit)),
   ]);
   return rows;
+}
+
+/**
+ * Runs {@link candidateQuery} on a read replica (ADR 0025), then, on the primary, marks the
+ * viewer active and leaves out whom the viewer swiped since the replica's last replay: the
+ * viewer's own swipes must never come back, whatever the replica's lag. A page may then be that
+ * many people short.
+ */
+export async function findCandidatesOnReplica(
+  db: { primary: PrismaClient; replica: PrismaClient },
+  viewerId: string,
+  limit: number,
+): Promise<CandidateRow[]> {
+  const rows = await db.replica.$queryRaw<CandidateRow[]>(candidateQuery(viewerId, limit, false));
+  const ids = rows.map((row) => row.userId);
+  // One statement, whose commit does not wait for the WAL flush either (as findCandidates):
+  // set_config's local value lasts until the end of the statement's own transaction.
+  const [{ swiped }] = await db.primary.$queryRaw<[{ swiped: string[] }]>`
+    WITH touch AS (${touchActivity(viewerId)})
+    SELECT set_config('synchronous_commit', 'off', true) AS unflushed,
+           ARRAY(SELECT target_id::text FROM discovery.swipe
+                 WHERE swiper_id = ${viewerId}::uuid AND target_id = ANY (${ids}::uuid[])) AS swiped`;
+  const gone = new Set(swiped);
+  return rows.filter((row) => !gone.has(row.userId));
 }

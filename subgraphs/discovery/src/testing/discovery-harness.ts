@@ -32,7 +32,7 @@ export function startDiscoveryHarness(): DiscoveryHarness {
   return {
     ...infra,
     matches,
-    discover: new DiscoverService(prisma),
+    discover: new DiscoverService(prisma, infra.reads),
     swipes: new SwipeService({ prisma, matches, limits: new DailyLimits(redis, redisPrefix) }),
     deliver: (type, payload) => deliver(handlers, type, payload),
   };

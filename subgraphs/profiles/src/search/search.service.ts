@@ -13,7 +13,9 @@ import { searchCursorUsername, searchPosition } from "./search.cursor.ts";
 const SEARCHABLE = /^[a-z0-9_.]{1,30}$/;
 
 export interface SearchServiceDeps {
-  prisma: PrismaClient;
+  /** Lag-tolerant reads (ADR 0025): the profiles scanned, on the replica when there is one. */
+  reads: PrismaClient;
+  /** Blocks, read from the primary: someone just blocked never shows up. */
   blocks: BlockService;
 }
 
@@ -68,7 +70,7 @@ export class SearchService {
     if (!SEARCHABLE.test(prefix) || take === 0) return [];
     const hidden = await this.deps.blocks.blockedEitherWay(viewer.id);
     const { from, to } = prefixRange(prefix);
-    return this.deps.prisma.profile.findMany({
+    return this.deps.reads.profile.findMany({
       where: {
         AND: [
           { usernameKey: { gte: from, lt: to } },
