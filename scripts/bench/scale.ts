@@ -1,4 +1,4 @@
-// `pnpm bench:scale [--down 10] [--settle 10]`: the scale scenario of test/e2e/scale, longer.
+// `pnpm bench:scale [--down 10] [--settle 40]`: the scale scenario of test/e2e/scale, longer.
 // Two gateways and two replicas of every subgraph, each a process of its own behind a
 // round-robin TCP balancer, on the benchmark's own database and Redis prefix; mixed load
 // throughout, and one replica of each kind in turn SIGKILLed, kept down `--down` seconds and
@@ -18,7 +18,7 @@ import { makeSecrets, serviceEnv } from "./subscriptions/stack.ts";
 const { values: args } = parseArgs({
   options: {
     down: { type: "string", default: "10" },
-    settle: { type: "string", default: "10" },
+    settle: { type: "string", default: "40" },
   },
 });
 const options = scaleOptions({
@@ -27,7 +27,7 @@ const options = scaleOptions({
   pauseMs: 100,
   chatPairs: 3,
   matches: 60,
-  matchEveryMs: 3000,
+  matchEveryMs: 6000,
 });
 const REPLICAS = 2;
 

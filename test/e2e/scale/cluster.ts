@@ -66,6 +66,11 @@ export class ReplicaSet {
     return this.balancer.openConnections().get(new URL(this.replicas[index]!.url).host) ?? 0;
   }
 
+  /** Connections open now to every replica. */
+  connections(): number {
+    return [...this.balancer.openConnections().values()].reduce((sum, n) => sum + n, 0);
+  }
+
   async stop(): Promise<void> {
     await this.balancer.close();
     await Promise.all(this.replicas.map((replica) => replica.stop()));

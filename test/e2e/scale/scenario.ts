@@ -77,8 +77,10 @@ export interface KillFigures {
   recoveryMs: number;
   /** From starting the replica again until it answered `/ready` and took connections. */
   restartMs: number;
-  /** Connections open to the restarted replica at the end of its phase. */
+  /** Connections open to the restarted replica at the end of its phase... */
   rejoined: number;
+  /** ...and to every replica of its kind. */
+  connections: number;
 }
 
 /** A stream of events against what was made: messages, matches. */
@@ -123,6 +125,7 @@ interface Phase {
   killedAt: number;
   restartMs: number;
   rejoined: number;
+  connections: number;
 }
 
 /** The scenario's length, the load running: not a wait for something to happen. */
@@ -231,7 +234,14 @@ export async function runScaleScenario(
       log(`${kind} replica ${replica} ready again after ${Math.round(restartMs)} ms`);
       await load.untilEachSucceeded(performance.now(), RECOVERY_TIMEOUT_MS);
       await hold(options.settleSeconds);
-      phases.push({ kind, replica, killedAt, restartMs, rejoined: set.connectionsTo(replica) });
+      phases.push({
+        kind,
+        replica,
+        killedAt,
+        restartMs,
+        rejoined: set.connectionsTo(replica),
+        connections: set.connections(),
+      });
     }
     await load.stop();
     loadStopped = true;
@@ -350,6 +360,7 @@ function summarize(
       recoveryMs: Math.round(recoveryFrom(phase.killedAt, during)),
       restartMs: Math.round(phase.restartMs),
       rejoined: phase.rejoined,
+      connections: phase.connections,
     };
   });
   const succeeded = outcomes.filter((o) => o.ending === "ok").map((o) => o.ms);
