@@ -25,7 +25,7 @@ export interface CompiledService {
   kill(): Promise<void>;
 }
 
-/** Every compiled service started and not yet exited, for {@link stopCompiledServices}. */
+/** Every service process started and not yet exited, for {@link stopCompiledServices}. */
 const running = new Set<ChildProcess>();
 
 /** SIGTERM, then the exit code once it exited (at once if it already had). */
@@ -38,7 +38,7 @@ async function stopChild(child: ChildProcess): Promise<number | null> {
 }
 
 /**
- * Stops every compiled service still running, including one whose start was abandoned (a hook
+ * Stops every service process still running, including one whose start was abandoned (a hook
  * that timed out while it started): for a test's `afterAll`.
  */
 export async function stopCompiledServices(): Promise<void> {
