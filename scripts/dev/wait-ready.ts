@@ -22,7 +22,8 @@ export async function waitUntilReady(service: ServiceProcess, baseUrl: string): 
   }
 }
 
-async function answersOk(url: string): Promise<boolean> {
+/** Whether `url` answers 200 within 3 s. */
+export async function answersOk(url: string): Promise<boolean> {
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(3000) });
     await response.body?.cancel();

@@ -10,4 +10,5 @@ export const UNLIMITED_RATE_LIMITS: Record<string, Record<string, string>> = {
     RATE_LIMITS: "send-message:person=1000000/60,send-message:conversation=1000000/60",
   },
   discovery: { RATE_LIMITS: "swipe:person=1000000/60" },
+  competitions: { RATE_LIMITS: "sync-activity:person=1000000/60" },
 };

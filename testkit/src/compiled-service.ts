@@ -12,7 +12,7 @@ export const repoRoot = path.resolve(import.meta.dirname, "../..");
  */
 export const COMPILED_CONDITION = "--conditions=pulse-compiled";
 
-/** A service started from its compiled JavaScript with plain `node`, as in the images. */
+/** A service running as a process of its own: compiled, as in the images, or from sources. */
 export interface CompiledService {
   /** Its base URL (`http://127.0.0.1:<port>`), from the line it logs once it listens. */
   url: string;
@@ -21,9 +21,11 @@ export interface CompiledService {
   child: ChildProcess;
   /** Sends SIGTERM and resolves with the exit code. */
   stop(): Promise<number | null>;
+  /** Sends SIGKILL, as a crash or the OOM killer would, and resolves once it exited. */
+  kill(): Promise<void>;
 }
 
-/** Every compiled service started and not yet exited, for {@link stopCompiledServices}. */
+/** Every service process started and not yet exited, for {@link stopCompiledServices}. */
 const running = new Set<ChildProcess>();
 
 /** SIGTERM, then the exit code once it exited (at once if it already had). */
@@ -36,7 +38,7 @@ async function stopChild(child: ChildProcess): Promise<number | null> {
 }
 
 /**
- * Stops every compiled service still running, including one whose start was abandoned (a hook
+ * Stops every service process still running, including one whose start was abandoned (a hook
  * that timed out while it started): for a test's `afterAll`.
  */
 export async function stopCompiledServices(): Promise<void> {
@@ -48,12 +50,32 @@ export async function stopCompiledServices(): Promise<void> {
  * default) and resolves once it logs that it listens (pino's `"url"` of the "… listening" line).
  * Rejects if the process exits first, with what it wrote.
  */
-export async function startCompiledService(
+export function startCompiledService(
   entry: string,
   env: Record<string, string>,
   cwd = repoRoot,
 ): Promise<CompiledService> {
-  const child = spawn(process.execPath, [COMPILED_CONDITION, path.resolve(cwd, entry)], {
+  return startNodeService([COMPILED_CONDITION, path.resolve(cwd, entry)], env, cwd);
+}
+
+/**
+ * Starts `node --import tsx <entry>` (a `main.ts`, relative to the repository): a service from
+ * its TypeScript sources, with no build first. Resolves as {@link startCompiledService} does.
+ */
+export function startSourceService(
+  entry: string,
+  env: Record<string, string>,
+): Promise<CompiledService> {
+  return startNodeService(["--import", "tsx", path.resolve(repoRoot, entry)], env, repoRoot);
+}
+
+async function startNodeService(
+  args: string[],
+  env: Record<string, string>,
+  cwd: string,
+): Promise<CompiledService> {
+  const entry = args.at(-1)!;
+  const child = spawn(process.execPath, args, {
     cwd,
     stdio: ["ignore", "pipe", "pipe"],
     env: { PATH: process.env.PATH, ...env },
@@ -78,5 +100,11 @@ export async function startCompiledService(
     output,
     child,
     stop: () => stopChild(child),
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, "exit");
+      child.kill("SIGKILL");
+      await exited;
+    },
   };
 }

@@ -11,7 +11,7 @@ import { inject } from "vitest";
 import { createBucket, LOCAL_S3_CREDENTIALS } from "../../scripts/lib/local-s3.ts";
 import { subgraphRegistry } from "../../subgraphs/registry.ts";
 import { ApiClient } from "./api-client.ts";
-import { startTestStripe, type LocalStripe } from "./local-stripe.ts";
+import { startTestStripe, type LocalStripe, type TestStripe } from "./local-stripe.ts";
 import { untilReplayed } from "./read-replica.ts";
 
 const LOG_LEVEL = process.env.TEST_LOG_LEVEL ?? "silent";
@@ -132,6 +132,57 @@ function readReplicaEnv(): { DATABASE_READ_URL?: string } {
   return url ? { DATABASE_READ_URL: url } : {};
 }
 
+/** What a stack's processes share: the run's database and Redis, and secrets of its own. */
+export interface StackEnvironment {
+  /** Every variable a subgraph gets (the gateway takes what it needs of them). */
+  env: Record<string, string> & { DATABASE_URL: string; REDIS_URL: string };
+  redisPrefix: string;
+  gatewaySecret: string;
+  signingKeyPem: string;
+  s3: { endpoint: string; bucket: string };
+  /** The stack's own local Stripe test server, which `env`'s STRIPE_* variables point at. */
+  stripe: TestStripe;
+}
+
+/**
+ * The environment of a stack: this run's database and Redis (as the global setup provisioned
+ * them), a Redis prefix, secrets, a bucket and a local Stripe of its own. `overrides` win.
+ * For a stack in this process ({@link startStack}) and for services started as processes alike.
+ */
+export async function stackEnvironment(
+  overrides: Record<string, string> = {},
+): Promise<StackEnvironment> {
+  const redisPrefix = `${inject("redisPrefix")}${randomBytes(4).toString("hex")}:`;
+  const gatewaySecret = randomBytes(32).toString("base64url");
+  const signingKeyPem = generateKeyPairSync("ed25519")
+    .privateKey.export({ type: "pkcs8", format: "pem" })
+    .toString();
+  const s3 = {
+    endpoint: inject("s3Endpoint"),
+    bucket: `pulse-test-${randomBytes(4).toString("hex")}`,
+  };
+  await createBucket(s3.endpoint, s3.bucket);
+  const stripe = await startTestStripe();
+  const env = {
+    NODE_ENV: "test",
+    LOG_LEVEL: "info",
+    DATABASE_URL: inject("databaseUrl"),
+    ...readReplicaEnv(),
+    REDIS_URL: inject("redisUrl"),
+    REDIS_PREFIX: redisPrefix,
+    GATEWAY_SECRET: gatewaySecret,
+    JWT_PRIVATE_KEY: signingKeyPem,
+    S3_ENDPOINT: s3.endpoint,
+    S3_BUCKET: s3.bucket,
+    S3_ACCESS_KEY_ID: LOCAL_S3_CREDENTIALS.accessKeyId,
+    S3_SECRET_ACCESS_KEY: LOCAL_S3_CREDENTIALS.secretAccessKey,
+    S3_FORCE_PATH_STYLE: "true",
+    ...stripe.env,
+    ...overrides,
+  };
+  return { env, redisPrefix, gatewaySecret, signingKeyPem, s3, stripe };
+}
+
 /**
  * Boots every subgraph and the gateway on free ports against this run's database, with a Redis
  * prefix of their own. `overrides` are environment variables for every subgraph; `bySubgraph`,
@@ -143,32 +194,9 @@ export async function startStack(
 ): Promise<Stack> {
   const databaseUrl = inject("databaseUrl");
   const redisUrl = inject("redisUrl");
-  const redisPrefix = `${inject("redisPrefix")}${randomBytes(4).toString("hex")}:`;
-  const gatewaySecret = randomBytes(32).toString("base64url");
-  const signingKeyPem = generateKeyPairSync("ed25519")
-    .privateKey.export({ type: "pkcs8", format: "pem" })
-    .toString();
-  const s3Endpoint = inject("s3Endpoint");
-  const s3Bucket = `pulse-test-${randomBytes(4).toString("hex")}`;
-  await createBucket(s3Endpoint, s3Bucket);
-  const testStripe = await startTestStripe();
-  const env = {
-    NODE_ENV: "test",
-    LOG_LEVEL: "info",
-    DATABASE_URL: databaseUrl,
-    ...readReplicaEnv(),
-    REDIS_URL: redisUrl,
-    REDIS_PREFIX: redisPrefix,
-    GATEWAY_SECRET: gatewaySecret,
-    JWT_PRIVATE_KEY: signingKeyPem,
-    S3_ENDPOINT: s3Endpoint,
-    S3_BUCKET: s3Bucket,
-    S3_ACCESS_KEY_ID: LOCAL_S3_CREDENTIALS.accessKeyId,
-    S3_SECRET_ACCESS_KEY: LOCAL_S3_CREDENTIALS.secretAccessKey,
-    S3_FORCE_PATH_STYLE: "true",
-    ...testStripe.env,
-    ...overrides,
-  };
+  const environment = await stackEnvironment(overrides);
+  const { env, redisPrefix, gatewaySecret, signingKeyPem } = environment;
+  const testStripe = environment.stripe;
 
   const services = new Map<string, SubgraphService>();
   const replicas: SubgraphService[] = [];
@@ -220,7 +248,7 @@ export async function startStack(
     },
     redis,
     redisPrefix,
-    s3: { endpoint: s3Endpoint, bucket: s3Bucket },
+    s3: environment.s3,
     gatewaySecret,
     stripe: testStripe.stripe,
     signingKeyPem,

@@ -16,24 +16,64 @@ export interface TcpProxy {
   close(): Promise<void>;
 }
 
+/**
+ * A TCP load balancer in front of replicas, as a Kubernetes Service is: each new connection goes
+ * to the next target in turn, and one that refuses it (a replica that died) is skipped for the
+ * next. A connection stays with the replica it reached, and ends when that replica goes away.
+ */
+export interface TcpBalancer extends TcpProxy {
+  /** `host:port` of each replica; replacing the list changes where new connections go. */
+  targets: string[];
+  /** Connections open now, by target. */
+  openConnections(): Map<string, number>;
+}
+
 /** Starts a proxy on a free port of 127.0.0.1 to `target` (`host:port`). */
-export async function startTcpProxy(target: string): Promise<TcpProxy> {
-  const [targetHost, targetPort] = splitAddress(target);
+export function startTcpProxy(target: string): Promise<TcpProxy> {
+  return startTcpBalancer([target]);
+}
+
+/** Starts a balancer on a free port of 127.0.0.1 over `targets` (`host:port` each). */
+export async function startTcpBalancer(targets: string[]): Promise<TcpBalancer> {
   const sockets = new Set<net.Socket>();
+  const open = new Map<net.Socket, string>();
   const track = (socket: net.Socket) => {
     sockets.add(socket);
-    socket.once("close", () => sockets.delete(socket));
+    socket.once("close", () => {
+      sockets.delete(socket);
+      open.delete(socket);
+    });
   };
-  const server = net.createServer((client) => {
-    const upstream = net.connect(targetPort, targetHost);
-    track(client);
+  let next = 0;
+  /** Connects `client` to the next target that accepts, trying each once; else ends it. */
+  const connect = (client: net.Socket, tried = 0) => {
+    const candidates = balancer.targets;
+    if (client.destroyed) return;
+    if (tried >= candidates.length) return void client.destroy();
+    const target = candidates[next++ % candidates.length]!;
+    const [host, port] = splitAddress(target);
+    const upstream = net.connect(port, host);
     track(upstream);
-    client.pipe(upstream).pipe(client);
-    // A reset on one side ends the other, as a dead server would.
-    client.once("error", () => upstream.destroy());
-    upstream.once("error", () => client.destroy());
-    client.once("close", () => upstream.destroy());
-    upstream.once("close", () => client.destroy());
+    let connected = false;
+    upstream.once("error", () => {
+      if (connected) client.destroy();
+      else connect(client, tried + 1);
+    });
+    upstream.once("connect", () => {
+      connected = true;
+      if (client.destroyed) return void upstream.destroy();
+      open.set(upstream, target);
+      // A reset on one side ends the other, as a dead server would.
+      client.once("close", () => upstream.destroy());
+      upstream.once("close", () => client.destroy());
+      client.pipe(upstream).pipe(client);
+    });
+  };
+  // Paused until a target accepted, so what the client sends first waits for it.
+  const server = net.createServer({ pauseOnConnect: true }, (client) => {
+    track(client);
+    client.once("error", () => client.destroy());
+    connect(client);
   });
   await listen(server, 0);
   const port = (server.address() as net.AddressInfo).port;
@@ -46,10 +86,16 @@ export async function startTcpProxy(target: string): Promise<TcpProxy> {
     await closed;
   };
 
-  return {
+  const balancer: TcpBalancer = {
+    targets,
     address: `127.0.0.1:${port}`,
     get up() {
       return up;
+    },
+    openConnections() {
+      const counts = new Map<string, number>();
+      for (const target of open.values()) counts.set(target, (counts.get(target) ?? 0) + 1);
+      return counts;
     },
     cut,
     async restore() {
@@ -59,6 +105,7 @@ export async function startTcpProxy(target: string): Promise<TcpProxy> {
     },
     close: cut,
   };
+  return balancer;
 }
 
 /** `url` with its host and port replaced by the proxy's. */

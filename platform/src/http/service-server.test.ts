@@ -5,6 +5,7 @@ import { createLogger } from "../logging/logger.ts";
 import { createMetrics } from "../metrics/metrics.ts";
 import {
   closeServer,
+  CONNECTION_MAX_AGE_MS,
   createServiceServer,
   listen,
   requestIdOf,
@@ -97,5 +98,38 @@ describe("closing", () => {
     expect(response.headers.connection).toBe("close");
     await closing;
     agent.destroy();
+  });
+});
+
+describe("connection age", () => {
+  /** The `Connection` header of two requests on one kept-alive connection. */
+  async function twoRequests(connectionMaxAgeMs: number) {
+    server = createServiceServer({
+      logger: createLogger("test", "silent"),
+      metrics: createMetrics("test"),
+      graphql: (_req, res) => sendJson(res, 200, {}),
+      readiness: [],
+      connectionMaxAgeMs,
+    });
+    const url = await listen(server, 0);
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const headers: (string | undefined)[] = [];
+    for (let i = 0; i < 2; i += 1) {
+      const response = await new Promise<IncomingMessage>((resolve, reject) =>
+        request(`${url}/graphql`, { agent }, resolve).on("error", reject).end(),
+      );
+      response.resume();
+      headers.push(response.headers.connection);
+    }
+    agent.destroy();
+    return headers;
+  }
+
+  it("keeps a young connection alive", async () => {
+    expect(await twoRequests(CONNECTION_MAX_AGE_MS)).toEqual(["keep-alive", "keep-alive"]);
+  });
+
+  it("ends a connection past its age with the next response, so the client opens another", async () => {
+    expect(await twoRequests(0)).toEqual(["close", "close"]);
   });
 });

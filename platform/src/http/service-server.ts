@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import type { Logger } from "../logging/logger.ts";
 import { REQUEST_ID_HEADER } from "../auth/forwarded-identity.ts";
 import type { Metrics } from "../metrics/metrics.ts";
@@ -29,12 +29,25 @@ export interface ServiceServerOptions {
    * of their own ({@link createMetricsServer}). @default true
    */
   metricsRoute?: boolean;
+  /** How long a keep-alive connection serves requests. @default CONNECTION_MAX_AGE_MS */
+  connectionMaxAgeMs?: number;
 }
+
+/**
+ * How long a keep-alive connection serves requests: the first response after that ends it
+ * (`Connection: close`) and the client opens another, which its load balancer may send to
+ * another replica. A client with steady traffic (a gateway, a busy app) never lets its
+ * connections go idle, so without an end a replica that starts (restarted, or added by the
+ * autoscaler) would never get its share (ADR 0026). WebSocket connections are not affected.
+ */
+export const CONNECTION_MAX_AGE_MS = 30_000;
 
 const REQUEST_ID_PATTERN = /^[\w.:-]{1,128}$/;
 const READINESS_TIMEOUT_MS = 2000;
 
 const requestIds = new WeakMap<IncomingMessage, string>();
+/** When each connection was accepted, from `performance.now()`. */
+const acceptedAt = new WeakMap<Socket, number>();
 
 /** Servers {@link closeServer} is closing: their responses end their connections. */
 const closing = new WeakSet<Server>();
@@ -61,10 +74,13 @@ export function createServiceServer(options: ServiceServerOptions): Server {
     ...options.routes,
   };
   const headers = Object.entries(options.headers ?? {});
+  const maxAgeMs = options.connectionMaxAgeMs ?? CONNECTION_MAX_AGE_MS;
+  const aged = (socket: Socket) =>
+    performance.now() - (acceptedAt.get(socket) ?? -Infinity) >= maxAgeMs;
   const responses = new Set<ServerResponse>();
   const server = createServer((req, res) => {
     for (const [name, value] of headers) res.setHeader(name, value);
-    if (closing.has(server)) res.setHeader("connection", "close");
+    if (closing.has(server) || aged(req.socket)) res.setHeader("connection", "close");
     responses.add(res);
     res.once("close", () => responses.delete(res));
     const incoming = req.headers[REQUEST_ID_HEADER];
@@ -86,6 +102,7 @@ export function createServiceServer(options: ServiceServerOptions): Server {
       }
     })();
   });
+  server.on("connection", (socket: Socket) => acceptedAt.set(socket, performance.now()));
   unfinished.set(server, responses);
   return server;
 }

@@ -35,7 +35,7 @@ export interface FaultFigures {
 }
 
 /** Whether an outcome is one no fault may cause: a 5xx, an internal error or a thrown request. */
-export function isServerError(outcome: Outcome): boolean {
+export function isServerError(outcome: Pick<Outcome, "ending" | "status">): boolean {
   return (
     outcome.status >= 500 ||
     outcome.ending === "INTERNAL_SERVER_ERROR" ||

@@ -55,7 +55,11 @@ export class MixedLoad {
   private running = false;
   private loops: Promise<void>[] = [];
 
-  constructor(private readonly operations: Record<string, Operation>) {}
+  /** `pauseMs`: each loop's rest between requests, to keep a steady load modest. */
+  constructor(
+    private readonly operations: Record<string, Operation>,
+    private readonly pauseMs = 0,
+  ) {}
 
   start(): void {
     this.running = true;
@@ -107,7 +111,8 @@ export class MixedLoad {
         status,
       });
       // A client backs off a little before trying again.
-      if (ending !== "ok") await new Promise((resolve) => setTimeout(resolve, 50));
+      const pause = ending === "ok" ? this.pauseMs : Math.max(50, this.pauseMs);
+      if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
     }
   }
 }
