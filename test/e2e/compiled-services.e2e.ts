@@ -6,12 +6,8 @@ import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { ApiClient } from "@pulse/testkit/api-client";
-import {
-  repoRoot,
-  startCompiledService,
-  stopCompiledServices,
-  type CompiledService,
-} from "@pulse/testkit/compiled-service";
+import { repoRoot, startCompiledService } from "@pulse/testkit/compiled-service";
+import { stopServiceProcesses, type ServiceProcess } from "@pulse/testkit/service-process";
 import { uniqueEmail } from "@pulse/testkit/fixtures";
 
 const shared = {
@@ -25,8 +21,8 @@ const shared = {
   GATEWAY_SECRET: randomBytes(32).toString("hex"),
 };
 
-let identity: CompiledService | undefined;
-let gateway: CompiledService | undefined;
+let identity: ServiceProcess | undefined;
+let gateway: ServiceProcess | undefined;
 
 /** Building and two cold starts take a minute or more on a busy 2-core machine. */
 const SETUP_TIMEOUT_MS = 240_000;
@@ -47,7 +43,7 @@ beforeAll(async () => {
   });
 }, SETUP_TIMEOUT_MS);
 
-afterAll(stopCompiledServices);
+afterAll(stopServiceProcesses);
 
 describe("compiled services", () => {
   it("answer /ready", async () => {

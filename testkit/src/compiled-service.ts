@@ -1,7 +1,5 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { once } from "node:events";
 import path from "node:path";
-import { createInterface } from "node:readline";
+import { startServiceProcess, type ServiceProcess } from "./service-process.ts";
 
 /** The repository's root folder. */
 export const repoRoot = path.resolve(import.meta.dirname, "../..");
@@ -12,71 +10,15 @@ export const repoRoot = path.resolve(import.meta.dirname, "../..");
  */
 export const COMPILED_CONDITION = "--conditions=pulse-compiled";
 
-/** A service started from its compiled JavaScript with plain `node`, as in the images. */
-export interface CompiledService {
-  /** Its base URL (`http://127.0.0.1:<port>`), from the line it logs once it listens. */
-  url: string;
-  /** Every line it wrote to stdout or stderr so far. */
-  output: string[];
-  child: ChildProcess;
-  /** Sends SIGTERM and resolves with the exit code. */
-  stop(): Promise<number | null>;
-}
-
-/** Every compiled service started and not yet exited, for {@link stopCompiledServices}. */
-const running = new Set<ChildProcess>();
-
-/** SIGTERM, then the exit code once it exited (at once if it already had). */
-async function stopChild(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-  const exited = once(child, "exit");
-  child.kill("SIGTERM");
-  const [code] = (await exited) as [number | null];
-  return code;
-}
-
 /**
- * Stops every compiled service still running, including one whose start was abandoned (a hook
- * that timed out while it started): for a test's `afterAll`.
+ * Starts a service from its compiled JavaScript with plain `node`, as in the images:
+ * `node --conditions=pulse-compiled <entry>` (relative to `cwd`, the repository by default).
+ * Stop it, or every one a test started with `stopServiceProcesses` (`service-process`).
  */
-export async function stopCompiledServices(): Promise<void> {
-  await Promise.all([...running].map(stopChild));
-}
-
-/**
- * Starts `node --conditions=pulse-compiled <entry>` (relative to `cwd`, the repository by
- * default) and resolves once it logs that it listens (pino's `"url"` of the "… listening" line).
- * Rejects if the process exits first, with what it wrote.
- */
-export async function startCompiledService(
+export function startCompiledService(
   entry: string,
   env: Record<string, string>,
   cwd = repoRoot,
-): Promise<CompiledService> {
-  const child = spawn(process.execPath, [COMPILED_CONDITION, path.resolve(cwd, entry)], {
-    cwd,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { PATH: process.env.PATH, ...env },
-  });
-  running.add(child);
-  child.once("exit", () => running.delete(child));
-  const output: string[] = [];
-  const url = await new Promise<string>((resolve, reject) => {
-    for (const stream of [child.stdout, child.stderr]) {
-      createInterface({ input: stream }).on("line", (line) => {
-        output.push(line);
-        const listening = /"url":"(http:\/\/[^"]+)\/graphql","msg":"\w+ listening"/.exec(line);
-        if (listening) resolve(listening[1]!);
-      });
-    }
-    child.once("exit", (code) =>
-      reject(new Error(`${entry} exited with ${code} before listening:\n${output.join("\n")}`)),
-    );
-  });
-  return {
-    url,
-    output,
-    child,
-    stop: () => stopChild(child),
-  };
+): Promise<ServiceProcess> {
+  return startServiceProcess([COMPILED_CONDITION, path.resolve(cwd, entry)], env, cwd);
 }
