@@ -3,10 +3,14 @@ import net from "node:net";
 /**
  * A TCP proxy in front of a server the test must not disturb (the machine's Postgres and Redis
  * serve other runs): cutting it is, for whoever connects through it, that server going down.
+ * In front of several servers it is a load balancer as a Kubernetes Service is one: each new
+ * connection goes to the next of them in turn.
  */
 export interface TcpProxy {
   /** `host:port` of the proxy, to put in a URL in place of the target's. */
   readonly address: string;
+  /** Connections made so far to each target, by its `host:port`. */
+  readonly connections: Readonly<Record<string, number>>;
   /** Whether connections pass now. */
   readonly up: boolean;
   /** Closes every connection through it and refuses new ones (connection refused). */
@@ -16,15 +20,23 @@ export interface TcpProxy {
   close(): Promise<void>;
 }
 
-/** Starts a proxy on a free port of 127.0.0.1 to `target` (`host:port`). */
-export async function startTcpProxy(target: string): Promise<TcpProxy> {
-  const [targetHost, targetPort] = splitAddress(target);
+/**
+ * Starts a proxy on a free port of 127.0.0.1 to `target` (`host:port`), or to several targets
+ * in turn, connection by connection, starting with the first.
+ */
+export async function startTcpProxy(target: string | string[]): Promise<TcpProxy> {
+  const targets = typeof target === "string" ? [target] : target;
+  const connections: Record<string, number> = Object.fromEntries(targets.map((t) => [t, 0]));
+  let made = 0;
   const sockets = new Set<net.Socket>();
   const track = (socket: net.Socket) => {
     sockets.add(socket);
     socket.once("close", () => sockets.delete(socket));
   };
   const server = net.createServer((client) => {
+    const next = targets[made++ % targets.length]!;
+    connections[next]! += 1;
+    const [targetHost, targetPort] = splitAddress(next);
     const upstream = net.connect(targetPort, targetHost);
     track(client);
     track(upstream);
@@ -48,6 +60,7 @@ export async function startTcpProxy(target: string): Promise<TcpProxy> {
 
   return {
     address: `127.0.0.1:${port}`,
+    connections,
     get up() {
       return up;
     },
