@@ -12,7 +12,7 @@ import { inject } from "vitest";
 import { createBucket, LOCAL_S3_CREDENTIALS } from "../../scripts/lib/local-s3.ts";
 import { subgraphRegistry } from "../../subgraphs/registry.ts";
 import { ApiClient } from "./api-client.ts";
-import { startTestStripe, type LocalStripe } from "./local-stripe.ts";
+import { startTestStripe, type LocalStripe, type TestStripe } from "./local-stripe.ts";
 
 const LOG_LEVEL = process.env.TEST_LOG_LEVEL ?? "silent";
 
@@ -115,6 +115,56 @@ export async function withGateway<Result>(
   }
 }
 
+/** What every service of a stack is told, and the parts of it tests use. */
+export interface StackEnvironment {
+  /** Every subgraph's environment variables. */
+  env: Record<string, string>;
+  redisPrefix: string;
+  gatewaySecret: string;
+  /** The Ed25519 key identity signs access tokens with (PKCS#8 PEM). */
+  signingKeyPem: string;
+  s3: { endpoint: string; bucket: string };
+  /** A local Stripe server of its own, which the caller closes. */
+  testStripe: TestStripe;
+}
+
+/**
+ * The environment of a stack's services: `databaseUrl` (this run's database by default), this
+ * run's Redis under a prefix of its own, a gateway secret and signing key of its own, a bucket of
+ * its own on the run's s3rver and a local Stripe server of its own.
+ */
+export async function stackEnvironment(
+  databaseUrl = inject("databaseUrl"),
+): Promise<StackEnvironment> {
+  const redisPrefix = `${inject("redisPrefix")}${randomBytes(4).toString("hex")}:`;
+  const gatewaySecret = randomBytes(32).toString("base64url");
+  const signingKeyPem = generateKeyPairSync("ed25519")
+    .privateKey.export({ type: "pkcs8", format: "pem" })
+    .toString();
+  const s3 = {
+    endpoint: inject("s3Endpoint"),
+    bucket: `pulse-test-${randomBytes(4).toString("hex")}`,
+  };
+  await createBucket(s3.endpoint, s3.bucket);
+  const testStripe = await startTestStripe();
+  const env = {
+    NODE_ENV: "test",
+    LOG_LEVEL: "info",
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: inject("redisUrl"),
+    REDIS_PREFIX: redisPrefix,
+    GATEWAY_SECRET: gatewaySecret,
+    JWT_PRIVATE_KEY: signingKeyPem,
+    S3_ENDPOINT: s3.endpoint,
+    S3_BUCKET: s3.bucket,
+    S3_ACCESS_KEY_ID: LOCAL_S3_CREDENTIALS.accessKeyId,
+    S3_SECRET_ACCESS_KEY: LOCAL_S3_CREDENTIALS.secretAccessKey,
+    S3_FORCE_PATH_STYLE: "true",
+    ...testStripe.env,
+  };
+  return { env, redisPrefix, gatewaySecret, signingKeyPem, s3, testStripe };
+}
+
 /**
  * Boots every subgraph and the gateway on free ports against this run's database, with a Redis
  * prefix of their own. `overrides` are environment variables for every subgraph; `bySubgraph`,
@@ -126,31 +176,9 @@ export async function startStack(
 ): Promise<Stack> {
   const databaseUrl = inject("databaseUrl");
   const redisUrl = inject("redisUrl");
-  const redisPrefix = `${inject("redisPrefix")}${randomBytes(4).toString("hex")}:`;
-  const gatewaySecret = randomBytes(32).toString("base64url");
-  const signingKeyPem = generateKeyPairSync("ed25519")
-    .privateKey.export({ type: "pkcs8", format: "pem" })
-    .toString();
-  const s3Endpoint = inject("s3Endpoint");
-  const s3Bucket = `pulse-test-${randomBytes(4).toString("hex")}`;
-  await createBucket(s3Endpoint, s3Bucket);
-  const testStripe = await startTestStripe();
-  const env = {
-    NODE_ENV: "test",
-    LOG_LEVEL: "info",
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: redisUrl,
-    REDIS_PREFIX: redisPrefix,
-    GATEWAY_SECRET: gatewaySecret,
-    JWT_PRIVATE_KEY: signingKeyPem,
-    S3_ENDPOINT: s3Endpoint,
-    S3_BUCKET: s3Bucket,
-    S3_ACCESS_KEY_ID: LOCAL_S3_CREDENTIALS.accessKeyId,
-    S3_SECRET_ACCESS_KEY: LOCAL_S3_CREDENTIALS.secretAccessKey,
-    S3_FORCE_PATH_STYLE: "true",
-    ...testStripe.env,
-    ...overrides,
-  };
+  const environment = await stackEnvironment(databaseUrl);
+  const { redisPrefix, gatewaySecret, signingKeyPem, s3, testStripe } = environment;
+  const env = { ...environment.env, ...overrides };
 
   const services = new Map<string, SubgraphService>();
   const replicas: SubgraphService[] = [];
@@ -192,7 +220,7 @@ export async function startStack(
     prisma,
     redis,
     redisPrefix,
-    s3: { endpoint: s3Endpoint, bucket: s3Bucket },
+    s3,
     gatewaySecret,
     stripe: testStripe.stripe,
     signingKeyPem,
