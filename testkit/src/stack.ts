@@ -206,7 +206,7 @@ export async function startStack(
   // The subgraphs' Redis, which a fault test may put behind a proxy of its own.
   const gateway = await startGateway(
     { gatewaySecret, urls, redisPrefix },
-    { REDIS_URL: env.REDIS_URL },
+    { REDIS_URL: overrides.REDIS_URL ?? redisUrl },
   );
   testStripe.stripe.addWebhookEndpoint(`${gateway.url}/webhooks/stripe`, testStripe.webhookSecret);
   const prisma = createPrismaClient(databaseUrl, { maxConnections: 2 });
