@@ -85,6 +85,7 @@ beforeAll(async () => {
     );
   }
 
+  console.log(`previous release ${previous.commit}; applying ${newMigrations.join(", ")}`);
   databaseName = `pulse_release_${randomBytes(4).toString("hex")}`;
   databaseUrl = withDatabase(inject("databaseUrl"), databaseName);
   await migrateWith(previous, databaseUrl);
