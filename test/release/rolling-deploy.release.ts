@@ -30,7 +30,7 @@ import { addressOf, startTcpProxy, type TcpProxy } from "@pulse/testkit/tcp-prox
 import { WsTestClient, type TestSubscription } from "@pulse/testkit/ws-client";
 import { dropDatabase, withDatabase } from "../../scripts/lib/local-postgres.ts";
 import { isServerError } from "../e2e/faults/fault-run.ts";
-import { MixedLoad, tabulate, type Client } from "../e2e/faults/load.ts";
+import { MixedLoad, tabulate, type Client, type Operation } from "../e2e/faults/load.ts";
 import { MessageLedger, receivedIds } from "../e2e/faults/messages.ts";
 import {
   checkOutRelease,
@@ -110,32 +110,51 @@ afterAll(async () => {
   if (databaseName) await dropDatabase(databaseUrl, databaseName);
 });
 
-/** One request of each kind the previous release's clients send, through `client`. */
+/**
+ * Requests of each kind the previous release's clients send, through `client`, by the subgraph
+ * that answers them: every subgraph of the previous release must have some (the balancers check
+ * the rolling gateway reached each one's new replica).
+ */
 function mixedLoad(ledger: MessageLedger, client: (token?: string) => Client): MixedLoad {
   const [alice, bob] = [client(pair.alice.accessToken), client(pair.bob.accessToken)];
   let bio = 0;
-  return new MixedLoad({
-    Viewer: () => alice.op("Viewer"),
-    Login: () =>
-      client().op("Login", { input: { email: pair.bob.email, password: pair.bob.password } }),
-    MyProfile: () => bob.op("MyProfile"),
-    UpsertProfile: () =>
-      bob.op("UpsertProfile", {
-        input: {
-          displayName: "Bob",
-          username: bobUsername,
-          birthdate: birthdateForAge(30),
-          gender: "MALE",
-          interestedIn: ["FEMALE"],
-          bio: `bio ${++bio}`,
-        },
-      }),
-    Discover: () => alice.op("Discover", { first: 5 }),
-    Matches: () => alice.op("Matches", { first: 5 }),
-    SendMessage: ledger.send,
-    ConversationMessages: () => alice.op("ConversationMessages", { id: pair.conversationId }),
-    Plans: () => client().op("Plans"),
-  });
+  const bySubgraph: Record<string, Record<string, Operation>> = {
+    identity: {
+      Viewer: () => alice.op("Viewer"),
+      Login: () =>
+        client().op("Login", { input: { email: pair.bob.email, password: pair.bob.password } }),
+    },
+    profiles: {
+      MyProfile: () => bob.op("MyProfile"),
+      UpsertProfile: () =>
+        bob.op("UpsertProfile", {
+          input: {
+            displayName: "Bob",
+            username: bobUsername,
+            birthdate: birthdateForAge(30),
+            gender: "MALE",
+            interestedIn: ["FEMALE"],
+            bio: `bio ${++bio}`,
+          },
+        }),
+    },
+    discovery: {
+      Discover: () => alice.op("Discover", { first: 5 }),
+      Matches: () => alice.op("Matches", { first: 5 }),
+    },
+    chat: {
+      SendMessage: ledger.send,
+      ConversationMessages: () => alice.op("ConversationMessages", { id: pair.conversationId }),
+    },
+    billing: { Plans: () => client().op("Plans") },
+    competitions: { Competitions: () => alice.op("Competitions", { first: 5 }) },
+  };
+  const unloaded = [...older.subgraphs.keys()].filter((name) => !bySubgraph[name]);
+  if (unloaded.length > 0) throw new Error(`no load for ${unloaded.join(", ")}: add some here`);
+  const names = [...older.subgraphs.keys()];
+  return new MixedLoad(
+    Object.fromEntries(names.flatMap((name) => Object.entries(bySubgraph[name]!))),
+  );
 }
 
 /** Waits until every operation of each load succeeded {@link ROUNDS_PER_PHASE} times more. */
