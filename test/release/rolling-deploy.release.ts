@@ -149,9 +149,9 @@ function mixedLoad(ledger: MessageLedger, client: (token?: string) => Client): M
     billing: { Plans: () => client().op("Plans") },
     competitions: { Competitions: () => alice.op("Competitions", { first: 5 }) },
   };
-  const unloaded = [...older.subgraphs.keys()].filter((name) => !bySubgraph[name]);
-  if (unloaded.length > 0) throw new Error(`no load for ${unloaded.join(", ")}: add some here`);
   const names = [...older.subgraphs.keys()];
+  const unloaded = names.filter((name) => !bySubgraph[name]);
+  if (unloaded.length > 0) throw new Error(`no load for ${unloaded.join(", ")}: add some here`);
   return new MixedLoad(
     Object.fromEntries(names.flatMap((name) => Object.entries(bySubgraph[name]!))),
   );
