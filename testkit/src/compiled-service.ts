@@ -55,7 +55,7 @@ export function startCompiledService(
   env: Record<string, string>,
   cwd = repoRoot,
 ): Promise<CompiledService> {
-  return startNodeService([COMPILED_CONDITION, path.resolve(cwd, entry)], env, cwd);
+  return startServiceProcess([COMPILED_CONDITION, path.resolve(cwd, entry)], env, cwd);
 }
 
 /**
@@ -66,10 +66,15 @@ export function startSourceService(
   entry: string,
   env: Record<string, string>,
 ): Promise<CompiledService> {
-  return startNodeService(["--import", "tsx", path.resolve(repoRoot, entry)], env, repoRoot);
+  return startServiceProcess(["--import", "tsx", path.resolve(repoRoot, entry)], env, repoRoot);
 }
 
-async function startNodeService(
+/**
+ * Starts `node <args>` in `cwd` with only `env` (and PATH) as its environment, and resolves once
+ * it logs that it listens: any service, from any checkout (the rolling-deploy test starts the
+ * previous release's from its own tree).
+ */
+export async function startServiceProcess(
   args: string[],
   env: Record<string, string>,
   cwd: string,

@@ -26,6 +26,8 @@ export interface TcpBalancer extends TcpProxy {
   targets: string[];
   /** Connections open now, by target. */
   openConnections(): Map<string, number>;
+  /** Connections made so far, by target. */
+  connectionsMade(): Map<string, number>;
 }
 
 /** Starts a proxy on a free port of 127.0.0.1 to `target` (`host:port`). */
@@ -37,6 +39,7 @@ export function startTcpProxy(target: string): Promise<TcpProxy> {
 export async function startTcpBalancer(targets: string[]): Promise<TcpBalancer> {
   const sockets = new Set<net.Socket>();
   const open = new Map<net.Socket, string>();
+  const made = new Map<string, number>();
   const track = (socket: net.Socket) => {
     sockets.add(socket);
     socket.once("close", () => {
@@ -63,6 +66,7 @@ export async function startTcpBalancer(targets: string[]): Promise<TcpBalancer> 
       connected = true;
       if (client.destroyed) return void upstream.destroy();
       open.set(upstream, target);
+      made.set(target, (made.get(target) ?? 0) + 1);
       // A reset on one side ends the other, as a dead server would.
       client.once("close", () => upstream.destroy());
       upstream.once("close", () => client.destroy());
@@ -97,6 +101,7 @@ export async function startTcpBalancer(targets: string[]): Promise<TcpBalancer> 
       for (const target of open.values()) counts.set(target, (counts.get(target) ?? 0) + 1);
       return counts;
     },
+    connectionsMade: () => new Map(made),
     cut,
     async restore() {
       if (up) return;
