@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { parseClusterUrl } from "../data/redis.ts";
+import { parseClusterUrl } from "../data/redis-url.ts";
 
 /**
  * Parses the process environment against a zod schema. When any variable is missing or invalid,

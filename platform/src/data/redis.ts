@@ -1,58 +1,15 @@
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from "ioredis";
 import type { Logger } from "../logging/logger.ts";
+import { parseClusterUrl, type ClusterAddress } from "./redis-url.ts";
 
 export { Cluster, Redis } from "ioredis";
+export * from "./redis-url.ts";
 
 /** A connection to one Redis server or to a Redis Cluster, as `REDIS_URL` says. */
 export type RedisConnection = Redis | Cluster;
 
 /** The longest wait between two attempts to reconnect to Redis. */
 const MAX_RECONNECT_DELAY_MS = 250;
-
-/** `redis+cluster://` and `rediss+cluster://` (TLS): a cluster, by some of its nodes. */
-const CLUSTER_URL = /^(rediss?)\+cluster:\/\/(?:([^@/]*)@)?([^/@?#]+)\/?$/;
-
-export interface ClusterAddress {
-  /** Nodes to learn the cluster's layout from: any reachable one will do. */
-  nodes: { host: string; port: number }[];
-  username?: string;
-  password?: string;
-  tls: boolean;
-}
-
-/**
- * The cluster a `redis+cluster://[user:password@]host:port,host:port` URL names, or undefined for
- * any other URL (one server). Throws on a cluster URL whose node list is malformed.
- */
-export function parseClusterUrl(url: string): ClusterAddress | undefined {
-  const match = CLUSTER_URL.exec(url);
-  if (!match) {
-    if (url.includes("+cluster:")) throw new Error("a cluster URL is redis+cluster://host:port,…");
-    return undefined;
-  }
-  const [, scheme, credentials, hosts] = match;
-  const nodes = hosts!.split(",").map((node) => {
-    const parsed = /^([^:,\s]+|\[[^\]]+\]):(\d{1,5})$/.exec(node.trim());
-    if (!parsed || Number(parsed[2]) > 65535) throw new Error(`"${node}" is not host:port`);
-    return { host: parsed[1]!.replace(/^\[|\]$/g, ""), port: Number(parsed[2]) };
-  });
-  const [username, password] = credentials === undefined ? [] : splitCredentials(credentials);
-  return {
-    nodes,
-    ...(username ? { username } : {}),
-    ...(password ? { password } : {}),
-    tls: scheme === "rediss",
-  };
-}
-
-function splitCredentials(credentials: string): [string | undefined, string | undefined] {
-  const colon = credentials.indexOf(":");
-  if (colon < 0) return [decodeURIComponent(credentials), undefined];
-  return [
-    decodeURIComponent(credentials.slice(0, colon)),
-    decodeURIComponent(credentials.slice(colon + 1)),
-  ];
-}
 
 export interface RedisConnectionOptions extends Omit<
   RedisOptions,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseClusterUrl } from "./redis.ts";
+import { parseClusterUrl } from "./redis-url.ts";
 
 describe("parseClusterUrl", () => {
   it("reads a cluster's nodes, credentials and TLS", () => {
