@@ -22,21 +22,24 @@ export const SHARED_SECRET = "pulse-shared";
 /** DATABASE_URL for the subgraphs; MIGRATION_DATABASE_URL, a role that may alter the schema. */
 export const DATABASE_SECRET = "pulse-database";
 
-/** A subgraph: the CPU request and replica range every subgraph shares, its memory its own. */
+/**
+ * A subgraph: the replica range every subgraph shares; its CPU and memory its own. A pod's CPU
+ * request is at most one core: a Node process runs its JavaScript on one thread.
+ */
 function subgraph(
   name: string,
   port: number,
-  memory: { request: string; limit: string },
+  resources: { cpu: string; memory: string; memoryLimit: string },
   ownSecrets: string[] = [],
 ): ServiceSpec {
   return {
     name,
     role: "subgraph",
     port,
-    replicas: { min: 2, max: 6 },
+    replicas: { min: 2, max: 20 },
     resources: {
-      requests: { cpu: "250m", memory: memory.request },
-      limits: { memory: memory.limit },
+      requests: { cpu: resources.cpu, memory: resources.memory },
+      limits: { memory: resources.memoryLimit },
     },
     secrets: [SHARED_SECRET, DATABASE_SECRET, ...ownSecrets],
   };
@@ -46,18 +49,21 @@ export const gateway: ServiceSpec = {
   name: "gateway",
   role: "gateway",
   port: 4000,
-  replicas: { min: 2, max: 10 },
-  resources: { requests: { cpu: "500m", memory: "512Mi" }, limits: { memory: "1Gi" } },
+  replicas: { min: 2, max: 20 },
+  resources: { requests: { cpu: "1", memory: "512Mi" }, limits: { memory: "1Gi" } },
   secrets: [SHARED_SECRET],
 };
 
+const small = { memory: "320Mi", memoryLimit: "640Mi" };
 export const subgraphs: ServiceSpec[] = [
-  subgraph("identity", 4001, { request: "320Mi", limit: "640Mi" }, ["pulse-identity"]),
-  subgraph("profiles", 4002, { request: "384Mi", limit: "768Mi" }, ["pulse-profiles"]),
-  subgraph("discovery", 4003, { request: "320Mi", limit: "640Mi" }),
-  subgraph("chat", 4004, { request: "384Mi", limit: "768Mi" }),
-  subgraph("competitions", 4005, { request: "320Mi", limit: "640Mi" }),
-  subgraph("billing", 4006, { request: "320Mi", limit: "640Mi" }, ["pulse-billing"]),
+  subgraph("identity", 4001, { cpu: "250m", ...small }, ["pulse-identity"]),
+  subgraph("profiles", 4002, { cpu: "1", memory: "384Mi", memoryLimit: "768Mi" }, [
+    "pulse-profiles",
+  ]),
+  subgraph("discovery", 4003, { cpu: "1", ...small }),
+  subgraph("chat", 4004, { cpu: "1", memory: "384Mi", memoryLimit: "768Mi" }),
+  subgraph("competitions", 4005, { cpu: "250m", ...small }),
+  subgraph("billing", 4006, { cpu: "250m", ...small }, ["pulse-billing"]),
 ];
 
 export const services: ServiceSpec[] = [gateway, ...subgraphs];

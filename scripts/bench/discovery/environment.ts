@@ -32,6 +32,12 @@ export interface EnvironmentOptions {
    * where the disk's flush stalls would land in one phase or the other at random.
    */
   commitWithoutFlush?: boolean;
+  /**
+   * A `redis-server` of the benchmark's own even when REDIS_URL or 127.0.0.1:6379 answers: for
+   * benchmarks that read Redis's server-wide counters (INFO commandstats, its CPU), which a
+   * shared server's other clients would add to.
+   */
+  ownRedis?: boolean;
 }
 
 /**
@@ -58,7 +64,9 @@ export async function provisionEnvironment(
   await applyMigrations(databaseUrl);
   if (options.commitWithoutFlush) await commitWithoutFlush(serverUrl, databaseName);
 
-  const candidates = [process.env.REDIS_URL, "redis://127.0.0.1:6379"].filter(Boolean) as string[];
+  const candidates = options.ownRedis
+    ? []
+    : ([process.env.REDIS_URL, "redis://127.0.0.1:6379"].filter(Boolean) as string[]);
   let redisUrl: string | undefined;
   for (const url of candidates) if (!redisUrl && (await redisAnswers(url))) redisUrl = url;
   const spawned = redisUrl

@@ -7,13 +7,15 @@ export type ChildMessage =
   | { type: "ready"; url: string }
   | { type: "memory"; id: number; rss: number; heapUsed: number }
   | { type: "stalls"; id: number; reading: StallReading }
-  | { type: "collect"; id: number };
+  | { type: "collect"; id: number }
+  | { type: "statements"; id: number; count: number };
 
 /** Messages the parent sends a role process. */
 export type ParentMessage =
   | { type: "memory"; id: number }
   | { type: "stalls"; id: number; reset: boolean }
   | { type: "collect"; id: number }
+  | { type: "statements"; id: number }
   | { type: "stop" };
 
 function send(message: ChildMessage): void {
@@ -23,9 +25,14 @@ function send(message: ChildMessage): void {
 /**
  * Announces `url`, then serves the parent: memory readings (after a full collection when Node
  * runs with --expose-gc, so garbage not yet collected does not count as held memory), stall
- * readings, full collections on request, and a graceful `close` on "stop" or SIGTERM.
+ * readings, full collections on request, the SQL statements sent so far (`statements`, for a
+ * process that counts them; 0 otherwise), and a graceful `close` on "stop" or SIGTERM.
  */
-export function serveParent(url: string, close: () => Promise<void>): void {
+export function serveParent(
+  url: string,
+  close: () => Promise<void>,
+  statements: () => number = () => 0,
+): void {
   const stalls = watchStalls();
   let closing: Promise<void> | undefined;
   const stop = () => {
@@ -37,6 +44,10 @@ export function serveParent(url: string, close: () => Promise<void>): void {
     if (message.type === "stop") return stop();
     if (message.type === "stalls") {
       send({ type: "stalls", id: message.id, reading: stalls.read(message.reset) });
+      return;
+    }
+    if (message.type === "statements") {
+      send({ type: "statements", id: message.id, count: statements() });
       return;
     }
     globalThis.gc?.();

@@ -21,6 +21,8 @@ export interface RoleProcess {
   collectGarbage(): Promise<void>;
   /** Its event-loop stalls and collections since the last reset; `reset` starts a new stretch. */
   stalls(reset: boolean): Promise<StallReading>;
+  /** SQL statements the process sent since it started (a subgraph; the gateway sends none). */
+  statements(): Promise<number>;
   /** Graceful stop (SIGTERM-like), then SIGKILL if it takes too long. */
   stop(): Promise<void>;
 }
@@ -92,6 +94,7 @@ export async function startRole(
       await ask(child, "collect", {});
     },
     stalls: async (reset) => (await ask(child, "stalls", { reset })).reading,
+    statements: async () => (await ask(child, "statements", {})).count,
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.send({ type: "stop" } satisfies ParentMessage);
@@ -115,7 +118,7 @@ function roleNodeFlags(): string[] {
 let nextRequest = 0;
 
 /** Sends a `type` request with `fields` to `child` and resolves to its answer of that type. */
-function ask<Type extends "memory" | "stalls" | "collect">(
+function ask<Type extends "memory" | "stalls" | "collect" | "statements">(
   child: ChildProcess,
   type: Type,
   fields: Omit<Extract<ParentMessage, { type: Type }>, "id" | "type">,

@@ -52,8 +52,9 @@ export async function sampleCpu(
       if (!/^\d+$/.test(entry)) continue;
       const pid = Number(entry);
       const command = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
+      // Autovacuum's workers name the database too, but run on their own schedule.
       const label = command.startsWith("postgres:")
-        ? command.includes(database)
+        ? command.includes(database) && !command.includes("autovacuum")
           ? "postgres"
           : undefined
         : command.startsWith("redis-server")

@@ -4,13 +4,13 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Redis } from "ioredis";
 
-/** Channels with a subscriber under the messageAdded topics of this run's prefix. */
-export async function liveChannels(redis: Redis, prefix: string): Promise<number> {
-  const channels = (await redis.call(
-    "PUBSUB",
-    "CHANNELS",
-    `${prefix}live:message-added:*`,
-  )) as string[];
+/** Channels with a subscriber under `topic`'s (messageAdded's by default) of this run's prefix. */
+export async function liveChannels(
+  redis: Redis,
+  prefix: string,
+  topic = "message-added",
+): Promise<number> {
+  const channels = (await redis.call("PUBSUB", "CHANNELS", `${prefix}live:${topic}:*`)) as string[];
   return channels.length;
 }
 
@@ -20,12 +20,13 @@ export async function waitForChannels(
   prefix: string,
   satisfied: (count: number) => boolean,
   timeoutMs: number,
+  topic?: string,
 ): Promise<number> {
   const deadline = Date.now() + timeoutMs;
-  let count = await liveChannels(redis, prefix);
+  let count = await liveChannels(redis, prefix, topic);
   while (!satisfied(count) && Date.now() < deadline) {
     await sleep(200);
-    count = await liveChannels(redis, prefix);
+    count = await liveChannels(redis, prefix, topic);
   }
   return count;
 }

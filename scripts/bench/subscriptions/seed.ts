@@ -26,8 +26,18 @@ const PASSWORD_HASH =
 const ROWS_PER_INSERT = 2_000;
 const CONVERSATIONS_TIMEOUT_MS = 300_000;
 
-/** Inserts `count` accounts and profiles (no photos) and returns them in order. */
-export async function seedPeople(prisma: PrismaClient, count: number): Promise<Person[]> {
+/** The email of the `index`th person `seedPeople` inserts. */
+export const benchEmail = (index: number): string => `bench-${index}@pulse.bench`;
+
+/**
+ * Inserts `count` accounts and profiles (no photos) and returns them in order. Their password
+ * hash is `passwordHash`: a real one for people who will sign in, by default one nobody can.
+ */
+export async function seedPeople(
+  prisma: PrismaClient,
+  count: number,
+  passwordHash = PASSWORD_HASH,
+): Promise<Person[]> {
   const people = Array.from({ length: count }, (_, index) => ({
     id: randomUUID(),
     displayName: `Bench Person ${index}`,
@@ -37,8 +47,8 @@ export async function seedPeople(prisma: PrismaClient, count: number): Promise<P
     await prisma.account.createMany({
       data: slice.map((person, offset) => ({
         id: person.id,
-        email: `bench-${start + offset}@pulse.bench`,
-        passwordHash: PASSWORD_HASH,
+        email: benchEmail(start + offset),
+        passwordHash,
       })),
     });
     await prisma.profile.createMany({

@@ -38,12 +38,18 @@ export const now = (): number => performance.timeOrigin + performance.now();
 /** The open sockets of one phase. */
 export class SocketFleet {
   private readonly sockets: WebSocket[] = [];
+  /** Each acknowledged socket's subscriber. */
+  private readonly subscribers = new Map<WebSocket, Subscriber>();
   private closing = false;
   failures: string[] = [];
 
+  /**
+   * `request`, when given, is subscribed as id "1" on each socket as soon as it is acknowledged,
+   * with the subscriber's conversation; without it the sockets stay idle until `subscribeAll`.
+   */
   constructor(
     private readonly url: string,
-    private readonly request: SubscribeRequest,
+    private readonly request: SubscribeRequest | undefined,
     private readonly handlers: DriverHandlers,
   ) {}
 
@@ -60,6 +66,17 @@ export class SocketFleet {
       for (const result of results) {
         if (result.status === "rejected") this.failures.push(String(result.reason));
       }
+    }
+  }
+
+  /** Subscribes every open socket to `request` as `id`, with `variables` of its subscriber. */
+  subscribeAll(
+    request: SubscribeRequest,
+    id: string,
+    variables: (subscriber: Subscriber) => Record<string, unknown>,
+  ): void {
+    for (const [socket, subscriber] of this.subscribers) {
+      subscribe(socket, request, id, variables(subscriber));
     }
   }
 
@@ -82,6 +99,7 @@ export class SocketFleet {
       ),
     );
     this.sockets.length = 0;
+    this.subscribers.clear();
   }
 
   private connect(subscriber: Subscriber): Promise<void> {
@@ -112,15 +130,10 @@ export class SocketFleet {
           case "connection_ack":
             acked = true;
             clearTimeout(timer);
-            send({
-              id: "1",
-              type: "subscribe",
-              payload: {
-                query: this.request.query,
-                operationName: this.request.operationName,
-                variables: { conversationId: subscriber.conversationId },
-              },
-            });
+            this.subscribers.set(socket, subscriber);
+            if (this.request) {
+              subscribe(socket, this.request, "1", { conversationId: subscriber.conversationId });
+            }
             return resolve();
           case "ping":
             return send({ type: "pong" });
@@ -146,4 +159,13 @@ export class SocketFleet {
       });
     });
   }
+}
+
+function subscribe(
+  socket: WebSocket,
+  request: SubscribeRequest,
+  id: string,
+  variables: Record<string, unknown>,
+): void {
+  socket.send(JSON.stringify({ id, type: "subscribe", payload: { ...request, variables } }));
 }
