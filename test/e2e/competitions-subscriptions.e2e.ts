@@ -60,6 +60,26 @@ async function listening(competitionId: string, count: number) {
   }, LIVE_TIMEOUT);
 }
 
+/** The sum of the gateway's metric `name` over its labels. */
+async function gatewayMetric(name: string): Promise<number> {
+  const metrics = await (await fetch(`${stack.gatewayUrl}/metrics`)).text();
+  return metrics
+    .split("\n")
+    .filter((line) => line.startsWith(`${name} `) || line.startsWith(`${name}{`))
+    .reduce((sum, line) => sum + Number(line.split(" ").at(-1)), 0);
+}
+
+/** `OnLeaderboardRankChanged` with a field that depends on who watches. */
+const PERSONAL_WATCH = `subscription ($competitionId: ID!, $top: Int) {
+  leaderboardRankChanged(competitionId: $competitionId, top: $top) {
+    competition { id isJoined }
+    user { id profile { displayName } }
+    rank
+    previousRank
+    score
+  }
+}`;
+
 type Change = { rank: number | null; previousRank: number | null; score: number | null } & Record<
   string,
   any
@@ -171,6 +191,72 @@ describe("rank changes through the gateway", () => {
       if (i > 0) expect(change.previousRank).toBe(got[i - 1]!.rank);
     }
     await socket.close();
+  });
+
+  it("watchers told the same top share one upstream subscription and one run of each event's plan", async () => {
+    const [alice, bob, carol] = await Promise.all(
+      ["Alice", "Bob", "Carol"].map((displayName) => registerWithProfile(stack, { displayName })),
+    );
+    const competition = await competitionOf([alice!, bob!, carol!]);
+    await sync(alice!.client, 500);
+    const variables = { competitionId: competition.id, top: 5 };
+    const upstreamsBefore = await gatewayMetric("gateway_subscription_upstreams");
+    const sockets = await Promise.all(
+      [1, 2, 3, 4, 5].map(async () => {
+        const watcher = await registerWithProfile(stack);
+        return WsTestClient.connect(stack.gatewayUrl, watcher.accessToken);
+      }),
+    );
+    const shared = sockets.slice(0, 3).map((socket) => {
+      return socket.subscribe("OnLeaderboardRankChanged", variables);
+    });
+    // Whether the viewer joined is theirs alone: these never share.
+    const personal = sockets.slice(3).map((socket) => {
+      return socket.subscribe("OnLeaderboardRankChanged", variables, PERSONAL_WATCH);
+    });
+    const watchers = [...shared, ...personal];
+    // Bob moves inside the top until every watcher has heard of it: all are told the same top,
+    // and the three alike end on one upstream subscription.
+    const probe = randomUUID();
+    let value = 100;
+    await vi.waitFor(async () => {
+      await sync(bob!.client, (value += 1), probe);
+      for (const watcher of watchers) expect(watcher.results.length).toBeGreaterThan(0);
+    }, LIVE_TIMEOUT);
+    await vi.waitFor(async () => {
+      await sync(bob!.client, (value += 1), probe);
+      expect(await gatewayMetric("gateway_subscription_upstreams")).toBe(upstreamsBefore + 3);
+    }, LIVE_TIMEOUT);
+    const counts = watchers.map((watcher) => watcher.results.length);
+    const fetchesBefore = await gatewayMetric("gateway_subscription_entity_fetches_total");
+
+    // Carol goes first: three events (Carol enters, Alice and Bob move down) to each watcher.
+    await sync(carol!.client, 900);
+    await vi.waitFor(() => {
+      for (const [i, watcher] of watchers.entries()) {
+        expect(watcher.results.length).toBeGreaterThanOrEqual(counts[i]! + 3);
+      }
+    }, LIVE_TIMEOUT);
+    const told = watchers.map((watcher, i) =>
+      changes(watcher.results.slice(counts[i]), "leaderboardRankChanged").map(
+        ({ user, previousRank, rank }) => [user.id, previousRank, rank],
+      ),
+    );
+    const expected = [
+      [carol!.id, 3, 1],
+      [alice!.id, 1, 2],
+      [bob!.id, 2, 3],
+    ];
+    expect(told).toEqual(watchers.map(() => expected));
+    // Each event's plan ran once for the three who share a stream (one profiles fetch each),
+    // and once per personal watcher.
+    const fetches =
+      (await gatewayMetric("gateway_subscription_entity_fetches_total")) - fetchesBefore;
+    expect(fetches).toBe(3 * (1 + personal.length));
+    await Promise.all(sockets.map((socket) => socket.close()));
+    await vi.waitFor(async () => {
+      expect(await gatewayMetric("gateway_subscription_upstreams")).toBe(upstreamsBefore);
+    }, LIVE_TIMEOUT);
   });
 
   describe("a competitions restart", () => {

@@ -15,13 +15,14 @@ import { GraphQLError } from "graphql";
 import type { GatewayContext } from "../context.ts";
 import type { EventExecutor } from "./event-executor.ts";
 import { samePrimary, type SupergraphPlans, type SubscriptionPlan } from "./supergraph-plans.ts";
-import type { UpstreamConnections } from "./upstream.ts";
+import type { UpstreamSubscriber } from "./upstream.ts";
 
 /** How many events per allowed pending one may be in resolution at once. */
 export const RESOLVING_PER_PENDING = 10;
 
 export interface FederatedSubscriptionDeps {
-  upstream: UpstreamConnections;
+  /** Where primary subscriptions go (shared between subscribers where they can be). */
+  upstream: UpstreamSubscriber;
   executor: EventExecutor;
   /** The URL to reach subgraph `name` at, given the one the supergraph records. */
   subgraphUrl: (name: string, url: string) => string;

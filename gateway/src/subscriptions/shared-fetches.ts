@@ -50,6 +50,8 @@ export class SharedFetches {
   private readonly privateQueries: LRUCache<string, true>;
   private lastPurge = 0;
   private readonly clock: { now(): number };
+  /** The copies of kept answers handed out: public by construction. */
+  private readonly handedOut = new WeakSet<SubgraphResponse>();
 
   constructor(private readonly options: SharedFetchesOptions) {
     this.clock = options.clock ?? performance;
@@ -67,6 +69,11 @@ export class SharedFetches {
   /** Public answers held now, expired ones included until the next purge. */
   get kept(): number {
     return this.answers.size;
+  }
+
+  /** Whether `response`, which this gave for an event's fetch, is the same for every viewer. */
+  isForEveryone(response: SubgraphResponse): boolean {
+    return this.handedOut.has(response) || publicMaxAge(response) > 0;
   }
 
   /** `source` for events' plans: answered from shared public answers where it can. */
@@ -158,7 +165,9 @@ export class SharedFetches {
 
   private shared(subgraph: string, answer: SubgraphResponse): SubgraphResponse {
     this.options.onFetch?.(subgraph, "shared");
-    return copyOf(answer);
+    const copy = copyOf(answer);
+    this.handedOut.add(copy);
+    return copy;
   }
 
   private sent(subgraph: string, send: () => Promise<SubgraphResponse>): Promise<SubgraphResponse> {

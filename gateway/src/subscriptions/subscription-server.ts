@@ -33,6 +33,7 @@ import type { SharedFetches } from "./shared-fetches.ts";
 import { FederatedSubscription } from "./federated-subscription.ts";
 import type { SocketQuota } from "./socket-quota.ts";
 import { asBadInput, SupergraphPlans, type SubscriptionPlan } from "./supergraph-plans.ts";
+import { SharedUpstreams } from "./shared-upstreams.ts";
 import { UpstreamConnections } from "./upstream.ts";
 
 /** Close codes the gateway's sockets end with, besides graphql-ws's own. */
@@ -125,6 +126,7 @@ export class SubscriptionServer {
     maxPayload: OPERATION_LIMITS.maxPayloadBytes,
   });
   private readonly upstream: UpstreamConnections;
+  private readonly streams: SharedUpstreams;
   private readonly executor: EventExecutor;
   private readonly served: { dispose(): void | Promise<void> };
   private readonly instruments: ReturnType<typeof subscriptionMetrics>;
@@ -134,17 +136,18 @@ export class SubscriptionServer {
       gatewaySecret: options.gatewaySecret,
       logger: options.logger,
     });
+    this.streams = new SharedUpstreams(this.upstream);
     this.instruments = subscriptionMetrics(options.registry, this);
     this.executor = new EventExecutor(options.buildService, options.sharedFetches, options.logger);
     acceptGraphQLUpgrades(options.server, this.webSockets, () => !this.accepting || !this.plans);
     this.served = this.serve(this.webSockets);
   }
 
-  /** Sockets and subscriptions open now. */
+  /** Sockets, subscriptions and the upstream subscriptions serving them, open now. */
   get counts() {
     let subscriptions = 0;
     for (const state of this.states.values()) subscriptions += state.subscriptions.size;
-    return { sockets: this.states.size, subscriptions };
+    return { sockets: this.states.size, subscriptions, upstreams: this.streams.open };
   }
 
   /**
@@ -324,7 +327,7 @@ export class SubscriptionServer {
     });
     const subscription: FederatedSubscription = new FederatedSubscription(
       {
-        upstream: this.upstream,
+        upstream: this.streams,
         executor: this.executor,
         subgraphUrl: this.options.subgraphUrl,
         maxPendingEvents: this.options.limits.pendingEventsPerSubscription,
@@ -434,6 +437,14 @@ function subscriptionMetrics(registry: Registry, server: SubscriptionServer) {
     registers: [registry],
     collect() {
       this.set(server.counts.subscriptions);
+    },
+  });
+  new Gauge({
+    name: "gateway_subscription_upstreams",
+    help: "Primary subscriptions open to subgraphs (subscribers in the same state share one)",
+    registers: [registry],
+    collect() {
+      this.set(server.counts.upstreams);
     },
   });
   return {

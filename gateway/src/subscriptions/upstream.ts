@@ -19,12 +19,17 @@ export interface UpstreamOptions {
   maxRetryWaitMs?: number;
 }
 
+/** Subscribes upstream; returns the function that unsubscribes. */
+export interface UpstreamSubscriber {
+  subscribe(httpUrl: string, payload: SubscribePayload, sink: Sink<ExecutionResult>): () => void;
+}
+
 /**
  * The gateway's graphql-ws sockets to subgraphs: one per subgraph URL, shared by every primary
  * subscription to it. When a subgraph restarts or a replica goes away (1001), the socket
  * reconnects with backoff and graphql-ws re-sends each active subscription.
  */
-export class UpstreamConnections {
+export class UpstreamConnections implements UpstreamSubscriber {
   private readonly clients = new Map<string, Client>();
 
   constructor(private readonly options: UpstreamOptions) {}

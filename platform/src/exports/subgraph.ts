@@ -6,6 +6,7 @@ export * from "../graphql/scalars.ts";
 export * from "../graphql/federation.ts";
 export * from "../graphql/pagination.ts";
 export * from "../graphql/cache-hints.ts";
+export * from "../graphql/per-viewer.ts";
 export * from "../graphql/parse-input.ts";
 export * from "../data/prisma.ts";
 export * from "../data/loaders.ts";

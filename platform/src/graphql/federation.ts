@@ -2,7 +2,7 @@ import "reflect-metadata";
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import type { GraphQLSchemaModule } from "@apollo/subgraph/dist/schema-helper";
 import { printSchemaWithDirectives, type IResolvers } from "@graphql-tools/utils";
-import type { GraphQLSchema } from "graphql";
+import { isObjectType, type GraphQLSchema } from "graphql";
 import gql from "graphql-tag";
 import { buildSchema, createResolversMap, type BuildSchemaOptions } from "type-graphql";
 import { DateTimeScalar } from "./scalars.ts";
@@ -47,13 +47,32 @@ export async function buildFederatedSchema({
     skipCheck: true,
   });
   const resolvers = mergeResolvers(createResolversMap(schema) as IResolvers, referenceResolvers);
-  return buildSubgraphSchema({
+  const subgraph = buildSubgraphSchema({
     typeDefs: gql`
       ${FEDERATION_LINK}
       ${printSchemaWithDirectives(schema)}
     `,
     resolvers: resolvers as GraphQLSchemaModule["resolvers"],
   });
+  carryFieldExtensions(schema, subgraph);
+  return subgraph;
+}
+
+/**
+ * Copies the fields' extensions (`@Extensions`, such as `PerViewer`), which SDL does not carry,
+ * from the schema type-graphql built onto the one rebuilt from its SDL.
+ */
+function carryFieldExtensions(from: GraphQLSchema, to: GraphQLSchema): void {
+  for (const type of Object.values(from.getTypeMap())) {
+    const target = to.getType(type.name);
+    if (!isObjectType(type) || !isObjectType(target)) continue;
+    const fields = target.getFields();
+    for (const [name, field] of Object.entries(type.getFields())) {
+      const copy = fields[name];
+      if (!copy || Object.keys(field.extensions).length === 0) continue;
+      copy.extensions = { ...copy.extensions, ...field.extensions };
+    }
+  }
 }
 
 function mergeResolvers(base: IResolvers, extra: IResolvers): IResolvers {

@@ -15,6 +15,7 @@ export const SUBSCRIBED_AT_MARGIN_MS = 1000;
  */
 export class StreamResume {
   private reachedPosition: string | undefined;
+  private reachedState: string | undefined;
 
   /**
    * Where a stream with no position to resume from starts: with the items committed since this
@@ -27,10 +28,13 @@ export class StreamResume {
    * @param after where to resume: after the last event the gateway received, if it had any.
    * @param subscribedAt when the client's subscribe reached the gateway (the gateway's clock), if
    *   it said; {@link SUBSCRIBED_AT_MARGIN_MS} earlier becomes `since`.
+   * @param shareable whether the operation's events are the same for every subscriber (it selects
+   *   no per-viewer field), so the states events reach may be named (`SHARED_STATE_EXTENSION`).
    */
   constructor(
     readonly after: string | undefined,
     subscribedAt?: Date,
+    private readonly shareable = false,
   ) {
     this.since = subscribedAt && new Date(subscribedAt.getTime() - SUBSCRIBED_AT_MARGIN_MS);
   }
@@ -39,8 +43,9 @@ export class StreamResume {
    * Records where the event being resolved leaves the stream. The root field's resolver calls it:
    * graphql-ws sends an event's result before the next event is resolved, so the two match.
    */
-  reached(position: string): void {
+  reached(position: string, sharedState?: string): void {
     this.reachedPosition = position;
+    this.reachedState = this.shareable ? sharedState : undefined;
   }
 
   /**
@@ -51,5 +56,15 @@ export class StreamResume {
     const position = this.reachedPosition;
     this.reachedPosition = undefined;
     return position;
+  }
+
+  /**
+   * The name of the state the event just resolved left the stream in, when its resolver gave one
+   * and the operation is the same for every subscriber; forgotten once taken.
+   */
+  takeSharedState(): string | undefined {
+    const state = this.reachedState;
+    this.reachedState = undefined;
+    return state;
   }
 }

@@ -11,6 +11,7 @@ import {
 import { WebSocketServer } from "ws";
 import type { ForwardedIdentity, ForwardedIdentityVerifier } from "../auth/forwarded-identity.ts";
 import { boundedMemo } from "../data/memo.ts";
+import { selectsPerViewerField } from "../graphql/per-viewer.ts";
 import { toGraphQLError } from "../errors/format-error.ts";
 import type { Logger } from "../logging/logger.ts";
 import { useServerWithKeepAlive } from "./keep-alive.ts";
@@ -21,6 +22,7 @@ import { acceptGraphQLUpgrades } from "./websocket-upgrade.ts";
 import {
   GATEWAY_CONNECTION_PARAM,
   RESUME_AFTER_EXTENSION,
+  SHARED_STATE_EXTENSION,
   SUBSCRIBED_AT_EXTENSION,
   SUBSCRIBER_IDENTITY_EXTENSION,
 } from "./upstream-protocol.ts";
@@ -61,7 +63,8 @@ export function serveSubscriptions<Context>(
   const sockets = new WebSocketServer({ noServer: true });
   acceptGraphQLUpgrades(options.server, sockets);
   const format = (error: GraphQLError) => formatError(error.toJSON(), error);
-  // Every subscriber of one screen sends the same primary operation: parse and validate it once.
+  // Every subscriber of one screen sends the same primary operation: parse and validate it once,
+  // and find once whether its events are the same for everyone.
   const prepare = boundedMemo(DOCUMENT_CACHE_SIZE, (query: string) => {
     let document: DocumentNode;
     try {
@@ -70,7 +73,8 @@ export function serveSubscriptions<Context>(
       return [toGraphQLError(error)];
     }
     const errors = validate(schema, document);
-    return errors.length > 0 ? errors : document;
+    if (errors.length > 0) return errors;
+    return { document, shareable: !selectsPerViewerField(schema, document) };
   });
   // Only a tracing process replaces graphql-ws's own subscribe (see subscribeTraced).
   const traces = tracingStarted() ? new WeakMap<object, SubscriptionTrace>() : undefined;
@@ -98,13 +102,14 @@ export function serveSubscriptions<Context>(
         } catch (error) {
           return [toGraphQLError(error)];
         }
-        const document = prepare(payload.query);
-        if (Array.isArray(document)) return document;
+        const prepared = prepare(payload.query);
+        if (!("document" in prepared)) return prepared;
         const contextValue = {
           ...options.context(identity),
           resume: new StreamResume(
             stringField(payload.extensions, RESUME_AFTER_EXTENSION),
             instantField(payload.extensions, SUBSCRIBED_AT_EXTENSION),
+            prepared.shareable,
           ),
         };
         traces?.set(contextValue, {
@@ -113,21 +118,29 @@ export function serveSubscriptions<Context>(
         });
         return {
           schema,
-          document: document as DocumentNode,
+          document: prepared.document,
           variableValues: payload.variables ?? null,
           operationName: payload.operationName ?? null,
           contextValue,
         };
       },
       onNext: (_ctx, _id, _payload, args, result): FormattedExecutionResult | void => {
-        const position = (args.contextValue as { resume: StreamResume }).resume.takePosition();
+        const { resume } = args.contextValue as { resume: StreamResume };
+        const position = resume.takePosition();
+        const sharedState = resume.takeSharedState();
         if (!result.errors && position === undefined) return;
         return {
           ...result,
           ...(result.errors ? { errors: result.errors.map(format) } : {}),
           ...(position === undefined
             ? {}
-            : { extensions: { ...result.extensions, [RESUME_AFTER_EXTENSION]: position } }),
+            : {
+                extensions: {
+                  ...result.extensions,
+                  [RESUME_AFTER_EXTENSION]: position,
+                  ...(sharedState !== undefined && { [SHARED_STATE_EXTENSION]: sharedState }),
+                },
+              }),
         } as FormattedExecutionResult;
       },
       onError: (_ctx, _id, _payload, errors) => errors.map(format),

@@ -41,3 +41,12 @@ export const SUBSCRIBED_AT_EXTENSION = "subscribedAt";
  * gateway's delivery joins. W3C fields: `{ traceparent, tracestate }`.
  */
 export const TRACE_CONTEXT_EXTENSION = "traceContext";
+
+/**
+ * In a `next` payload's `extensions`: an opaque name for the state the event left its stream in,
+ * when that state is all the stream's later events depend on (not who subscribed, nor when). Every
+ * subscription to the same subgraph with the same operation and variables whose last event carried
+ * the same name gets the same events from there on, so the gateway may serve them all from one
+ * upstream subscription. Only streams whose operation selects no field marked `PerViewer` carry it.
+ */
+export const SHARED_STATE_EXTENSION = "sharedState";

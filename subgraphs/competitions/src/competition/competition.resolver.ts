@@ -1,6 +1,6 @@
 import type { Competition as CompetitionRow } from "@pulse/db";
 import { requireViewer } from "@pulse/platform/server";
-import { AfterCursorArg, PageSizeArg, type Connection } from "@pulse/platform/subgraph";
+import { AfterCursorArg, PageSizeArg, PerViewer, type Connection } from "@pulse/platform/subgraph";
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { CompetitionsContext } from "../context.ts";
 import { LeaderboardConnection, Standing } from "../leaderboard/leaderboard.type.ts";
@@ -87,6 +87,7 @@ export class CompetitionResolver {
   }
 
   @FieldResolver(() => Boolean, { description: "Whether the viewer has joined." })
+  @PerViewer()
   async isJoined(
     @Root() competition: CompetitionRow,
     @Ctx() ctx: CompetitionsContext,
@@ -111,6 +112,7 @@ export class CompetitionResolver {
     nullable: true,
     description: "Where the viewer stands; null when they have not joined.",
   })
+  @PerViewer()
   myStanding(
     @Root() competition: CompetitionRow,
     @Ctx() ctx: CompetitionsContext,

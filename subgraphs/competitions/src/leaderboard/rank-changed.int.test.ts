@@ -322,6 +322,46 @@ describe("leaderboardRankChanged", () => {
     await resumed.return!();
   });
 
+  it("names the top a watcher was told on an update's last event: the same for watchers told the same", async () => {
+    const { competition, people } = await competitionWith(3);
+    const [a, b, c] = people as [Viewer, Viewer, Viewer];
+    await sync(a, 500);
+    await sync(c, 100);
+    const variables = { id: competition.id, top: 2 };
+    /** The events up to the one that names a state, and that state. */
+    const update = async (events: Events, resume: StreamResume) => {
+      const got: string[] = [];
+      for (;;) {
+        const change = await next(events);
+        got.push(`${change.user.id}:${change.previousRank}>${change.rank}`);
+        const state = resume.takeSharedState();
+        if (state !== undefined) return { got, state };
+      }
+    };
+    const early = new StreamResume(undefined, undefined, true);
+    const first = await feed(BOARD, newViewer(), variables, early);
+    // B goes above A and C leaves: the update's last event names the state (B, A).
+    await sync(b, 700);
+    const before = await update(first, early);
+    expect(before.got).toEqual([`${b.id}:null>1`, `${a.id}:1>2`, `${c.id}:2>3`]);
+    // A second watcher, subscribed now, was told the same top (B, A) by its catch-up or start.
+    const late = new StreamResume(undefined, undefined, true);
+    const second = await feed(BOARD, newViewer(), variables, late);
+    // C enters between them and A leaves the top: both watchers get it and end in one state.
+    await sync(c, 500);
+    const [one, two] = [await update(first, early), await update(second, late)];
+    expect(one.got).toEqual([`${c.id}:null>2`, `${a.id}:2>3`]);
+    expect(two).toEqual(one);
+    expect(one.state).not.toBe(before.state);
+    // A stream whose operation selects a per-viewer field names no state.
+    const personal = new StreamResume(undefined, undefined, false);
+    const third = await feed(BOARD, newViewer(), variables, personal);
+    await sync(a, 500);
+    await next(third);
+    expect(personal.takeSharedState()).toBeUndefined();
+    await Promise.all([first.return!(), second.return!(), third.return!()]);
+  });
+
   it("resumed after a whole update, tells only what changed since, chained", async () => {
     const { competition, people } = await competitionWith(3);
     const [a, b, c] = people as [Viewer, Viewer, Viewer];

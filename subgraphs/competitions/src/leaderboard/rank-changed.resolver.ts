@@ -88,6 +88,6 @@ export class RankChangedResolver {
 /** Records where the event leaves the stream, and resolves it afresh. */
 function reached(event: RankEvent, ctx: CompetitionsContext): RankChangeSource {
   clearLoaders(ctx);
-  ctx.resume?.reached(event.position);
+  ctx.resume?.reached(event.position, event.sharedState);
   return event;
 }

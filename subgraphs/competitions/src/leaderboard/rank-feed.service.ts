@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { badUserInput, EventQueue, forbidden, type Viewer } from "@pulse/platform/server";
 import type { Competition as CompetitionRow } from "@pulse/db";
 import type { LivePubSub, PrismaClient } from "@pulse/platform/subgraph";
@@ -19,6 +20,11 @@ export const MAX_TOP = 1000;
 /** An event of a rank feed, with the position a resumed subscription continues from. */
 export interface RankEvent extends RankChangeSource {
   position: string;
+  /**
+   * The name of what the subscriber has been told once it got the event, when that is all its
+   * later events depend on (`SHARED_STATE_EXTENSION`): the last event of a top's update.
+   */
+  sharedState?: string;
   /**
    * The competition, read once when the subscription started: resolving `competition` per event
    * needs no query (competitions do not change after creation).
@@ -51,6 +57,9 @@ export class RankFeed {
    */
   private readonly departures = new WeakMap<object, Map<string, Promise<Standing | null>>>();
 
+  /** The name of each read of a top, by its content (see {@link topState}). */
+  private readonly topStates = new WeakMap<object, string>();
+
   constructor(private readonly deps: RankFeedDeps) {}
 
   /** Where `userId`, who is not in the top read `top`, stands now: read once per read of a top. */
@@ -63,6 +72,29 @@ export class RankFeed {
       readings.set(userId, reading);
     }
     return reading;
+  }
+
+  /**
+   * The name of what a watcher told the top `view` (read as `read`) knows: its entries, hashed.
+   * Watchers in that state get the same events from then on, whenever they subscribed and through
+   * whichever replica, since each update tells the difference between the new top and this one.
+   */
+  private topState(
+    read: object,
+    competitionId: string,
+    size: number,
+    view: Map<string, BoardEntry>,
+  ): string {
+    let state = this.topStates.get(read);
+    if (state === undefined) {
+      const hash = createHash("sha256");
+      for (const entry of view.values()) {
+        hash.update(`${entry.userId}:${entry.rank}:${entry.scoreMilli};`);
+      }
+      state = `top:${competitionId}:${size}:${hash.digest("base64url")}`;
+      this.topStates.set(read, state);
+    }
+    return state;
   }
 
   /** A top of `size` entries whose board number is at least `minSeq` (the one shared if fresh). */
@@ -298,6 +330,9 @@ export class RankFeed {
           position: formatTopPosition(
             i === steps.length - 1 ? { seq } : { from: toldAt, seq, steps: i + 1 },
           ),
+          ...(i === steps.length - 1 && {
+            sharedState: this.topState(viewRead, competitionId, size, view),
+          }),
         });
       }
       told = new Map(view);
