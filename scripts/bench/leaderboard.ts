@@ -3,7 +3,8 @@
 // follow myRankChanged and leaderboardRankChanged(top: 100) with user.profile.displayName. See
 // bench/RESULTS.md. Options (environment): BENCH_PARTICIPANTS, BENCH_SECONDS, BENCH_RATE (syncs a
 // second), BENCH_MY_SOCKETS, BENCH_TOP_SOCKETS, BENCH_PAGES (leaderboard pages read),
-// BENCH_SCORES (normal or uniform: how the seeded totals spread).
+// BENCH_SCORES (normal or uniform: how the seeded totals spread), BENCH_LEADERS (how many of the
+// syncing subscribers stand in the top 100).
 import { randomUUID } from "node:crypto";
 import { mkdtemp } from "node:fs/promises";
 import { cpus, tmpdir } from "node:os";
@@ -38,6 +39,13 @@ const RATE = option("BENCH_RATE", 50);
 const MY_SOCKETS = option("BENCH_MY_SOCKETS", 1000);
 const TOP_SOCKETS = option("BENCH_TOP_SOCKETS", 1000);
 const PAGES = option("BENCH_PAGES", 500);
+/**
+ * How many of the people who sync (the myRankChanged subscribers) are the top 100 when seeded.
+ * Random people of a normal spread almost never reach the top 100, so without them the watchers'
+ * top would move only by chance (not at all in one run in three); with them a tenth of the syncs
+ * move it, several times a second.
+ */
+const LEADERS = option("BENCH_LEADERS", 100);
 /**
  * How the seeded totals spread. `normal` (the default): steps after about a week, 60,000 on
  * average with a standard deviation of 20,000, so the top 100 stand far ahead and a sync of up to
@@ -107,9 +115,14 @@ async function run() {
   );
 
   // People: the subscribers of myRankChanged, who also sync.
-  const rows = await prisma.$queryRaw<{ userId: string }[]>`SELECT user_id AS "userId"
+  const leaders = await prisma.$queryRaw<{ userId: string }[]>`SELECT user_id AS "userId"
     FROM competitions.participant WHERE competition_id = ${competitionId}::uuid
-    ORDER BY random() LIMIT ${Math.max(MY_SOCKETS, 100)}`;
+    ORDER BY score_milli DESC LIMIT ${LEADERS}`;
+  const others = await prisma.$queryRaw<{ userId: string }[]>`SELECT user_id AS "userId"
+    FROM competitions.participant WHERE competition_id = ${competitionId}::uuid
+      AND user_id <> ALL(${leaders.map((row) => row.userId)}::uuid[])
+    ORDER BY random() LIMIT ${Math.max(MY_SOCKETS, 100) - leaders.length}`;
+  const rows = [...leaders, ...others];
   const people = rows.map((row) => ({ id: row.userId, displayName: "x" }));
   const tokens = await mintAccessTokens(secrets.signingKeyPem, people);
   const watcherTokens = await mintAccessTokens(
@@ -245,6 +258,7 @@ async function run() {
   }
   await Promise.all(inflight);
   const loadMs = SECONDS * 1000;
+  const upstreams = await gatewayGauge(gateway.url, "gateway_subscription_upstreams");
   const loadCpu = describeCpu(cpuBefore, await sampleCpu(roles(), databaseName), "the load");
   const systemRedisUsec = await redisUsec(redis);
   const systemRedisTop = await redisTopCommands(redis);
@@ -322,12 +336,13 @@ async function run() {
   const floorPerSync = floorRedisUsec / floorCount;
   const lines = [
     `machine: ${cpus().length} × ${cpus()[0]?.model ?? "?"}; ${new Date().toISOString()}`,
-    `participants ${PARTICIPANTS} (${SCORES} scores), ${SECONDS} s at ${RATE} syncs/s, ${myCount} myRankChanged + ${TOP_SOCKETS} leaderboardRankChanged(top: 100) sockets`,
+    `participants ${PARTICIPANTS} (${SCORES} scores), ${SECONDS} s at ${RATE} syncs/s, ${myCount} myRankChanged (${LEADERS} of them the top 100) + ${TOP_SOCKETS} leaderboardRankChanged(top: 100) sockets`,
     `sync through the gateway (${gatewaySyncs.length}): ${describeLatencies(gatewaySyncs)}`,
     `sync directly to competitions (${directSyncs.length}): ${describeLatencies(directSyncs)}`,
     `sync errors: ${syncErrors}`,
     `Leaderboard(first: 50) through the gateway, random depths (${pageLatencies.length}): ${describeLatencies(pageLatencies)}`,
     `rank-change delivery, sync sent → own myRankChanged received (${deliveryLatencies.length}): p50 ${percentile(deliveryLatencies, 50).toFixed(1)} ms, p99 ${percentile(deliveryLatencies, 99).toFixed(1)} ms`,
+    `upstream subscriptions at the gateway at the end of the load: ${upstreams} for ${myCount + TOP_SOCKETS} sockets`,
     `events delivered: ${delivered} (${(delivered / (loadMs / 1000)).toFixed(0)}/s), of which myRankChanged ${deliveredMine}, leaderboardRankChanged ${delivered - deliveredMine}`,
     `chain violations ${chainViolations}, duplicated ${duplicates}, lost (last rank ≠ rank now) ${lost}`,
     `Redis ranks vs Postgres recomputation: ${mismatches} mismatches of ${truth.length}`,
@@ -448,4 +463,13 @@ try {
   await run();
 } finally {
   await cleanup();
+}
+
+/** The value of the gauge `name` the gateway at `baseUrl` reports. */
+async function gatewayGauge(baseUrl: string, name: string): Promise<number> {
+  const metrics = await (await fetch(`${baseUrl}/metrics`)).text();
+  const line = metrics
+    .split("\n")
+    .find((candidate) => candidate.startsWith(`${name} `) || candidate.startsWith(`${name}{`));
+  return Number(line?.split(" ").at(-1));
 }
