@@ -6,6 +6,13 @@ import type { CompetitionService } from "../competition/competition.service.ts";
 import type { BoardEntry, LeaderboardIndex, Standing } from "./leaderboard-index.ts";
 import type { RankChangeSource } from "./leaderboard.type.ts";
 import { rankChangedTopic, type BoardChange } from "./rank-changed.topic.ts";
+import { RankWatchers, type RankWatcher } from "./rank-watchers.ts";
+
+/** A board's watchers, once this process follows its announcements. */
+interface BoardWatchersEntry {
+  ready: Promise<RankWatchers>;
+  board?: RankWatchers;
+}
 
 export interface RankFeedDeps {
   prisma: PrismaClient;
@@ -56,6 +63,9 @@ export class RankFeed {
    * sharing that read tell of the same departures, and read each once between them.
    */
   private readonly departures = new WeakMap<object, Map<string, Promise<Standing | null>>>();
+
+  /** The `myRankChanged` watchers of each board in this process. */
+  private readonly rankWatchers = new Map<string, BoardWatchersEntry>();
 
   /** The name of each read of a top, by its content (see {@link topState}). */
   private readonly topStates = new WeakMap<object, string>();
@@ -134,7 +144,8 @@ export class RankFeed {
 
   /**
    * The viewer's own rank in a competition they joined: an event whenever it changes, whoever
-   * caused it. Work per board change is O(1): whether the mover passed the viewer's score.
+   * caused it. The process's watchers of the board share the work of each change
+   * ({@link RankWatchers}): it touches only those whose rank it moves.
    *
    * @param resumeAfter the rank the gateway last delivered: if it changed meanwhile, the current
    * standing comes first.
@@ -154,68 +165,90 @@ export class RankFeed {
       select: { userId: true },
     });
     if (!joined) throw forbidden("Only participants follow their rank");
-    const changes = await this.subscribe(competitionId);
-    const { index } = this.deps;
     const me = viewer.id;
-    const state = { seq: 0, rank: null as number | null, score: null as bigint | null };
-    const snapshot = async () => {
-      const { standing, seq } = await index.standing(competitionId, me);
-      state.seq = seq;
-      state.rank = standing?.rank ?? null;
-      state.score = standing?.scoreMilli ?? null;
-    };
-    await snapshot();
-    // The rank the subscriber is taken to know: the one last delivered, or the one it had when
-    // it subscribed (a change between then and now comes first); else the one now.
-    const known =
-      resumeAfter !== undefined
-        ? parseRank(resumeAfter)
-        : since && (await this.rankSince(competitionId, me, since));
-    let lastSent: number | null = known === undefined ? state.rank : known;
-
-    const apply = async (batch: BoardChange[]) => {
-      for (const change of batch) {
-        const number = Number(change.seq);
-        if (number <= state.seq && change.kind !== "reset") continue;
-        if (change.kind === "reset" || number !== state.seq + 1) {
-          await snapshot();
-          continue;
-        }
-        state.seq = number;
-        if (change.userId === me) {
-          state.rank = change.newRank || null;
-          state.score = change.newScore === false ? null : BigInt(change.newScore);
-        } else if (state.score !== null && state.rank !== null) {
-          const mine = Number(state.score);
-          const before = change.oldScore !== false && change.oldScore > mine;
-          const after = change.newScore !== false && change.newScore > mine;
-          state.rank += Number(after) - Number(before);
-        }
-      }
-    };
+    const { board, watcher } = await this.watch(competitionId, me);
+    let lastSent: number | null;
+    try {
+      // The rank the subscriber is taken to know: the one last delivered, or the one it had when
+      // it subscribed (a change between then and now comes first); else the one now.
+      const known =
+        resumeAfter !== undefined
+          ? parseRank(resumeAfter)
+          : since && (await this.rankSince(competitionId, me, since));
+      lastSent = known === undefined ? watcher.rank : known;
+    } catch (error) {
+      this.unwatch(competitionId, board, watcher);
+      throw error;
+    }
     const event = (): RankEvent | null => {
-      if (state.rank === lastSent) return null;
+      if (watcher.rank === lastSent) return null;
       const previousRank = lastSent;
-      lastSent = state.rank;
+      lastSent = watcher.rank;
       return {
         competition,
         competitionId,
         userId: me,
-        rank: state.rank,
+        rank: watcher.rank,
         previousRank,
-        scoreMilli: state.score,
-        position: String(state.rank ?? 0),
+        scoreMilli: watcher.scoreMilli,
+        position: String(watcher.rank ?? 0),
       };
     };
-    return coalesce(
-      changes,
-      apply,
-      () => {
-        const next = event();
-        return next ? [next] : [];
+    const iterator: AsyncIterableIterator<RankEvent> = {
+      next: async () => {
+        // Changes that came while the last event was on its way are told as one.
+        for (;;) {
+          if (watcher.ended) return { done: true, value: undefined };
+          const next = event();
+          if (next) return { done: false, value: next };
+          await watcher.next();
+        }
       },
-      known !== undefined,
-    );
+      return: async () => {
+        this.unwatch(competitionId, board, watcher);
+        return { done: true, value: undefined };
+      },
+      [Symbol.asyncIterator]: () => iterator,
+    };
+    return iterator;
+  }
+
+  /** A watcher of `userId`'s standing, on this process's watchers of the board. */
+  private async watch(
+    competitionId: string,
+    userId: string,
+  ): Promise<{ board: RankWatchers; watcher: RankWatcher }> {
+    for (;;) {
+      let entry = this.rankWatchers.get(competitionId);
+      if (!entry) {
+        const made: BoardWatchersEntry = {
+          ready: this.subscribe(competitionId).then(
+            (changes) =>
+              (made.board = new RankWatchers(changes, (id) =>
+                this.deps.index.standing(competitionId, id),
+              )),
+          ),
+        };
+        entry = made;
+        this.rankWatchers.set(competitionId, entry);
+        made.ready.catch(() => {
+          if (this.rankWatchers.get(competitionId) === made)
+            this.rankWatchers.delete(competitionId);
+        });
+      }
+      const board = await entry.ready;
+      // The last watcher may have left meanwhile: then it stopped, and another follows.
+      if (board.closed) continue;
+      return { board, watcher: await board.add(userId) };
+    }
+  }
+
+  private unwatch(competitionId: string, board: RankWatchers, watcher: RankWatcher): void {
+    board.remove(watcher);
+    if (board.size > 0) return;
+    board.close();
+    if (this.rankWatchers.get(competitionId)?.board === board)
+      this.rankWatchers.delete(competitionId);
   }
 
   /** `userId`'s rank at `instant`; undefined when the board's log does not reach back to it. */

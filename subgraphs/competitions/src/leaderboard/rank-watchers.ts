@@ -1,0 +1,251 @@
+import type { Standing } from "./leaderboard-index.ts";
+import type { BoardChange } from "./rank-changed.topic.ts";
+
+/** Reads where a person stands on the board now, and the board's number then. */
+export type StandingReader = (
+  userId: string,
+) => Promise<{ standing: Standing | null; seq: number }>;
+
+/** One `myRankChanged` subscriber: where its person stands, as of the board's announcements. */
+export interface RankWatcher {
+  readonly userId: string;
+  rank: number | null;
+  scoreMilli: bigint | null;
+  /** Set when its standing changed since it last looked; cleared by {@link RankWatcher.next}. */
+  changed: boolean;
+  /** Removed, or the board's announcements ended: it hears nothing more. */
+  ended: boolean;
+  /** Resolves once its standing changed (or it ended); rejects when it cannot be told. */
+  next(): Promise<void>;
+}
+
+/** The board's own state of a watcher. */
+interface Watched extends RankWatcher {
+  /** Announcements up to this board number are in its standing already. */
+  from: number;
+  /** Thousandths, as the board announces them; null off the board. */
+  score: number | null;
+  /** Being read afresh: announcements pass it by. */
+  pending: boolean;
+  failure?: unknown;
+  wake?: () => void;
+}
+
+/**
+ * The `myRankChanged` subscribers of one board in this process. Each board change is applied once
+ * for all of them, and touches only those whose rank it moves: the mover's own, and those whose
+ * score lies between the mover's old and new one (found by binary search in the watchers sorted
+ * by score). So a change costs O(log n + moved), not a wake-up of every subscriber.
+ *
+ * A gap in the numbering (a missed announcement) or a rebuilt board makes every watcher read its
+ * standing afresh; a read made before a later announcement reached the board is made again.
+ */
+export class RankWatchers {
+  /** The last board number applied; undefined until the first read or announcement. */
+  private seq: number | undefined;
+  /** Bumped by a rebuilt board or a gap: reads started before it are stale. */
+  private epoch = 0;
+  /** The watchers on the board (score known), by score ascending. */
+  private readonly sorted: Watched[] = [];
+  private readonly byUser = new Map<string, Set<Watched>>();
+  private readonly all = new Set<Watched>();
+  private stopped = false;
+
+  constructor(
+    private readonly changes: AsyncIterableIterator<BoardChange>,
+    private readonly read: StandingReader,
+  ) {
+    void this.follow();
+  }
+
+  /** How many watchers follow the board. */
+  get size(): number {
+    return this.all.size;
+  }
+
+  /** Whether it stopped following the board: a new watcher needs another. */
+  get closed(): boolean {
+    return this.stopped;
+  }
+
+  /** Stops following the board; its watchers end. */
+  close(): void {
+    this.stopped = true;
+    void this.changes.return?.();
+    this.endAll();
+  }
+
+  /** Adds a watcher of `userId`, resolved once its standing is read. */
+  async add(userId: string): Promise<RankWatcher> {
+    const watcher: Watched = {
+      userId,
+      rank: null,
+      scoreMilli: null,
+      score: null,
+      changed: false,
+      from: 0,
+      pending: true,
+      ended: false,
+      next: () => this.waitFor(watcher),
+    };
+    this.all.add(watcher);
+    let same = this.byUser.get(userId);
+    if (!same) this.byUser.set(userId, (same = new Set()));
+    same.add(watcher);
+    try {
+      await this.resync(watcher);
+    } catch (error) {
+      this.remove(watcher);
+      throw error;
+    }
+    watcher.changed = false;
+    return watcher;
+  }
+
+  /** Stops telling `watcher`; its pending `next()` resolves. */
+  remove(watcher: RankWatcher): void {
+    const watched = watcher as Watched;
+    if (watched.ended) return;
+    watched.ended = true;
+    this.all.delete(watched);
+    this.byUser.get(watched.userId)?.delete(watched);
+    if (this.byUser.get(watched.userId)?.size === 0) this.byUser.delete(watched.userId);
+    this.unsort(watched);
+    this.wake(watched);
+  }
+
+  /** Ends every watcher: the board's announcements ended. */
+  private endAll(failure?: unknown): void {
+    for (const watcher of [...this.all]) {
+      if (failure !== undefined) watcher.failure = failure;
+      this.remove(watcher);
+    }
+  }
+
+  private async follow(): Promise<void> {
+    try {
+      for await (const change of this.changes) this.apply(change);
+      this.stopped = true;
+      this.endAll();
+    } catch (error) {
+      this.stopped = true;
+      this.endAll(error);
+    }
+  }
+
+  private apply(change: BoardChange): void {
+    const number = Number(change.seq);
+    if (change.kind === "reset" || (this.seq !== undefined && number > this.seq + 1)) {
+      // A rebuilt board restarts the numbering; a gap hides moves: everyone reads afresh.
+      this.seq = number;
+      this.epoch += 1;
+      for (const watcher of this.all) if (!watcher.pending) this.refresh(watcher);
+      return;
+    }
+    if (this.seq !== undefined && number <= this.seq) return;
+    this.seq = number;
+    for (const watcher of this.byUser.get(change.userId) ?? []) {
+      if (watcher.pending || number <= watcher.from) continue;
+      this.unsort(watcher);
+      watcher.rank = change.newRank || null;
+      watcher.score = change.newScore === false ? null : change.newScore;
+      watcher.scoreMilli = change.newScore === false ? null : BigInt(change.newScore);
+      this.insort(watcher);
+      this.wake(watcher);
+    }
+    // Another's rank moves when the mover passed its score, one way or the other.
+    const { oldScore, newScore } = change;
+    let from = -Infinity;
+    let to: number;
+    let delta: number;
+    if (oldScore === false && newScore === false) return;
+    if (oldScore === false) [to, delta] = [newScore as number, 1];
+    else if (newScore === false) [to, delta] = [oldScore, -1];
+    else if (newScore > oldScore) [from, to, delta] = [oldScore, newScore, 1];
+    else if (newScore < oldScore) [from, to, delta] = [newScore, oldScore, -1];
+    else return;
+    const end = this.lowerBound(to);
+    for (let i = this.lowerBound(from); i < end; i += 1) {
+      const watcher = this.sorted[i]!;
+      if (watcher.userId === change.userId || number <= watcher.from) continue;
+      watcher.rank = (watcher.rank ?? 0) + delta;
+      this.wake(watcher);
+    }
+  }
+
+  /** Reads `watcher`'s standing afresh, in the background. */
+  private refresh(watcher: Watched): void {
+    this.resync(watcher).catch((error: unknown) => {
+      watcher.failure = error;
+      this.remove(watcher);
+    });
+  }
+
+  /**
+   * Reads `watcher`'s standing until the read is at least as new as every announcement applied
+   * (else a move applied meanwhile would be missing from it), then puts it back on the board.
+   */
+  private async resync(watcher: Watched): Promise<void> {
+    watcher.pending = true;
+    this.unsort(watcher);
+    for (;;) {
+      const epoch = this.epoch;
+      const { standing, seq } = await this.read(watcher.userId);
+      if (watcher.ended) return;
+      if (epoch !== this.epoch || (this.seq !== undefined && seq < this.seq)) continue;
+      this.seq ??= seq;
+      watcher.from = seq;
+      watcher.rank = standing?.rank ?? null;
+      watcher.scoreMilli = standing?.scoreMilli ?? null;
+      watcher.score = standing ? Number(standing.scoreMilli) : null;
+      watcher.pending = false;
+      this.insort(watcher);
+      this.wake(watcher);
+      return;
+    }
+  }
+
+  private wake(watcher: Watched): void {
+    watcher.changed = true;
+    const wake = watcher.wake;
+    watcher.wake = undefined;
+    wake?.();
+  }
+
+  private async waitFor(watcher: Watched): Promise<void> {
+    if (!watcher.changed && !watcher.ended) {
+      await new Promise<void>((resolve) => (watcher.wake = resolve));
+    }
+    watcher.changed = false;
+    if (watcher.failure !== undefined) throw watcher.failure;
+  }
+
+  /** The first place in `sorted` whose score is at least `score`. */
+  private lowerBound(score: number): number {
+    let low = 0;
+    let high = this.sorted.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (this.sorted[middle]!.score! < score) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  }
+
+  private insort(watcher: Watched): void {
+    if (watcher.score === null || watcher.pending || watcher.ended) return;
+    this.sorted.splice(this.lowerBound(watcher.score), 0, watcher);
+  }
+
+  private unsort(watcher: Watched): void {
+    if (watcher.score === null) return;
+    for (let i = this.lowerBound(watcher.score); i < this.sorted.length; i += 1) {
+      const candidate = this.sorted[i]!;
+      if (candidate === watcher) {
+        this.sorted.splice(i, 1);
+        return;
+      }
+      if (candidate.score !== watcher.score) return;
+    }
+  }
+}
