@@ -7,7 +7,11 @@ import {
 } from "@pulse/platform/server";
 import type { GatewayContext } from "../context.ts";
 import type { EventExecutor } from "./event-executor.ts";
-import { FederatedSubscription } from "./federated-subscription.ts";
+import {
+  FederatedSubscription,
+  RESOLVING_PER_PENDING,
+  SLOW_CLIENT_BACKLOG_BYTES,
+} from "./federated-subscription.ts";
 import type { SubscriptionPlan, SupergraphPlans } from "./supergraph-plans.ts";
 import type { UpstreamConnections } from "./upstream.ts";
 
@@ -22,7 +26,7 @@ function deferred<T>() {
 const RECEIVED_AT = new Date("2026-12-07T10:00:00.000Z");
 
 /** A subscription whose upstream events the test pushes and whose resolutions it releases. */
-function harness(maxPendingEvents = 10) {
+function harness(maxPendingEvents = 10, backlog = { bytes: SLOW_CLIENT_BACKLOG_BYTES }) {
   let sink!: { next(event: ExecutionResult): void };
   const resolutions: ReturnType<typeof deferred<ExecutionResult>>[] = [];
   const upstream = {
@@ -48,6 +52,7 @@ function harness(maxPendingEvents = 10) {
       executor: executor as unknown as EventExecutor,
       subgraphUrl: (_name, url) => url,
       maxPendingEvents,
+      clientBacklogBytes: () => backlog.bytes,
       onOverflow,
       onFinish: vi.fn(),
       logger: createLogger("test", "silent"),
@@ -124,6 +129,26 @@ describe("FederatedSubscription", () => {
     event(6);
     expect(onOverflow).toHaveBeenCalledOnce();
     expect(unsubscribe).toHaveBeenCalledOnce();
+  });
+
+  it("lets results wait for a client that keeps reading, up to the hard limit", async () => {
+    const backlog = { bytes: 0 };
+    const { subscription, event, resolutions, onOverflow } = harness(2, backlog);
+    const limit = 2 * RESOLVING_PER_PENDING;
+    for (let n = 1; n < limit; n += 1) {
+      event(n);
+      await vi.waitFor(() => expect(resolutions).toHaveLength(n));
+      resolutions[n - 1]!.resolve({ data: { x: n } });
+    }
+    await vi.waitFor(() => expect(subscription.results.size).toBe(limit - 1));
+    // Nineteen results wait, but the socket takes all it is given: the gateway is behind, not it.
+    expect(onOverflow).not.toHaveBeenCalled();
+    backlog.bytes = SLOW_CLIENT_BACKLOG_BYTES - 1;
+    event(limit);
+    expect(onOverflow).not.toHaveBeenCalled();
+    // One more is past what any burst may keep waiting.
+    event(limit + 1);
+    expect(onOverflow).toHaveBeenCalledOnce();
   });
 
   it("tells the subgraph when the client subscribed, so its stream starts from then", () => {

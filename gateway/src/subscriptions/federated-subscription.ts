@@ -17,8 +17,14 @@ import type { EventExecutor } from "./event-executor.ts";
 import { samePrimary, type SupergraphPlans, type SubscriptionPlan } from "./supergraph-plans.ts";
 import type { UpstreamSubscriber } from "./upstream.ts";
 
-/** How many events per allowed pending one may be in resolution at once. */
+/** How many events per allowed pending one may be in resolution or waiting at once. */
 export const RESOLVING_PER_PENDING = 10;
+
+/**
+ * Bytes left unread on a client's socket that mark it slow: more than the kernel's buffers take
+ * from a client that keeps reading.
+ */
+export const SLOW_CLIENT_BACKLOG_BYTES = 64 * 1024;
 
 export interface FederatedSubscriptionDeps {
   /** Where primary subscriptions go (shared between subscribers where they can be). */
@@ -27,11 +33,15 @@ export interface FederatedSubscriptionDeps {
   /** The URL to reach subgraph `name` at, given the one the supergraph records. */
   subgraphUrl: (name: string, url: string) => string;
   /**
-   * Resolved events one subscriber may have waiting for its socket before it is dropped as too
-   * slow. Events still being resolved may reach {@link RESOLVING_PER_PENDING} times as many, so a
-   * burst the gateway is still resolving does not count against the client.
+   * Resolved events one subscriber may have waiting for its socket, while the socket itself is
+   * backed up, before it is dropped as too slow. Events waiting or still being resolved may reach
+   * {@link RESOLVING_PER_PENDING} times as many whatever the socket, so that a burst the gateway
+   * is still resolving or writing (one update of a shared stream reaches every subscriber at
+   * once) does not count against a client that reads as fast as it is written to.
    */
   maxPendingEvents: number;
+  /** Bytes written to the client's socket that it has not taken yet. */
+  clientBacklogBytes: () => number;
   /** Called when the subscriber fell `maxPendingEvents` behind. */
   onOverflow: () => void;
   /** Called once the client has its last result or unsubscribed. */
@@ -95,7 +105,8 @@ export class FederatedSubscription {
   private get overflowing(): boolean {
     const { maxPendingEvents } = this.deps;
     return (
-      this.results.size >= maxPendingEvents ||
+      (this.results.size >= maxPendingEvents &&
+        this.deps.clientBacklogBytes() >= SLOW_CLIENT_BACKLOG_BYTES) ||
       this.resolving + this.results.size >= maxPendingEvents * RESOLVING_PER_PENDING
     );
   }

@@ -331,6 +331,7 @@ export class SubscriptionServer {
         executor: this.executor,
         subgraphUrl: this.options.subgraphUrl,
         maxPendingEvents: this.options.limits.pendingEventsPerSubscription,
+        clientBacklogBytes: () => socket.bufferedAmount,
         onOverflow: () => {
           this.instruments.overflows.inc();
           this.options.logger.warn(

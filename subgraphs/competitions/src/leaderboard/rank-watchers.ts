@@ -1,6 +1,9 @@
 import type { Standing } from "./leaderboard-index.ts";
 import type { BoardChange } from "./rank-changed.topic.ts";
 
+/** How many of the last announcements a board's watchers keep for reads that come late. */
+const RECENT_KEPT = 1024;
+
 /** Reads where a person stands on the board now, and the board's number then. */
 export type StandingReader = (
   userId: string,
@@ -38,7 +41,9 @@ interface Watched extends RankWatcher {
  * by score). So a change costs O(log n + moved), not a wake-up of every subscriber.
  *
  * A gap in the numbering (a missed announcement) or a rebuilt board makes every watcher read its
- * standing afresh; a read made before a later announcement reached the board is made again.
+ * standing afresh. A read older than announcements already applied (its reply came after them)
+ * catches up from the recent announcements kept, rather than reading again: under load, a read
+ * made again would be overtaken again.
  */
 export class RankWatchers {
   /** The last board number applied; undefined until the first read or announcement. */
@@ -49,6 +54,8 @@ export class RankWatchers {
   private readonly sorted: Watched[] = [];
   private readonly byUser = new Map<string, Set<Watched>>();
   private readonly all = new Set<Watched>();
+  /** The last announcements applied, in order: what a read that came late catches up from. */
+  private readonly recent: Extract<BoardChange, { kind: "move" }>[] = [];
   private stopped = false;
 
   constructor(
@@ -139,11 +146,14 @@ export class RankWatchers {
       // A rebuilt board restarts the numbering; a gap hides moves: everyone reads afresh.
       this.seq = number;
       this.epoch += 1;
+      this.recent.length = 0;
       for (const watcher of this.all) if (!watcher.pending) this.refresh(watcher);
       return;
     }
     if (this.seq !== undefined && number <= this.seq) return;
     this.seq = number;
+    this.recent.push(change);
+    if (this.recent.length > RECENT_KEPT) this.recent.shift();
     for (const watcher of this.byUser.get(change.userId) ?? []) {
       if (watcher.pending || number <= watcher.from) continue;
       this.unsort(watcher);
@@ -182,8 +192,9 @@ export class RankWatchers {
   }
 
   /**
-   * Reads `watcher`'s standing until the read is at least as new as every announcement applied
-   * (else a move applied meanwhile would be missing from it), then puts it back on the board.
+   * Reads `watcher`'s standing, catches it up with the announcements applied since the read was
+   * made (read again only if they are no longer kept, or the board was rebuilt meanwhile), then
+   * puts it back on the board.
    */
   private async resync(watcher: Watched): Promise<void> {
     watcher.pending = true;
@@ -192,17 +203,28 @@ export class RankWatchers {
       const epoch = this.epoch;
       const { standing, seq } = await this.read(watcher.userId);
       if (watcher.ended) return;
-      if (epoch !== this.epoch || (this.seq !== undefined && seq < this.seq)) continue;
+      if (epoch !== this.epoch) continue;
+      const missed = this.since(seq);
+      if (!missed) continue;
       this.seq ??= seq;
-      watcher.from = seq;
+      watcher.from = Math.max(seq, this.seq);
       watcher.rank = standing?.rank ?? null;
       watcher.scoreMilli = standing?.scoreMilli ?? null;
       watcher.score = standing ? Number(standing.scoreMilli) : null;
+      for (const change of missed) catchUp(watcher, change);
       watcher.pending = false;
       this.insort(watcher);
       this.wake(watcher);
       return;
     }
+  }
+
+  /** The announcements applied after board number `seq`; undefined if not all are kept. */
+  private since(seq: number): Extract<BoardChange, { kind: "move" }>[] | undefined {
+    if (this.seq === undefined || seq >= this.seq) return [];
+    const first = this.recent[0];
+    if (!first || Number(first.seq) > seq + 1) return undefined;
+    return this.recent.slice(seq + 1 - Number(first.seq));
   }
 
   private wake(watcher: Watched): void {
@@ -248,4 +270,18 @@ export class RankWatchers {
       if (candidate.score !== watcher.score) return;
     }
   }
+}
+
+/** Applies one announcement to a watcher that is off the board (being read afresh). */
+function catchUp(watcher: Watched, change: Extract<BoardChange, { kind: "move" }>): void {
+  if (change.userId === watcher.userId) {
+    watcher.rank = change.newRank || null;
+    watcher.score = change.newScore === false ? null : change.newScore;
+    watcher.scoreMilli = change.newScore === false ? null : BigInt(change.newScore);
+    return;
+  }
+  if (watcher.score === null || watcher.rank === null) return;
+  const before = change.oldScore !== false && change.oldScore > watcher.score;
+  const after = change.newScore !== false && change.newScore > watcher.score;
+  watcher.rank += Number(after) - Number(before);
 }
