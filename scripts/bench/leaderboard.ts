@@ -40,12 +40,13 @@ const MY_SOCKETS = option("BENCH_MY_SOCKETS", 1000);
 const TOP_SOCKETS = option("BENCH_TOP_SOCKETS", 1000);
 const PAGES = option("BENCH_PAGES", 500);
 /**
- * How many of the people who sync (the myRankChanged subscribers) are the top 100 when seeded.
- * Random people of a normal spread almost never reach the top 100, so without them the watchers'
- * top would move only by chance (not at all in one run in three); with them a tenth of the syncs
- * move it, several times a second.
+ * How many of the people who sync (the myRankChanged subscribers) are among the top 100 when
+ * seeded. Random people of a normal spread almost never reach the top 100, so without them the
+ * watchers' top would move only by chance (not at all in one run in three). With 10 (1 % of the
+ * syncs) it moves about every two seconds, each time by several places; with 100 every watcher is
+ * sent about a hundred events a second.
  */
-const LEADERS = option("BENCH_LEADERS", 100);
+const LEADERS = option("BENCH_LEADERS", 10);
 /**
  * How the seeded totals spread. `normal` (the default): steps after about a week, 60,000 on
  * average with a standard deviation of 20,000, so the top 100 stand far ahead and a sync of up to

@@ -335,7 +335,12 @@ export class SubscriptionServer {
         onOverflow: () => {
           this.instruments.overflows.inc();
           this.options.logger.warn(
-            { viewerId: state.viewer?.id, requestId },
+            {
+              viewerId: state.viewer?.id,
+              requestId,
+              waiting: subscription.results.size,
+              unreadBytes: socket.bufferedAmount,
+            },
             "subscriber too slow, disconnecting",
           );
           socket.close(SubscriptionCloseCode.SlowConsumer, "Too slow: resubscribe with after");
