@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { createLogger } from "../logging/logger.ts";
 import { badUserInput } from "./errors.ts";
 import { createErrorFormatter, logInternalErrors } from "./format-error.ts";
+import { isUnavailableError } from "./unavailable.ts";
 
 const format = createErrorFormatter({ logger: createLogger("test", "silent") });
 
@@ -79,6 +80,22 @@ describe("error formatting", () => {
       meta: { driverAdapterError: { cause: { kind: "DatabaseNotReachable" } } },
     });
     expect(format({ message: "x", path: ["login"] }, unreachable)).toEqual(unavailable);
+    // Prisma's driver adapter error thrown bare (a connection reset mid-query), as it is and as
+    // pino logs it.
+    const closed = Object.assign(new Error("ConnectionClosed"), {
+      name: "DriverAdapterError",
+      cause: { kind: "ConnectionClosed" },
+    });
+    expect(format({ message: "x", path: ["discover"] }, closed)).toEqual({
+      ...unavailable,
+      path: ["discover"],
+    });
+    expect(isUnavailableError({ type: "DriverAdapterError", message: "ConnectionClosed" })).toBe(
+      true,
+    );
+    expect(
+      isUnavailableError({ type: "DriverAdapterError", message: "UniqueConstraintViolation" }),
+    ).toBe(false);
     const noConnection = Object.assign(
       new Error("Transaction API error: Unable to start a transaction in the given time."),
       { code: "P2028" },

@@ -71,6 +71,8 @@ export function isUnavailableError(error: unknown): boolean {
       code?: unknown;
       message?: unknown;
       name?: unknown;
+      type?: unknown;
+      kind?: unknown;
       originalError?: unknown;
       cause?: unknown;
       extensions?: { reason?: unknown };
@@ -80,7 +82,12 @@ export function isUnavailableError(error: unknown): boolean {
     if (typeof candidate.code === "string" && connectionCodes.has(candidate.code)) return true;
     if (candidate.name === "MaxRetriesPerRequestError") return true;
     if (adapterKinds.has(candidate.meta?.driverAdapterError?.cause?.kind as string)) return true;
+    // A driver adapter error thrown as it is: its cause is the kind, reached below.
+    if (adapterKinds.has(candidate.kind as string)) return true;
     const message = typeof candidate.message === "string" ? candidate.message : "";
+    // The same error as logged: pino keeps its class as `type` and drops the cause, and its
+    // message is the kind.
+    if (candidate.type === "DriverAdapterError" && adapterKinds.has(message)) return true;
     if (connectionMessages.some((pattern) => pattern.test(message))) return true;
     current =
       current instanceof GraphQLError
