@@ -157,9 +157,7 @@ export class RankWatchers {
     for (const watcher of this.byUser.get(change.userId) ?? []) {
       if (watcher.pending || number <= watcher.from) continue;
       this.unsort(watcher);
-      watcher.rank = change.newRank || null;
-      watcher.score = change.newScore === false ? null : change.newScore;
-      watcher.scoreMilli = change.newScore === false ? null : BigInt(change.newScore);
+      takeOwnMove(watcher, change);
       this.insort(watcher);
       this.wake(watcher);
     }
@@ -272,12 +270,20 @@ export class RankWatchers {
   }
 }
 
-/** Applies one announcement to a watcher that is off the board (being read afresh). */
+/** Takes the standing a move announces for its mover. */
+function takeOwnMove(watcher: Watched, change: Extract<BoardChange, { kind: "move" }>): void {
+  watcher.rank = change.newRank || null;
+  watcher.score = change.newScore === false ? null : change.newScore;
+  watcher.scoreMilli = change.newScore === false ? null : BigInt(change.newScore);
+}
+
+/**
+ * Applies one announcement to a watcher that is off the board (being read afresh): the rule
+ * `apply` finds by range in the sorted watchers, for one watcher.
+ */
 function catchUp(watcher: Watched, change: Extract<BoardChange, { kind: "move" }>): void {
   if (change.userId === watcher.userId) {
-    watcher.rank = change.newRank || null;
-    watcher.score = change.newScore === false ? null : change.newScore;
-    watcher.scoreMilli = change.newScore === false ? null : BigInt(change.newScore);
+    takeOwnMove(watcher, change);
     return;
   }
   if (watcher.score === null || watcher.rank === null) return;
