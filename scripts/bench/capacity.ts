@@ -28,12 +28,7 @@ import { percentile } from "./stats.ts";
 import type { RoleProcess } from "./subscriptions/children.ts";
 import { requireOpenFiles } from "./subscriptions/fd-limit.ts";
 import { waitForChannels } from "./subscriptions/live-channels.ts";
-import {
-  makeSecrets,
-  serviceEnv,
-  startGatewayProcess,
-  startSubgraphs,
-} from "./subscriptions/stack.ts";
+import { startStack } from "./subscriptions/stack.ts";
 import {
   COST_CENTRES,
   readFigures,
@@ -138,11 +133,12 @@ async function measure(): Promise<CapacityFigures> {
   const redis = new Redis(environment.redisUrl);
   const prisma = createPrismaClient(environment.databaseUrl, { maxConnections: 4 });
   try {
-    const secrets = makeSecrets();
-    const env = serviceEnv(environment, secrets);
-    const subgraphs = await startSubgraphs(env, logDir, children, UNLIMITED_RATE_LIMITS);
-    const gateway = await startGatewayProcess(env, subgraphs, path.join(logDir, "gateway.log"));
-    children.push(gateway);
+    const { secrets, gateway } = await startStack(
+      environment,
+      logDir,
+      children,
+      UNLIMITED_RATE_LIMITS,
+    );
     const url = `${gateway.url}/graphql`;
     const readyRssMiB = await rssMiB(children);
     console.log("seeding...");

@@ -25,12 +25,7 @@ import {
   type Conversation,
   type Person,
 } from "./subscriptions/seed.ts";
-import {
-  makeSecrets,
-  serviceEnv,
-  startGatewayProcess,
-  startSubgraphs,
-} from "./subscriptions/stack.ts";
+import { startStack } from "./subscriptions/stack.ts";
 import { baselineTarget, gatewayTarget } from "./subscriptions/targets.ts";
 import { mintAccessTokens } from "./subscriptions/tokens.ts";
 
@@ -79,11 +74,7 @@ const children: RoleProcess[] = [];
 const redis = new Redis(environment.redisUrl);
 const prisma = createPrismaClient(environment.databaseUrl, { maxConnections: 2 });
 try {
-  const secrets = makeSecrets();
-  const env = serviceEnv(environment, secrets);
-  const subgraphs = await startSubgraphs(env, logDir, children);
-  const gateway = await startGatewayProcess(env, subgraphs, path.join(logDir, "gateway.log"));
-  children.push(gateway);
+  const { secrets, subgraphs, gateway } = await startStack(environment, logDir, children);
   const people = await seedPeople(prisma, 6 * ROUND);
   const conversations = await seedConversations(prisma, redis, environment.redisPrefix, people);
   const tokens = await mintAccessTokens(secrets.signingKeyPem, people);

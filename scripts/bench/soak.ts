@@ -20,12 +20,7 @@ import { UNLIMITED_RATE_LIMITS } from "../lib/unlimited-rate-limits.ts";
 import { provisionEnvironment } from "./discovery/environment.ts";
 import { percentile } from "./stats.ts";
 import type { RoleProcess } from "./subscriptions/children.ts";
-import {
-  makeSecrets,
-  serviceEnv,
-  startGatewayProcess,
-  startSubgraphs,
-} from "./subscriptions/stack.ts";
+import { startStack } from "./subscriptions/stack.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -225,11 +220,7 @@ const prisma = createPrismaClient(environment.databaseUrl, { maxConnections: 2 }
 const sockets: WsTestClient[] = [];
 let failed = false;
 try {
-  const secrets = makeSecrets();
-  const env = serviceEnv(environment, secrets);
-  const subgraphs = await startSubgraphs(env, logDir, children, UNLIMITED_RATE_LIMITS);
-  const gateway = await startGatewayProcess(env, subgraphs, path.join(logDir, "gateway.log"));
-  children.push(gateway);
+  const { gateway } = await startStack(environment, logDir, children, UNLIMITED_RATE_LIMITS);
   const url = `${gateway.url}/graphql`;
   const pairs = await seed(url, prisma);
   const competitionId = await createCompetition(pairs);

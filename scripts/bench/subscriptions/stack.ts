@@ -92,6 +92,24 @@ export function startGatewayProcess(
   );
 }
 
+/**
+ * The whole stack with fresh secrets: every subgraph, then the gateway in front of them, each
+ * pushed to `started` as it comes up (so a failed start still stops those already running).
+ */
+export async function startStack(
+  environment: BenchEnvironment,
+  logDir: string,
+  started: RoleProcess[],
+  bySubgraph: Record<string, Record<string, string>> = {},
+): Promise<{ secrets: Secrets; subgraphs: Record<string, RoleProcess>; gateway: RoleProcess }> {
+  const secrets = makeSecrets();
+  const env = serviceEnv(environment, secrets);
+  const subgraphs = await startSubgraphs(env, logDir, started, bySubgraph);
+  const gateway = await startGatewayProcess(env, subgraphs, path.join(logDir, "gateway.log"));
+  started.push(gateway);
+  return { secrets, subgraphs, gateway };
+}
+
 /** The baseline server, which needs only Redis, the public key and the profiles' names. */
 export function startBaselineProcess(
   environment: BenchEnvironment,
