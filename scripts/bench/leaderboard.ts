@@ -23,13 +23,9 @@ import { loadContractOperations } from "../lib/contract-operations.ts";
 import { provisionEnvironment } from "./discovery/environment.ts";
 import type { RoleProcess } from "./subscriptions/children.ts";
 import { describeCpu, sampleCpu } from "./subscriptions/cpu.ts";
-import {
-  makeSecrets,
-  serviceEnv,
-  startGatewayProcess,
-  startSubgraphs,
-} from "./subscriptions/stack.ts";
+import { startStack } from "./subscriptions/stack.ts";
 import { mintAccessTokens } from "./subscriptions/tokens.ts";
+import { recordStallTimeline, type TimedRequest } from "./stall-timeline.ts";
 import { describeLatencies, percentile } from "./stats.ts";
 
 const option = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -56,6 +52,8 @@ const LEADERS = option("BENCH_LEADERS", 10);
 const SCORES = process.env.BENCH_SCORES === "uniform" ? "uniform" : "normal";
 /** How long the last events may take to arrive after the load stops. */
 const SETTLE_MS = 5_000;
+/** The stretch of the load over which latency and event-loop stalls are reported together. */
+const STRETCH_MS = 5_000;
 
 const now = () => performance.timeOrigin + performance.now();
 const operations = loadContractOperations();
@@ -69,12 +67,8 @@ const cleanup = async () => {
 };
 
 async function run() {
-  const secrets = makeSecrets();
-  const env = serviceEnv(environment, secrets);
   const logDir = await mkdtemp(path.join(tmpdir(), "pulse-bench-leaderboard-"));
-  const subgraphs = await startSubgraphs(env, logDir, started);
-  const gateway = await startGatewayProcess(env, subgraphs, path.join(logDir, "gateway.log"));
-  started.push(gateway);
+  const { secrets, subgraphs, gateway } = await startStack(environment, logDir, started);
   const prisma = createPrismaClient(environment.databaseUrl, { maxConnections: 4 });
   const redis = new Redis(environment.redisUrl);
   const gatewayUrl = `${gateway.url}/graphql`;
@@ -216,6 +210,8 @@ async function run() {
   await redis.config("RESETSTAT");
   const gatewaySyncs: number[] = [];
   const directSyncs: number[] = [];
+  const timedSyncs: TimedRequest[] = [];
+  const timeline = recordStallTimeline(started, STRETCH_MS, now);
   let syncErrors = 0;
   let syncs = 0;
   const endedAt = Date.now() - 60_000;
@@ -239,7 +235,8 @@ async function run() {
         ],
       },
     };
-    sentAt.set(person.id, now());
+    const syncSentAt = now();
+    sentAt.set(person.id, syncSentAt);
     syncs += 1;
     inflight.push(
       (direct
@@ -252,12 +249,15 @@ async function run() {
             syncErrors += 1;
             if (syncErrors <= 3) console.error("sync error:", JSON.stringify(body.errors));
           }
-          if (!Number.isNaN(ms)) (direct ? directSyncs : gatewaySyncs).push(ms);
+          if (Number.isNaN(ms)) return;
+          (direct ? directSyncs : gatewaySyncs).push(ms);
+          timedSyncs.push({ sentAt: syncSentAt, ms });
         }),
     );
     await new Promise((resolve) => setTimeout(resolve, 1000 / RATE));
   }
   await Promise.all(inflight);
+  const stretches = await timeline.stop(timedSyncs);
   const loadMs = SECONDS * 1000;
   const upstreams = await gatewayGauge(gateway.url, "gateway_subscription_upstreams");
   const loadCpu = describeCpu(cpuBefore, await sampleCpu(roles(), databaseName), "the load");
@@ -352,6 +352,8 @@ async function run() {
     `Redis CPU per sync: system ${systemPerSync.toFixed(1)} µs (all commands: syncs, reads of subscribers), bare floor ${floorPerSync.toFixed(1)} µs (${(floorMs / floorCount).toFixed(2)} ms round trip); ratio ${(systemPerSync / floorPerSync).toFixed(2)}`,
   ];
   console.log(lines.join("\n"));
+  console.log(`syncs and event-loop stalls per ${STRETCH_MS / 1000} s of the load:`);
+  for (const stretch of stretches) console.log(`  ${stretch}`);
   for (const socket of sockets) socket.terminate();
   redis.disconnect();
   await prisma.$disconnect();
