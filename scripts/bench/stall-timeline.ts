@@ -19,8 +19,8 @@ export interface TimedRequest {
 
 export interface StallTimeline {
   /**
-   * Stops reading, then one line per stretch: the requests sent in it (their p95 and max) and the
-   * three processes that stalled longest.
+   * Stops reading, then one line per stretch that sent requests: those requests (their p95 and
+   * max) and the three processes that stalled longest.
    */
   stop(requests: TimedRequest[]): Promise<string[]>;
 }
@@ -57,10 +57,12 @@ export function recordStallTimeline(
       clearInterval(timer);
       take();
       await reading;
-      return stretches.map(({ from, to, stalls }) => {
+      return stretches.flatMap(({ from, to, stalls }) => {
         const inStretch = requests
           .filter((r) => r.sentAt >= from && r.sentAt < to)
           .map((r) => r.ms);
+        // The last stretch may hold only the wait for the last answers.
+        if (inStretch.length === 0) return [];
         const worst = [...stalls]
           .sort(([, a], [, b]) => b.loopMaxMs - a.loopMaxMs)
           .slice(0, 3)
@@ -70,10 +72,10 @@ export function recordStallTimeline(
           )
           .join(", ");
         const seconds = (at: number) => ((at - start) / 1000).toFixed(0);
-        return (
+        return [
           `${seconds(from)}–${seconds(to)} s: ${inStretch.length} sent, p95 ${percentile(inStretch, 95).toFixed(0)} ms, ` +
-          `max ${Math.max(0, ...inStretch).toFixed(0)} ms; longest event-loop stall (ms): ${worst}`
-        );
+            `max ${Math.max(0, ...inStretch).toFixed(0)} ms; longest event-loop stall (ms): ${worst}`,
+        ];
       });
     },
   };
