@@ -2,7 +2,7 @@
 // which process (a role or the driver itself, whose stalls delay its sends and its timestamps)
 // stopped while it did.
 import type { RoleProcess } from "./subscriptions/children.ts";
-import { watchStalls, type StallReading } from "./subscriptions/stalls.ts";
+import { readStalls, watchStalls, type StallReading } from "./subscriptions/stalls.ts";
 import { percentile } from "./stats.ts";
 
 interface Stretch {
@@ -32,13 +32,7 @@ export function recordStallTimeline(
   now: () => number,
 ): StallTimeline {
   const driver = watchStalls();
-  const read = async () =>
-    new Map([
-      ...(await Promise.all(
-        roles.map(async (role) => [role.name, await role.stalls(true)] as const),
-      )),
-      ["driver", driver.read(true)] as const,
-    ]);
+  const read = () => readStalls(roles, driver);
   const stretches: Stretch[] = [];
   const start = now();
   let from = start;

@@ -9,7 +9,7 @@ import { percentile } from "../stats.ts";
 import { liveChannels, waitForChannels } from "./live-channels.ts";
 import type { RoleProcess } from "./children.ts";
 import { describeCpu, sampleCpu } from "./cpu.ts";
-import { describeStalls, watchStalls, type StallReading } from "./stalls.ts";
+import { describeStalls, readStalls, watchStalls } from "./stalls.ts";
 import { DeliveryLedger, messageBody, type SentMessage } from "./deliveries.ts";
 import { runOpenLoop } from "./load.ts";
 import type { BenchOptions } from "./options.ts";
@@ -107,14 +107,6 @@ const collectDriverGarbage: () => void = (() => {
 
 /** The driver's own stalls delay its sends and its receipts' timestamps: they are reported too. */
 const driverStalls = watchStalls();
-
-/** Every role's stall reading, and the driver's, each starting a new stretch. */
-async function readStalls(roles: RoleProcess[]): Promise<Map<string, StallReading>> {
-  const readings = await Promise.all(
-    roles.map(async (role) => [role.name, await role.stalls(true)] as const),
-  );
-  return new Map([...readings, ["driver", driverStalls.read(true)]]);
-}
 
 const summary = (samples: number[]) => ({
   p50: percentile(samples, 50),
@@ -226,7 +218,7 @@ export async function runPhase(
   collectDriverGarbage();
   await Promise.all(context.roles().map((role) => role.collectGarbage()));
   const cpuBefore = await sampleCpu(processes(), context.databaseName);
-  await readStalls(context.roles());
+  await readStalls(context.roles(), driverStalls);
   const measured = await load(ledger, "bench", options.seconds);
 
   // Drain: until every owed delivery arrived (plus a moment for duplicates), or the deadline.
@@ -239,7 +231,10 @@ export async function runPhase(
     await sampleCpu(processes(), context.databaseName),
     "load and drain",
   );
-  const stalls = describeStalls(await readStalls(context.roles()), "the load and drain");
+  const stalls = describeStalls(
+    await readStalls(context.roles(), driverStalls),
+    "the load and drain",
+  );
   await sleep(Math.max(0, (target.countersLagMs ?? 0) - (now() - measured.lastSendAt)));
   const countersAfter = await target.counters?.();
 

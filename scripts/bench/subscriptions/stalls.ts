@@ -8,6 +8,7 @@ import {
   PerformanceObserver,
   type PerformanceEntry,
 } from "node:perf_hooks";
+import type { RoleProcess } from "./children.ts";
 
 /** What one process went through since the last reset. */
 export interface StallReading {
@@ -58,6 +59,20 @@ export function watchStalls(): { read(reset: boolean): StallReading } {
       return reading;
     },
   };
+}
+
+/**
+ * Every role's reading and the driver's (`driver`: this process, whose stalls delay its sends and
+ * its receipts' timestamps), each starting a new stretch.
+ */
+export async function readStalls(
+  roles: RoleProcess[],
+  driver: { read(reset: boolean): StallReading },
+): Promise<Map<string, StallReading>> {
+  const readings = await Promise.all(
+    roles.map(async (role) => [role.name, await role.stalls(true)] as const),
+  );
+  return new Map([...readings, ["driver", driver.read(true)]]);
 }
 
 function delayMs(intervalNs: number): number {
