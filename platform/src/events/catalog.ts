@@ -149,3 +149,10 @@ export function deadLetterKey(prefix: string): string {
 export function legacyStreamKey(prefix: string, type: DomainEventType): string {
   return `${prefix}events:${type}`;
 }
+
+/**
+ * The field that marks an entry of an old-named stream as a relay's copy of one on the new
+ * stream (its key the value): for the previous release's consumers only. Remove with
+ * {@link legacyStreamKey}.
+ */
+export const COPY_FIELD = "copy-of";

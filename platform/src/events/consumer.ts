@@ -3,6 +3,7 @@ import { duplicateConnection, isCluster, type RedisConnection } from "../data/re
 import type { Logger } from "../logging/logger.ts";
 import type { PrismaClient, PrismaTransaction } from "../data/prisma.ts";
 import {
+  COPY_FIELD,
   deadLetterKey,
   domainEventSchemas,
   legacyStreamKey,
@@ -193,6 +194,11 @@ export class EventConsumer {
 
   private async process(stream: string, [id, fields]: StreamEntry): Promise<void> {
     const { group, logger } = this.options;
+    if (isCopy(fields)) {
+      // A copy for the previous release's consumers: the original is on the stream we read.
+      await this.connection!.xack(stream, group, id);
+      return;
+    }
     const event = parseEvent(fields);
     const handler = event && this.options.handlers[event.type];
     if (!event || !handler) {
@@ -246,6 +252,10 @@ export class EventConsumer {
   private claimIdleMs(): number {
     return this.options.claimIdleMs ?? 30_000;
   }
+}
+
+function isCopy(fields: string[] | null): boolean {
+  return fields?.some((field, i) => i % 2 === 0 && field === COPY_FIELD) ?? false;
 }
 
 function parseEvent(fields: string[] | null): DomainEvent | undefined {

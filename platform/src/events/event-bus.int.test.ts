@@ -16,7 +16,7 @@ import {
 import { createPrismaClient, type PrismaClient, type PrismaTransaction } from "../data/prisma.ts";
 import { deleteKeysWithPrefix } from "../data/redis.ts";
 import { createLogger } from "../logging/logger.ts";
-import { streamKey, type DomainEvent } from "./catalog.ts";
+import { COPY_FIELD, legacyStreamKey, streamKey, type DomainEvent } from "./catalog.ts";
 import { EventConsumer } from "./consumer.ts";
 import { Outbox } from "./outbox.ts";
 import { OutboxRelay, type OutboxRelayOptions } from "./relay.ts";
@@ -166,12 +166,12 @@ async function sideEffects(): Promise<string[]> {
   return rows.map((row) => row.subject).sort();
 }
 
-/** Waits until the consumer group has acknowledged every entry of the stream. */
-async function waitUntilConsumed(): Promise<void> {
+/** Waits until the consumer group has acknowledged every entry of `key` (the stream). */
+async function waitUntilConsumed(key = stream): Promise<void> {
   await vi.waitFor(
     async () => {
-      const [last] = await redis.xrevrange(stream, "+", "-", "COUNT", 1);
-      const groups = (await redis.xinfo("GROUPS", stream)) as unknown[][];
+      const [last] = await redis.xrevrange(key, "+", "-", "COUNT", 1);
+      const groups = (await redis.xinfo("GROUPS", key)) as unknown[][];
       const mine = groups.find((fields) => fields[fields.indexOf("name") + 1] === group)!;
       expect(mine[mine.indexOf("last-delivered-id") + 1]).toBe(last![0]);
       expect(mine[mine.indexOf("pending") + 1]).toBe(0);
@@ -222,9 +222,32 @@ describe("outbox relay", () => {
     expect((await outboxRow(eventId))?.publishedAt).toBeInstanceOf(Date);
     expect(await relay.drain()).toBe(0); // published rows are not published again
     expect(await redis.xlen(stream)).toBe(1);
+    // No previous release's stream to copy to.
+    expect(await redis.exists(legacyStreamKey(prefix, "user.deleted"))).toBe(0);
 
     const { calls } = await startConsumer();
     await waitUntilConsumed();
+    expect(calls).toEqual([eventId]);
+    expect(await sideEffects()).toEqual([eventId]);
+  });
+
+  it("copies each event to the previous release's stream while it exists, and this release's consumers skip the copy", async () => {
+    // The previous release's consumer group on the stream's old name, as it creates it.
+    const legacy = legacyStreamKey(prefix, "user.deleted");
+    await redis.xgroup("CREATE", legacy, group, "0", "MKSTREAM");
+    const eventId = await commitEvent();
+    expect(await newRelay().drain()).toBe(1);
+
+    // The previous release reads the field "event" and ignores the others.
+    const copies = await redis.xrange(legacy, "-", "+");
+    expect(copies.map(([, fields]) => fields)).toEqual([
+      [...(await redis.xrange(stream, "-", "+"))[0]![1], COPY_FIELD, stream],
+    ]);
+    expect((await streamEvents()).map(({ event }) => event.id)).toEqual([eventId]);
+
+    const { calls } = await startConsumer();
+    await waitUntilConsumed();
+    await waitUntilConsumed(legacy);
     expect(calls).toEqual([eventId]);
     expect(await sideEffects()).toEqual([eventId]);
   });

@@ -1,8 +1,15 @@
 import pg from "pg";
-import type { RedisConnection } from "../data/redis.ts";
+import { isCluster, type RedisConnection } from "../data/redis.ts";
 import type { Logger } from "../logging/logger.ts";
 import type { PrismaClient } from "../data/prisma.ts";
-import { streamKey, type DomainEvent, type DomainEventType } from "./catalog.ts";
+import {
+  COPY_FIELD,
+  domainEventSchemas,
+  legacyStreamKey,
+  streamKey,
+  type DomainEvent,
+  type DomainEventType,
+} from "./catalog.ts";
 import type { Outbox } from "./outbox.ts";
 
 interface OutboxRow {
@@ -33,6 +40,9 @@ export interface OutboxRelayOptions {
   retentionMs?: number;
 }
 
+/** How often the relay looks again for the previous release's streams (ADR 0024). */
+const LEGACY_CHECK_MS = 60_000;
+
 /**
  * Moves committed events from a subgraph's outbox to Redis Streams. A row is marked published
  * only after Redis has accepted it, so nothing is lost when the process dies between commit and
@@ -48,6 +58,9 @@ export class OutboxRelay {
   private rerun = false;
   private stopped = true;
   private lastPrune = 0;
+  /** Types whose old-named stream exists, so the previous release's consumers read copies. */
+  private legacyTypes = new Set<DomainEventType>();
+  private legacyCheckedAt = -Infinity;
 
   constructor(private readonly options: OutboxRelayOptions) {}
 
@@ -96,6 +109,7 @@ export class OutboxRelay {
   async drain(): Promise<number> {
     const batchSize = this.options.batchSize ?? 200;
     let total = 0;
+    await this.findLegacyStreams();
     for (;;) {
       const moved = await this.publishBatch(batchSize);
       total += moved;
@@ -131,11 +145,16 @@ export class OutboxRelay {
             payload: row.payload as DomainEvent["payload"],
           };
           const stream = streamKey(redisPrefix, row.type);
-          pipeline.xadd(stream, "MAXLEN", "~", maxLength, "*", "event", JSON.stringify(event));
+          const fields = ["event", JSON.stringify(event)];
+          pipeline.xadd(stream, "MAXLEN", "~", maxLength, "*", ...fields);
+          if (this.legacyTypes.has(row.type)) {
+            const legacy = legacyStreamKey(redisPrefix, row.type);
+            pipeline.xadd(legacy, "MAXLEN", "~", maxLength, "*", ...fields, COPY_FIELD, stream);
+          }
         }
         const results = (await pipeline.exec()) ?? [];
         const failure = results.find(([error]) => error);
-        if (failure?.[0] || results.length !== rows.length) {
+        if (failure?.[0] || results.length !== pipeline.length) {
           throw failure?.[0] ?? new Error("Redis did not answer every XADD");
         }
         await tx.$executeRawUnsafe(
@@ -146,6 +165,23 @@ export class OutboxRelay {
       },
       { timeout: 15_000 },
     );
+  }
+
+  /**
+   * During a rolling deploy across the streams' rename the previous release's consumers read
+   * only the old names: while an old-named stream exists (on one server; a cluster never had
+   * them), each event also goes there, marked as a copy, which this release's consumers
+   * acknowledge unread (they handle the original).
+   */
+  private async findLegacyStreams(): Promise<void> {
+    const { redis, redisPrefix } = this.options;
+    if (isCluster(redis) || Date.now() - this.legacyCheckedAt < LEGACY_CHECK_MS) return;
+    const types = Object.keys(domainEventSchemas) as DomainEventType[];
+    const pipeline = redis.pipeline();
+    for (const type of types) pipeline.exists(legacyStreamKey(redisPrefix, type));
+    const results = (await pipeline.exec()) ?? [];
+    this.legacyTypes = new Set(types.filter((_, i) => results[i]?.[1] === 1));
+    this.legacyCheckedAt = Date.now();
   }
 
   private async pruneOccasionally(): Promise<void> {
