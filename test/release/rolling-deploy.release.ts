@@ -350,21 +350,41 @@ describe("a rolling deploy from the previous release", () => {
     "consumes the domain events each release published, with only the other consuming",
     { timeout: PHASE_TIMEOUT_MS },
     async () => {
+      // Both releases' relays drain the same outbox, whichever wakes first: each half stops the
+      // consumer's producing subgraph, so the event leaves through the producer's relay.
+      const only = async (stopped: [ReleaseServices, string][], work: () => Promise<void>) => {
+        for (const [release, name] of stopped) await release.stopSubgraph(name);
+        await work();
+        for (const [release, name] of stopped) await release.startSubgraph(name);
+      };
       for (const [producer, consumer] of [
         [older, newer],
         [newer, older],
       ] as const) {
-        // Discovery consumes profiles' profile.updated: only `consumer`'s discovery runs.
-        await producer.stopSubgraph("discovery");
-        const person = await registerUser(through(producer.gateway));
-        const location = await placeOfItsOwn(redis);
-        const profile = await createProfile(person, { displayName: "Rolling", location });
-        await untilDiscoverable(through(consumer.gateway), { ...person, profile });
-        await producer.startSubgraph("discovery");
-        // Chat consumes discovery's match.created: only `consumer`'s chat runs.
-        await producer.stopSubgraph("chat");
-        await matchedPair(through(producer.gateway));
-        await producer.startSubgraph("chat");
+        // Profiles publishes profile.updated, which discovery consumes.
+        await only(
+          [
+            [producer, "discovery"],
+            [consumer, "profiles"],
+          ],
+          async () => {
+            const person = await registerUser(through(producer.gateway));
+            const location = await placeOfItsOwn(redis);
+            const profile = await createProfile(person, { displayName: "Rolling", location });
+            await untilDiscoverable(through(consumer.gateway), { ...person, profile });
+          },
+        );
+        // Discovery publishes match.created, which chat consumes (the pair's profiles reach the
+        // producer's discovery).
+        await only(
+          [
+            [producer, "chat"],
+            [consumer, "discovery"],
+          ],
+          async () => {
+            await matchedPair(through(producer.gateway));
+          },
+        );
       }
     },
   );
