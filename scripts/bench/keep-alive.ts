@@ -1,6 +1,6 @@
 // `pnpm bench:keepalive`: what keeping idle graphql-ws sockets alive costs a server's garbage
 // collector, graphql-ws's own keep-alive against the platform's `keepAlive`, as the gateway and
-// the subgraphs serve graphql-ws (`useServerWithKeepAlive`). Each server is a process of its
+// the subgraphs serve graphql-ws (`serveGraphqlWs`). Each server is a process of its
 // own, with production's V8 flags; this process holds the sockets, which answer pings as any ws
 // client does.
 import { fork, type ChildProcess } from "node:child_process";
@@ -9,7 +9,7 @@ import { parseArgs } from "node:util";
 import { buildSchema } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import WebSocket, { WebSocketServer } from "ws";
-import { useServerWithKeepAlive } from "../../platform/src/subscriptions/keep-alive.ts";
+import { serveGraphqlWs } from "../../platform/src/subscriptions/graphql-ws-server.ts";
 import { requireOpenFiles } from "./subscriptions/fd-limit.ts";
 import { watchStalls, type StallReading } from "./subscriptions/stalls.ts";
 
@@ -24,7 +24,7 @@ function serve(variant: Variant, intervalMs: number): void {
   const server = new WebSocketServer({ port: 0, host: "127.0.0.1" });
   const schema = buildSchema("type Query { ok: Boolean }");
   if (variant === "graphql-ws") useServer({ schema }, server, intervalMs);
-  else useServerWithKeepAlive({ schema }, server, intervalMs);
+  else serveGraphqlWs({ schema }, server, intervalMs);
   const stalls = watchStalls();
   const reply = (message: Reply) => process.send?.(message);
   server.once("listening", () => reply({ port: (server.address() as AddressInfo).port }));

@@ -20,7 +20,7 @@ import {
   toGraphQLError,
   signForwardedIdentity,
   unauthenticated,
-  useServerWithKeepAlive,
+  serveGraphqlWs,
   type Logger,
   type Viewer,
 } from "@pulse/platform/server";
@@ -190,7 +190,7 @@ export class SubscriptionServer {
       const graphQLError = toGraphQLError(error);
       return options.formatError(graphQLError.toJSON(), graphQLError);
     };
-    return useServerWithKeepAlive<Record<string, unknown> | undefined>(
+    return serveGraphqlWs<Record<string, unknown> | undefined>(
       {
         onConnect: async ({ connectionParams, extra }) =>
           this.accept(extra.socket, extra.request, connectionParams),

@@ -19,6 +19,7 @@ export * from "../http/service-server.ts";
 export * from "../metrics/metrics.ts";
 export * from "../subscriptions/event-queue.ts";
 export * from "../subscriptions/keep-alive.ts";
+export * from "../subscriptions/graphql-ws-server.ts";
 export * from "../subscriptions/upstream-protocol.ts";
 export * from "../subscriptions/websocket-upgrade.ts";
 export * from "../process/run-until-signal.ts";

@@ -1,5 +1,3 @@
-import type { ConnectionInitMessage, Disposable } from "graphql-ws";
-import { useServer } from "graphql-ws/use/ws";
 import type { WebSocket, WebSocketServer } from "ws";
 
 /** graphql-ws's own default: every socket is pinged this often. */
@@ -31,20 +29,4 @@ export function keepAlive(server: WebSocketServer, intervalMs: number = KEEP_ALI
     }, intervalMs);
     socket.once("close", () => clearInterval(pings));
   });
-}
-
-type Payload = ConnectionInitMessage["payload"];
-
-/**
- * graphql-ws's `useServer` on `server`, kept alive by {@link keepAlive} instead of by graphql-ws:
- * how the gateway and every subgraph serve graphql-ws.
- */
-export function useServerWithKeepAlive<P extends Payload = Payload>(
-  options: Parameters<typeof useServer<P>>[0],
-  server: WebSocketServer,
-  intervalMs: number = KEEP_ALIVE_MS,
-): Disposable {
-  const served = useServer<P>(options, server, 0);
-  keepAlive(server, intervalMs);
-  return served;
 }

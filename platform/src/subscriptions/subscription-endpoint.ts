@@ -14,7 +14,7 @@ import { boundedMemo } from "../data/memo.ts";
 import { selectsPerViewerField } from "../graphql/per-viewer.ts";
 import { toGraphQLError } from "../errors/format-error.ts";
 import type { Logger } from "../logging/logger.ts";
-import { useServerWithKeepAlive } from "./keep-alive.ts";
+import { serveGraphqlWs } from "./graphql-ws-server.ts";
 import { StreamResume } from "./stream-resume.ts";
 import { contextFrom, tracingStarted } from "../telemetry/tracing.ts";
 import { subscribeTraced, type SubscriptionTrace } from "./traced-events.ts";
@@ -78,7 +78,7 @@ export function serveSubscriptions<Context>(
   });
   // Only a tracing process replaces graphql-ws's own subscribe (see subscribeTraced).
   const traces = tracingStarted() ? new WeakMap<object, SubscriptionTrace>() : undefined;
-  const served = useServerWithKeepAlive(
+  const served = serveGraphqlWs(
     {
       schema,
       ...(traces && {
