@@ -6,6 +6,7 @@ import {
   SUBSCRIBED_AT_EXTENSION,
 } from "@pulse/platform/server";
 import type { GatewayContext } from "../context.ts";
+import { DeliveryTurns } from "./delivery-turns.ts";
 import type { EventExecutor } from "./event-executor.ts";
 import {
   FederatedSubscription,
@@ -50,6 +51,7 @@ function harness(maxPendingEvents = 10, backlog = { bytes: SLOW_CLIENT_BACKLOG_B
     {
       upstream: upstream as unknown as UpstreamConnections,
       executor: executor as unknown as EventExecutor,
+      turns: new DeliveryTurns(),
       subgraphUrl: (_name, url) => url,
       maxPendingEvents,
       clientBacklogBytes: () => backlog.bytes,

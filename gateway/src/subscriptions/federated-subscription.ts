@@ -13,6 +13,7 @@ import {
 import type { ExecutionResult } from "graphql-ws";
 import { GraphQLError } from "graphql";
 import type { GatewayContext } from "../context.ts";
+import type { DeliveryTurns } from "./delivery-turns.ts";
 import type { EventExecutor } from "./event-executor.ts";
 import { samePrimary, type SupergraphPlans, type SubscriptionPlan } from "./supergraph-plans.ts";
 import type { UpstreamSubscriber } from "./upstream.ts";
@@ -30,6 +31,8 @@ export interface FederatedSubscriptionDeps {
   /** Where primary subscriptions go (shared between subscribers where they can be). */
   upstream: UpstreamSubscriber;
   executor: EventExecutor;
+  /** When a resolved event may go to the client: a turn of the event loop takes a bounded number. */
+  turns: DeliveryTurns;
   /** The URL to reach subgraph `name` at, given the one the supergraph records. */
   subgraphUrl: (name: string, url: string) => string;
   /**
@@ -244,6 +247,7 @@ export class FederatedSubscription {
         this.deps.logger.error({ err: error }, "subscription event failed");
         result = { errors: [new GraphQLError("Internal server error")] };
       }
+      await this.deps.turns.take();
       this.resolving -= 1;
       this.results.push(result);
       span.end();

@@ -28,6 +28,7 @@ import type { AccessTokenVerifier } from "../access-tokens.ts";
 import { checkRequest, OPERATION_LIMITS } from "../limits/operation-limits.ts";
 import type { TrustedDocuments } from "../limits/trusted-documents.ts";
 import { clientAddress, type GatewayContext } from "../context.ts";
+import { DeliveryTurns } from "./delivery-turns.ts";
 import { EventExecutor, type SubgraphServiceFactory } from "./event-executor.ts";
 import type { SharedFetches } from "./shared-fetches.ts";
 import { FederatedSubscription } from "./federated-subscription.ts";
@@ -128,6 +129,7 @@ export class SubscriptionServer {
   private readonly upstream: UpstreamConnections;
   private readonly streams: SharedUpstreams;
   private readonly executor: EventExecutor;
+  private readonly turns = new DeliveryTurns();
   private readonly served: { dispose(): void | Promise<void> };
   private readonly instruments: ReturnType<typeof subscriptionMetrics>;
 
@@ -329,6 +331,7 @@ export class SubscriptionServer {
       {
         upstream: this.streams,
         executor: this.executor,
+        turns: this.turns,
         subgraphUrl: this.options.subgraphUrl,
         maxPendingEvents: this.options.limits.pendingEventsPerSubscription,
         clientBacklogBytes: () => socket.bufferedAmount,
